@@ -1,0 +1,15 @@
+package org.packagerepository.storage;
+
+/** The well-known event-bus addresses of the storage verticle of the configured backend. */
+public final class StorageAddresses {
+
+  public static final String LIST = "storage.list";
+  public static final String STAT = "storage.stat";
+  public static final String OPEN_READ = "storage.open-read";
+  public static final String READ = "storage.read";
+  public static final String OPEN_WRITE = "storage.open-write";
+  public static final String DELETE = "storage.delete";
+
+  private StorageAddresses() {
+  }
+}

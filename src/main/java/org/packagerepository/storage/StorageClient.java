@@ -1,0 +1,91 @@
+package org.packagerepository.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The requesting side of the storage protocol (see {@code package-info.java}): turns the control messages into
+ * futures and event-bus failures back into {@link StorageException}s. Use from a Vert.x context.
+ */
+public final class StorageClient {
+
+  /**
+   * Long enough for a backend to hash a large package it has never seen (file system) or for a slow store to answer;
+   * a storage verticle that does not answer at all still frees the caller eventually.
+   */
+  public static final long DEFAULT_TIMEOUT_MS = 10 * 60 * 1000L;
+
+  private final EventBus bus;
+  private final DeliveryOptions options;
+
+  public StorageClient(Vertx vertx) {
+    this(vertx, DEFAULT_TIMEOUT_MS);
+  }
+
+  public StorageClient(Vertx vertx, long timeoutMs) {
+    StorageCodecs.register(vertx);
+    this.bus = vertx.eventBus();
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  /** Every stored object, valid package name or not (the caller filters). */
+  public Future<List<PackageInfo>> list() {
+    return this.<JsonObject>request(StorageAddresses.LIST, new JsonObject()).map(body -> {
+      JsonArray objects = body.getJsonArray("objects");
+      List<PackageInfo> infos = new ArrayList<>(objects.size());
+      for (int i = 0; i < objects.size(); i++) {
+        infos.add(PackageInfo.fromJson(objects.getJsonObject(i)));
+      }
+      return infos;
+    });
+  }
+
+  public Future<PackageInfo> stat(String file) {
+    return this.<JsonObject>request(StorageAddresses.STAT, new JsonObject().put("file", file)).map(PackageInfo::fromJson);
+  }
+
+  /** The caller owns the answer: it must {@link OpenedRead#close()} it. */
+  public Future<OpenedRead> openRead(String file) {
+    return request(StorageAddresses.OPEN_READ, new JsonObject().put("file", file));
+  }
+
+  /** Starts streaming; the receiver of {@code request.transfer()} must exist before this is called. */
+  public Future<Void> read(ReadRequest request) {
+    return request(StorageAddresses.READ, request.toJson()).mapEmpty();
+  }
+
+  /** Prepares an upload; the sender of {@code request.transfer()} must exist before this is called. */
+  public Future<Void> openWrite(WriteRequest request) {
+    return request(StorageAddresses.OPEN_WRITE, request.toJson()).mapEmpty();
+  }
+
+  public Future<Void> delete(String file) {
+    return request(StorageAddresses.DELETE, new JsonObject().put("file", file)).mapEmpty();
+  }
+
+  private <T> Future<T> request(String address, JsonObject body) {
+    return bus.<T>request(address, body, options)
+      .recover(e -> Future.failedFuture(toStorageException(e)))
+      .map(message -> message.body());
+  }
+
+  static StorageException toStorageException(Throwable e) {
+    if (e instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        return new StorageException(StorageError.fromCode(reply.failureCode()), reply.getMessage());
+      }
+      return new StorageException(StorageError.UNAVAILABLE, reply.failureType() == ReplyFailure.TIMEOUT
+        ? "The storage backend did not answer in time" : "The storage backend is not running");
+    }
+    return new StorageException(StorageError.INTERNAL, String.valueOf(e.getMessage()), e);
+  }
+}

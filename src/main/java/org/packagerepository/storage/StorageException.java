@@ -1,0 +1,21 @@
+package org.packagerepository.storage;
+
+/** A storage failure with its kind and a message a person can act on. */
+public class StorageException extends RuntimeException {
+
+  private final StorageError error;
+
+  public StorageException(StorageError error, String message) {
+    super(message, null, false, false);
+    this.error = error;
+  }
+
+  public StorageException(StorageError error, String message, Throwable cause) {
+    super(message, cause);
+    this.error = error;
+  }
+
+  public StorageError error() {
+    return error;
+  }
+}

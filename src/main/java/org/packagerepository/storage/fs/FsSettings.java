@@ -1,0 +1,33 @@
+package org.packagerepository.storage.fs;
+
+import io.vertx.core.json.JsonObject;
+import org.packagerepository.config.ConfigException;
+import org.packagerepository.config.Settings;
+
+import java.nio.file.Path;
+
+/**
+ * The {@code FsRepository} section of pr-config.json.
+ *
+ * @param root     {@code location.path}: the directory holding the packages (local disk, sshfs, a mounted volume)
+ * @param fsync    {@code location.fsync}: flush each upload to the disk before it is published, so that an answered
+ *                 PUT survives a power loss (default true)
+ * @param zeroCopy {@code location.zero_copy}: answer reads with an open file that the HTTP side sends with the
+ *                 kernel's sendfile, instead of a stream over the event bus (default true)
+ */
+public record FsSettings(Path root, boolean fsync, boolean zeroCopy) {
+
+  public static final boolean DEFAULT_FSYNC = true;
+  public static final boolean DEFAULT_ZERO_COPY = true;
+
+  public static FsSettings fromJson(JsonObject section) {
+    JsonObject location = section.getJsonObject("location", new JsonObject());
+    String path = Settings.string(location, "path", "");
+    if (path.isEmpty()) {
+      throw new ConfigException("FsRepository.location.path is empty; set it to the directory that holds the packages");
+    }
+    return new FsSettings(Path.of(path).toAbsolutePath().normalize(),
+      Settings.bool(location, "fsync", DEFAULT_FSYNC, "FsRepository.location.fsync"),
+      Settings.bool(location, "zero_copy", DEFAULT_ZERO_COPY, "FsRepository.location.zero_copy"));
+  }
+}

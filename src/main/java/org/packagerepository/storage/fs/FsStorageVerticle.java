@@ -1,0 +1,369 @@
+package org.packagerepository.storage.fs;
+
+import io.vertx.core.Future;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import org.packagerepository.storage.OpenedRead;
+import org.packagerepository.storage.PackageInfo;
+import org.packagerepository.storage.ReadRequest;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.StorageVerticle;
+import org.packagerepository.storage.WriteRequest;
+import org.packagerepository.transfer.ChunkReceiver;
+import org.packagerepository.transfer.ChunkSender;
+import org.packagerepository.transfer.TransferException;
+import org.packagerepository.transfer.TransferOptions;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * Storage verticle of the file-system backend. Uploads go to a temporary file in {@code .incoming/} on the same file
+ * system and are renamed into place only when complete and verified, so a package is never seen half written and a
+ * reader of a replaced package keeps the version it opened. State is confined to this verticle's event loop; every
+ * blocking call runs on a worker thread.
+ */
+final class FsStorageVerticle extends StorageVerticle {
+
+  private static final System.Logger LOG = System.getLogger(FsStorageVerticle.class.getName());
+  static final String INCOMING = ".incoming";
+
+  private record Known(FileIdentity identity, String sha256) {
+  }
+
+  private final FsSettings settings;
+  private final Path root;
+  private final Path incoming;
+  private final TransferOptions transferOptions = new TransferOptions();
+  /** Checksums of the versions seen, so that none is computed twice. */
+  private final Map<String, Known> checksums = new HashMap<>();
+  private final Map<FileIdentity, Future<String>> hashing = new HashMap<>();
+  /** The last publish or delete of each package, so that changes to one package happen one after another. */
+  private final Map<String, Future<?>> lastChange = new HashMap<>();
+
+  FsStorageVerticle(FsSettings settings) {
+    this.settings = settings;
+    this.root = settings.root();
+    this.incoming = root.resolve(INCOMING);
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.executeBlocking(() -> {
+      Files.createDirectories(root);
+      Files.createDirectories(incoming);
+      // Left by a server that was killed during uploads: never published, never to be.
+      try (DirectoryStream<Path> stale = Files.newDirectoryStream(incoming)) {
+        for (Path path : stale) {
+          Files.deleteIfExists(path);
+        }
+      }
+      return null;
+    }).recover(e -> Future.failedFuture(new IllegalStateException(
+      "The package directory " + root + " cannot be used: " + e.getMessage(), e)))
+      .compose(v -> super.start());
+  }
+
+  @Override
+  protected Future<List<PackageInfo>> list() {
+    return blocking(() -> {
+      List<Map.Entry<String, FileIdentity>> files = new ArrayList<>();
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+        for (Path path : entries) {
+          String name = path.getFileName().toString();
+          if (!name.startsWith(".")) {
+            FileIdentity identity = LocalFiles.identity(path);
+            if (identity != null) {
+              files.add(Map.entry(name, identity));
+            }
+          }
+        }
+      }
+      return files;
+    }).map(files -> {
+      List<PackageInfo> infos = new ArrayList<>(files.size());
+      for (Map.Entry<String, FileIdentity> entry : files) {
+        FileIdentity identity = entry.getValue();
+        Known known = checksums.get(entry.getKey());
+        String sha256 = known != null && known.identity.sameVersion(identity) ? known.sha256 : null;
+        infos.add(new PackageInfo(entry.getKey(), identity.size(), identity.modifiedMillis(), sha256, sha256));
+      }
+      return infos;
+    });
+  }
+
+  @Override
+  protected Future<PackageInfo> stat(String file) {
+    return open(file).map(opened -> {
+      close(opened.file);
+      return opened.info;
+    });
+  }
+
+  @Override
+  protected Future<OpenedRead> openRead(String file) {
+    return open(file).map(opened -> {
+      if (settings.zeroCopy()) {
+        return new OpenedRead(opened.info, opened.file.channel());
+      }
+      close(opened.file);
+      return new OpenedRead(opened.info, null);
+    });
+  }
+
+  @Override
+  protected Future<Void> read(ReadRequest request) {
+    return open(request.file()).compose(opened -> {
+      if (!opened.info.etag().equals(request.etag())) {
+        close(opened.file);
+        return Future.failedFuture(new StorageException(StorageError.CHANGED, request.file() + " has changed"));
+      }
+      if (request.offset() < 0 || request.length() < 0 || request.offset() + request.length() > opened.info.size()) {
+        close(opened.file);
+        return Future.failedFuture(new StorageException(StorageError.INTERNAL, "The range is outside the package"));
+      }
+      ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
+      new FileRegionReadStream(vertx, opened.file.channel(), request.offset(), request.length())
+        .pipe().endOnFailure(false).to(sender).onComplete(ar -> {
+          close(opened.file);
+          if (ar.failed() && !(ar.cause() instanceof TransferException)) {
+            sender.cancel(StorageError.INTERNAL.transferCode(), "Reading the package failed: " + ar.cause().getMessage());
+          }
+        });
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  protected Future<Void> openWrite(WriteRequest request) {
+    Path target = root.resolve(request.file());
+    return current(request.file(), target, needsChecksum(request))
+      .compose(current -> {
+        checkConditions(request, current);
+        Path temporary = incoming.resolve(UUID.randomUUID() + ".part");
+        return vertx.fileSystem().open(temporary.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+          .recover(e -> Future.failedFuture(storageError(e)))
+          .map(file -> {
+            receive(request, temporary, file);
+            return null;
+          });
+      });
+  }
+
+  private void receive(WriteRequest request, Path temporary, AsyncFile file) {
+    ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
+    DigestingFileWriter writer = new DigestingFileWriter(file);
+    receiver.pipe().endOnComplete(false).to(writer)
+      .compose(v -> verify(request, writer))
+      .compose(sha256 -> (settings.fsync() ? file.flush() : Future.<Void>succeededFuture())
+        .compose(v -> file.close())
+        .compose(v -> publish(request, temporary, sha256)))
+      .onComplete(ar -> {
+        if (ar.succeeded()) {
+          receiver.complete(ar.result().toJson());
+          return;
+        }
+        file.close().onComplete(closed -> vertx.fileSystem().delete(temporary.toString()));
+        if (!(ar.cause() instanceof TransferException)) {
+          StorageException error = storageError(ar.cause());
+          receiver.fail(error.error().transferCode(), error.getMessage());
+        }
+      });
+  }
+
+  private static Future<String> verify(WriteRequest request, DigestingFileWriter writer) {
+    if (request.expectedSize() >= 0 && writer.written() != request.expectedSize()) {
+      return Future.failedFuture(new StorageException(StorageError.SIZE_MISMATCH, "Received " + writer.written()
+        + " bytes but " + request.expectedSize() + " were announced; nothing was stored"));
+    }
+    String sha256 = writer.sha256();
+    if (request.expectedSha256() != null && !request.expectedSha256().equalsIgnoreCase(sha256)) {
+      return Future.failedFuture(new StorageException(StorageError.CHECKSUM_MISMATCH, "The SHA-256 of the received bytes is "
+        + sha256 + ", not " + request.expectedSha256().toLowerCase() + " as announced; nothing was stored"));
+    }
+    return Future.succeededFuture(sha256);
+  }
+
+  private Future<PackageInfo> publish(WriteRequest request, Path temporary, String sha256) {
+    String file = request.file();
+    Path target = root.resolve(file);
+    return serialized(file, () -> current(file, target, needsChecksum(request)).compose(current -> {
+      checkConditions(request, current);
+      boolean createOnly = request.createOnly() || !request.overwrite();
+      return blocking(() -> {
+        FileIdentity written = LocalFiles.identity(temporary);
+        LocalFiles.writeSha256(temporary, written, sha256);
+        if (createOnly) {
+          // A link cannot replace an existing file: a writer racing from outside this server cannot be overwritten.
+          try {
+            Files.createLink(target, temporary);
+          } catch (FileAlreadyExistsException e) {
+            throw conditionFailed(request, file);
+          } finally {
+            Files.deleteIfExists(temporary);
+          }
+        } else {
+          Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+        if (settings.fsync()) {
+          LocalFiles.syncDirectory(root);
+        }
+        return written;
+      }).map(identity -> {
+        checksums.put(file, new Known(identity, sha256));
+        return new PackageInfo(file, identity.size(), identity.modifiedMillis(), sha256, sha256);
+      });
+    }));
+  }
+
+  @Override
+  protected Future<Void> delete(String file) {
+    Path target = root.resolve(file);
+    return serialized(file, () -> blocking(() -> {
+      if (LocalFiles.identity(target) == null) {
+        throw LocalFiles.notFound(file);
+      }
+      try {
+        Files.delete(target);
+      } catch (NoSuchFileException e) {
+        throw LocalFiles.notFound(file);
+      }
+      if (settings.fsync()) {
+        LocalFiles.syncDirectory(root);
+      }
+      return null;
+    }).map(v -> {
+      checksums.remove(file);
+      return null;
+    }));
+  }
+
+  /** The current version of a package, with its checksum only when asked for; null when there is none. */
+  private Future<Known> current(String file, Path target, boolean withChecksum) {
+    if (!withChecksum) {
+      return blocking(() -> LocalFiles.identity(target)).map(identity -> identity == null ? null : new Known(identity, null));
+    }
+    return open(file).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
+        ? Future.succeededFuture() : Future.failedFuture(e))
+      .map(opened -> {
+        if (opened == null) {
+          return null;
+        }
+        close(opened.file);
+        return new Known(opened.file.identity(), opened.info.sha256());
+      });
+  }
+
+  private static void checkConditions(WriteRequest request, Known current) {
+    if (current != null && (request.createOnly() || !request.overwrite())) {
+      throw conditionFailed(request, request.file());
+    }
+    if (request.ifMatch() != null
+      && (current == null || !request.ifMatch().equals("*") && !request.ifMatch().equals(current.sha256))) {
+      throw new StorageException(StorageError.PRECONDITION_FAILED, current == null
+        ? request.file() + " does not exist" : request.file() + " is not at the version given in If-Match");
+    }
+  }
+
+  private static boolean needsChecksum(WriteRequest request) {
+    return request.ifMatch() != null && !request.ifMatch().equals("*");
+  }
+
+  private static StorageException conditionFailed(WriteRequest request, String file) {
+    return request.createOnly()
+      ? new StorageException(StorageError.PRECONDITION_FAILED, file + " already exists")
+      : new StorageException(StorageError.ALREADY_EXISTS, file + " already exists and overwriting is disabled");
+  }
+
+  private record Opened(LocalFiles.OpenFile file, PackageInfo info) {
+  }
+
+  /** Opens exactly one version of a package and learns its checksum (computed once per version, off the event loop). */
+  private Future<Opened> open(String file) {
+    Path path = root.resolve(file);
+    return blocking(() -> LocalFiles.openStable(path, file)).compose(opened -> {
+      FileIdentity identity = opened.identity();
+      return checksum(file, opened).map(sha256 ->
+          new Opened(opened, new PackageInfo(file, identity.size(), identity.modifiedMillis(), sha256, sha256)))
+        .onFailure(e -> close(opened));
+    });
+  }
+
+  private Future<String> checksum(String file, LocalFiles.OpenFile opened) {
+    FileIdentity identity = opened.identity();
+    Known known = checksums.get(file);
+    if (known != null && known.identity.sameVersion(identity)) {
+      return Future.succeededFuture(known.sha256);
+    }
+    if (opened.persistedSha256() != null) {
+      checksums.put(file, new Known(identity, opened.persistedSha256()));
+      return Future.succeededFuture(opened.persistedSha256());
+    }
+    Future<String> pending = hashing.get(identity);
+    if (pending == null) {
+      Path path = root.resolve(file);
+      pending = blocking(() -> {
+        String sha256 = LocalFiles.sha256(opened.channel(), identity.size());
+        LocalFiles.writeSha256(path, identity, sha256);
+        return sha256;
+      }).andThen(ar -> {
+        hashing.remove(identity);
+        if (ar.succeeded()) {
+          checksums.put(file, new Known(identity, ar.result()));
+        }
+      });
+      hashing.put(identity, pending);
+    }
+    return pending;
+  }
+
+  private <T> Future<T> serialized(String file, Supplier<Future<T>> change) {
+    Future<?> previous = lastChange.getOrDefault(file, Future.succeededFuture());
+    Future<T> next = previous.transform(ar -> change.get());
+    lastChange.put(file, next);
+    next.onComplete(ar -> lastChange.remove(file, next));
+    return next;
+  }
+
+  private <T> Future<T> blocking(Callable<T> action) {
+    return vertx.executeBlocking(action, false).recover(e -> Future.failedFuture(storageError(e)));
+  }
+
+  private static void close(LocalFiles.OpenFile opened) {
+    try {
+      opened.channel().close();
+    } catch (IOException ignored) {
+      // read only
+    }
+  }
+
+  private StorageException storageError(Throwable e) {
+    if (e instanceof StorageException se) {
+      return se;
+    }
+    if (e instanceof TransferException te) {
+      return new StorageException(StorageError.fromTransferCode(te.code()), te.getMessage());
+    }
+    if (LocalFiles.isNoSpace(e)) {
+      return new StorageException(StorageError.NO_SPACE, "The package directory's disk is full; nothing was stored");
+    }
+    LOG.log(System.Logger.Level.ERROR, "File system operation failed in " + root, e);
+    if (e instanceof IOException) {
+      return new StorageException(StorageError.UNAVAILABLE, "The package directory cannot be used: " + e.getMessage());
+    }
+    return new StorageException(StorageError.INTERNAL, "The file-system backend failed: " + e.getMessage());
+  }
+}
