@@ -1,0 +1,121 @@
+package org.packagerepository;
+
+import io.vertx.core.Vertx;
+import org.packagerepository.config.ConfigException;
+import org.packagerepository.config.ConfigLoader;
+import org.packagerepository.config.RepositoryConfig;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** {@code java -jar package-repository.jar [--config FILE] [--port N]} */
+public final class Main {
+
+  private static final String USAGE = "usage: java -jar package-repository.jar [--config FILE] [--port N]";
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    Path configFile = ConfigLoader.DEFAULT_FILE;
+    boolean explicitConfig = false;
+    Integer port = null;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--config" -> {
+            configFile = Path.of(value(args, ++i));
+            explicitConfig = true;
+          }
+          case "--port" -> port = Integer.parseInt(value(args, ++i));
+          case "--help", "-h" -> {
+            System.out.println(USAGE);
+            return;
+          }
+          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("package-repository: " + e.getMessage() + "\n" + USAGE);
+      System.exit(2);
+    }
+
+    Vertx vertx = Vertx.vertx();
+    Integer portOverride = port;
+    try {
+      RepositoryConfig config = ConfigLoader.load(vertx, configFile, explicitConfig, System.getenv())
+        .map(loaded -> portOverride == null ? loaded : loaded.withPort(portOverride))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      configureLogging(config.logLevel());
+      Server server = Server.start(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      Logger.getLogger(Main.class.getName()).info("package-repository listening on port " + server.port()
+        + ", storage: " + config.backend());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, server), "shutdown"));
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      String message = cause instanceof ConfigException ? cause.getMessage() : cause.toString();
+      System.err.println("package-repository: cannot start: " + message);
+      vertx.close();
+      System.exit(1);
+    }
+  }
+
+  private static void stop(Vertx vertx, Server server) {
+    CompletableFuture<Void> stopped = server.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture();
+    try {
+      stopped.get(30, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // exiting anyway
+    }
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(args[i - 1] + " needs a value");
+    }
+    return args[i];
+  }
+
+  /** {@code config.log_level}: DEBUG, INFO, WARN or ERROR (the original's names), or a java.util.logging level. */
+  static void configureLogging(String name) {
+    Level level = switch (name.trim().toUpperCase()) {
+      case "TRACE" -> Level.FINEST;
+      case "DEBUG" -> Level.FINE;
+      case "WARN", "WARNING" -> Level.WARNING;
+      case "ERROR", "CRITICAL" -> Level.SEVERE;
+      case "INFO", "" -> Level.INFO;
+      default -> {
+        try {
+          yield Level.parse(name.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException("config.log_level is \"" + name + "\"; use DEBUG, INFO, WARN or ERROR");
+        }
+      }
+    };
+    Logger root = Logger.getLogger("");
+    for (var handler : root.getHandlers()) {
+      root.removeHandler(handler);
+    }
+    ConsoleHandler handler = new ConsoleHandler();
+    handler.setLevel(level);
+    handler.setFormatter(new Formatter() {
+      @Override
+      public String format(LogRecord record) {
+        String line = String.format("%1$tFT%1$tT.%1$tLZ %2$s %3$s: %4$s%n", record.getMillis(), record.getLevel(),
+          record.getLoggerName(), formatMessage(record));
+        if (record.getThrown() != null) {
+          line += record.getThrown() + System.lineSeparator();
+        }
+        return line;
+      }
+    });
+    root.addHandler(handler);
+    root.setLevel(level);
+  }
+}

@@ -1,0 +1,87 @@
+package org.packagerepository;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.packagerepository.config.RepositoryConfig;
+import org.packagerepository.http.HttpVerticle;
+import org.packagerepository.storage.StorageBackend;
+import org.packagerepository.storage.StorageBackends;
+import org.packagerepository.transfer.Transfers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A running package repository: the storage verticle of the configured backend and the HTTP verticles in front of it. */
+public final class Server {
+
+  private final Vertx vertx;
+  private final List<String> deployments;
+  private final int port;
+
+  private Server(Vertx vertx, List<String> deployments, int port) {
+    this.vertx = vertx;
+    this.deployments = deployments;
+    this.port = port;
+  }
+
+  /** Deploys storage first, so that the first request finds it. Port 0 picks a random free port. */
+  public static Future<Server> start(Vertx vertx, RepositoryConfig config) {
+    StorageBackend backend;
+    try {
+      backend = StorageBackends.require(config.backend(), config.backendSectionName());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Transfers.registerCodecs(vertx);
+    List<String> deployments = new ArrayList<>();
+    // A negative port makes every HTTP verticle instance share one random port.
+    int port = config.port() == 0 ? -1 : config.port();
+    JsonObject httpConfig = new JsonObject()
+      .put("port", port)
+      .put("host", config.host())
+      .put("allowOverwrite", config.allowOverwrite());
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    List<HttpVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
+    return backend.deploy(vertx, config.backendSection())
+      .compose(id -> {
+        deployments.add(id);
+        return vertx.deployVerticle(() -> {
+          HttpVerticle verticle = new HttpVerticle();
+          verticles.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setConfig(httpConfig).setInstances(instances)
+          .setThreadingModel(ThreadingModel.EVENT_LOOP));
+      })
+      .map(id -> {
+        deployments.add(id);
+        return new Server(vertx, deployments, verticles.get(0).actualPort());
+      })
+      .recover(e -> undeploy(vertx, deployments).transform(ignored -> Future.failedFuture(e)));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops the HTTP side first, then storage. */
+  public Future<Void> stop() {
+    return undeploy(vertx, deployments);
+  }
+
+  private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id));
+    }
+    deployments.clear();
+    return chain;
+  }
+}

@@ -1,0 +1,150 @@
+package org.packagerepository.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Typed view of {@code pr-config.json}: the original service's file (three backend sections, of which the
+ * unused ones hold empty strings, and a {@code config} section), plus the server settings this implementation adds
+ * to the {@code config} section.
+ */
+public final class RepositoryConfig {
+
+  public static final int DEFAULT_PORT = 8888;
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final String DEFAULT_FS_PATH = "data/packages";
+
+  /** The backend sections of the original's file, with the short names {@code config.backend} accepts. */
+  public static final Map<String, String> BACKEND_SECTIONS =
+    Map.of("fs", "FsRepository", "s3", "S3Repository", "swift", "SwiftRepository");
+
+  private final JsonObject json;
+  private final JsonObject server;
+  private final String backend;
+  private final JsonObject backendSection;
+
+  private RepositoryConfig(JsonObject json, String backend, JsonObject backendSection) {
+    this.json = json;
+    this.server = json.getJsonObject("config", new JsonObject());
+    this.backend = backend;
+    this.backendSection = backendSection;
+  }
+
+  /** Validates the merged configuration (file, then environment) and chooses the backend. */
+  public static RepositoryConfig from(JsonObject json) {
+    for (String section : List.of("config", "FsRepository", "S3Repository", "SwiftRepository")) {
+      Object value = json.getValue(section);
+      if (value != null && !(value instanceof JsonObject)) {
+        throw new ConfigException("\"" + section + "\" must be a JSON object");
+      }
+    }
+    JsonObject server = json.getJsonObject("config", new JsonObject());
+    String backend = chooseBackend(json, server.getString("backend", ""));
+    JsonObject section = json.getJsonObject(BACKEND_SECTIONS.get(backend), new JsonObject()).copy();
+    if (backend.equals("fs") && !isFilled(section)) {
+      section.put("location", new JsonObject().put("path", DEFAULT_FS_PATH));
+    }
+    RepositoryConfig config = new RepositoryConfig(json, backend, section);
+    config.port();
+    config.allowOverwrite();
+    return config;
+  }
+
+  private static String chooseBackend(JsonObject json, String declared) {
+    if (!declared.isBlank()) {
+      String name = declared.trim().toLowerCase(Locale.ROOT);
+      if (!BACKEND_SECTIONS.containsKey(name)) {
+        throw new ConfigException("config.backend is \"" + declared + "\"; use one of fs, s3, swift");
+      }
+      return name;
+    }
+    List<String> filled = new ArrayList<>();
+    for (String name : List.of("fs", "s3", "swift")) {
+      if (isFilled(json.getJsonObject(BACKEND_SECTIONS.get(name)))) {
+        filled.add(name);
+      }
+    }
+    if (filled.size() > 1) {
+      List<String> sections = filled.stream().map(BACKEND_SECTIONS::get).toList();
+      throw new ConfigException("Several storage backends are configured (" + String.join(", ", sections)
+        + "): leave the values of all but one empty, or choose one with config.backend");
+    }
+    return filled.isEmpty() ? "fs" : filled.get(0);
+  }
+
+  /** A section counts as filled in when any of its values is a non-blank string, as the original's file ships the unused ones empty. */
+  static boolean isFilled(JsonObject section) {
+    if (section == null) {
+      return false;
+    }
+    for (Map.Entry<String, Object> entry : section) {
+      Object value = entry.getValue();
+      if (value instanceof JsonObject && isFilled((JsonObject) value)
+        || value instanceof String && !((String) value).isBlank()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The whole merged configuration. */
+  public JsonObject json() {
+    return json;
+  }
+
+  /** Short name of the chosen backend: fs, s3 or swift. */
+  public String backend() {
+    return backend;
+  }
+
+  /** Name of the chosen backend's section in pr-config.json. */
+  public String backendSectionName() {
+    return BACKEND_SECTIONS.get(backend);
+  }
+
+  /** The chosen backend's section (with the file-system default filled in when no backend is configured). */
+  public JsonObject backendSection() {
+    return backendSection;
+  }
+
+  public int port() {
+    long port = Settings.integer(server, "port", DEFAULT_PORT, "config.port");
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("config.port is " + port + "; use a port number between 0 and 65535");
+    }
+    return (int) port;
+  }
+
+  public String host() {
+    return Settings.string(server, "host", DEFAULT_HOST);
+  }
+
+  /** Whether a PUT may replace an existing package (the original's behaviour). */
+  public boolean allowOverwrite() {
+    return Settings.bool(server, "allow_overwrite", true, "config.allow_overwrite");
+  }
+
+  public String logLevel() {
+    return Settings.string(server, "log_level", "INFO");
+  }
+
+  public String packageCallback() {
+    return Settings.string(server, "package_callback", "");
+  }
+
+  /** A copy with the port replaced, for {@code --port}. */
+  public RepositoryConfig withPort(int port) {
+    JsonObject copy = json.copy();
+    JsonObject server = copy.getJsonObject("config");
+    if (server == null) {
+      server = new JsonObject();
+      copy.put("config", server);
+    }
+    server.put("port", port);
+    return from(copy);
+  }
+}

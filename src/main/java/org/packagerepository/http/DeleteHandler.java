@@ -1,0 +1,34 @@
+package org.packagerepository.http;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import org.packagerepository.packages.PackageFile;
+import org.packagerepository.storage.StorageClient;
+
+/** {@code DELETE /packages/<file>}. */
+final class DeleteHandler {
+
+  private final StorageClient storage;
+
+  DeleteHandler(StorageClient storage) {
+    this.storage = storage;
+  }
+
+  void delete(HttpServerRequest request, String file) {
+    HttpServerResponse response = request.response();
+    if (!PackageFile.isValid(file)) {
+      HttpErrors.send(response, 404, "No package named " + (file == null ? "that" : file));
+      return;
+    }
+    storage.delete(file).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpErrors.send(response, ar.cause());
+        return;
+      }
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("file", file).put("deleted", true).toBuffer());
+    });
+  }
+}

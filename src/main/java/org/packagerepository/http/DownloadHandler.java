@@ -1,0 +1,161 @@
+package org.packagerepository.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.MultiMap;
+import org.packagerepository.packages.PackageFile;
+import org.packagerepository.storage.OpenedRead;
+import org.packagerepository.storage.PackageInfo;
+import org.packagerepository.storage.ReadRequest;
+import org.packagerepository.storage.StorageClient;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
+import org.packagerepository.transfer.ChunkReceiver;
+import org.packagerepository.transfer.TransferOptions;
+import org.packagerepository.transfer.Transfers;
+
+/**
+ * {@code GET} and {@code HEAD /packages/<file>}: conditionals, ranges and the body, sent from the open file with
+ * sendfile when storage hands one over, else streamed from storage over the event bus.
+ */
+final class DownloadHandler {
+
+  static final String CONTENT_TYPE = "application/gzip";
+  /** A package replaced between opening and streaming is opened again, a few times at most. */
+  private static final int ATTEMPTS = 3;
+
+  private final Vertx vertx;
+  private final StorageClient storage;
+  private final TransferOptions transferOptions;
+
+  DownloadHandler(Vertx vertx, StorageClient storage, TransferOptions transferOptions) {
+    this.vertx = vertx;
+    this.storage = storage;
+    this.transferOptions = transferOptions;
+  }
+
+  void head(HttpServerRequest request, String file) {
+    HttpServerResponse response = request.response();
+    if (!PackageFile.isValid(file)) {
+      notFound(response, file);
+      return;
+    }
+    storage.stat(file).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpErrors.send(response, ar.cause());
+        return;
+      }
+      PackageInfo info = ar.result();
+      if (answeredByPreconditions(request, info)) {
+        return;
+      }
+      describe(response, info).putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(info.size())).end();
+    });
+  }
+
+  void get(HttpServerRequest request, String file) {
+    if (!PackageFile.isValid(file)) {
+      notFound(request.response(), file);
+      return;
+    }
+    get(request, file, ATTEMPTS);
+  }
+
+  private void get(HttpServerRequest request, String file, int attemptsLeft) {
+    HttpServerResponse response = request.response();
+    storage.openRead(file).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpErrors.send(response, ar.cause());
+        return;
+      }
+      OpenedRead opened = ar.result();
+      if (response.closed()) {
+        opened.close();
+        return;
+      }
+      PackageInfo info = opened.info();
+      if (answeredByPreconditions(request, info)) {
+        opened.close();
+        return;
+      }
+      ByteRange range = Preconditions.rangeApplies(request.headers(), info.etag(), info.modified())
+        ? ByteRange.parse(request.getHeader(HeaderNames.RANGE), info.size()) : null;
+      if (range == ByteRange.UNSATISFIABLE) {
+        opened.close();
+        describe(response, info).putHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + info.size());
+        HttpErrors.send(response, 416, "The range " + request.getHeader(HeaderNames.RANGE) + " is outside the "
+          + info.size() + " bytes of " + file);
+        return;
+      }
+      long offset = range == null ? 0 : range.start();
+      long length = range == null ? info.size() : range.length();
+      describe(response, info).putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+      if (range != null) {
+        response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange(info.size()));
+      }
+      if (opened.hasChannel()) {
+        response.sendFile(opened.channel(), offset, length).onComplete(sent -> opened.close());
+      } else {
+        stream(request, info, offset, length, attemptsLeft);
+      }
+    });
+  }
+
+  private void stream(HttpServerRequest request, PackageInfo info, long offset, long length, int attemptsLeft) {
+    HttpServerResponse response = request.response();
+    String transfer = Transfers.newId();
+    ChunkReceiver receiver = ChunkReceiver.create(vertx, transfer, transferOptions);
+    storage.read(new ReadRequest(info.file(), info.etag(), offset, length, transfer)).onComplete(ar -> {
+      if (ar.failed()) {
+        receiver.fail(StorageError.CANCELLED.transferCode(), "Not started");
+        if (ar.cause() instanceof StorageException se && se.error() == StorageError.CHANGED && attemptsLeft > 1) {
+          response.headers().clear();
+          response.setStatusCode(200);
+          get(request, info.file(), attemptsLeft - 1);
+        } else {
+          HttpErrors.send(response, ar.cause());
+        }
+        return;
+      }
+      receiver.pipe().endOnFailure(false).to(response).onFailure(e -> {
+        // Either side may have failed: stop storage, and close the connection so that a short body is never
+        // taken for the whole package.
+        receiver.fail(StorageError.CANCELLED.transferCode(), "The client went away");
+        response.reset();
+      });
+    });
+  }
+
+  private static boolean answeredByPreconditions(HttpServerRequest request, PackageInfo info) {
+    HttpServerResponse response = request.response();
+    switch (Preconditions.evaluate(request.headers(), info.etag(), info.modified())) {
+      case NOT_MODIFIED:
+        describe(response, info).setStatusCode(304).end();
+        return true;
+      case FAILED:
+        HttpErrors.send(response, 412, info.file() + " is not at the version the request's conditions name");
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static HttpServerResponse describe(HttpServerResponse response, PackageInfo info) {
+    MultiMap headers = response.headers();
+    headers.set(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
+      .set(HttpHeaders.ACCEPT_RANGES, "bytes")
+      .set(HttpHeaders.ETAG, Preconditions.quote(info.etag()))
+      .set(HttpHeaders.LAST_MODIFIED, Preconditions.httpDate(info.modified()));
+    if (info.sha256() != null) {
+      headers.set(HeaderNames.CHECKSUM_SHA256, info.sha256());
+    }
+    return response;
+  }
+
+  private static void notFound(HttpServerResponse response, String file) {
+    // A name that is not a valid package file name cannot exist; storage is not asked.
+    HttpErrors.send(response, 404, "No package named " + (file == null ? "that" : file));
+  }
+}

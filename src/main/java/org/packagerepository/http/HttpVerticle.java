@@ -1,0 +1,91 @@
+package org.packagerepository.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.packagerepository.storage.StorageClient;
+import org.packagerepository.transfer.TransferOptions;
+import org.packagerepository.transfer.Transfers;
+
+/**
+ * The HTTP side: routes, validation, conditionals and ranges, error mapping. Knows nothing of any backend: it speaks
+ * to storage only through {@link StorageClient} and transfers. One instance runs per event loop.
+ *
+ * <p>Configuration: {@code port} (a negative port shares one random port between instances), {@code host},
+ * {@code allowOverwrite}.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    JsonObject config = config();
+    Transfers.registerCodecs(vertx);
+    StorageClient storage = new StorageClient(vertx);
+    TransferOptions transferOptions = new TransferOptions();
+    ListingHandler listing = new ListingHandler(storage);
+    DownloadHandler download = new DownloadHandler(vertx, storage, transferOptions);
+    UploadHandler upload = new UploadHandler(vertx, storage, transferOptions, config.getBoolean("allowOverwrite", true));
+    DeleteHandler delete = new DeleteHandler(storage);
+
+    Router router = Router.router(vertx);
+    router.get("/packages").handler(ctx -> listing.list(ctx.request()));
+    router.get("/packages/").handler(ctx -> listing.list(ctx.request()));
+    router.route("/packages/*").handler(ctx -> {
+      HttpServerRequest request = ctx.request();
+      String file = PackagePath.fileName(request.path());
+      HttpMethod method = request.method();
+      if (method == HttpMethod.PUT) {
+        upload.put(request, file);
+      } else if (method == HttpMethod.GET) {
+        download.get(request, file);
+      } else if (method == HttpMethod.HEAD) {
+        download.head(request, file);
+      } else if (method == HttpMethod.DELETE) {
+        delete.delete(request, file);
+      } else {
+        request.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD, PUT, DELETE");
+        HttpErrors.send(request.response(), 405, method + " is not supported on packages; use GET, HEAD, PUT or DELETE");
+      }
+    });
+    router.route().last().handler(ctx -> {
+      // The router removes dot segments before matching; a path that named a package before that is still refused as such.
+      HttpServerRequest request = ctx.request();
+      if (request.path().startsWith(PackagePath.PREFIX) && request.method() == HttpMethod.PUT) {
+        upload.put(request, null);
+      } else {
+        HttpErrors.send(request.response(), 404, "Nothing here: the API is under /packages");
+      }
+    });
+    router.errorHandler(500, this::internalError);
+
+    HttpServerOptions options = new HttpServerOptions()
+      .setPort(config.getInteger("port", 8888))
+      .setHost(config.getString("host", "0.0.0.0"))
+      // Refusals must go out instead of 100 Continue: answered by UploadHandler, never automatically.
+      .setHandle100ContinueAutomatically(false)
+      .setCompressionSupported(false)
+      // HTTP/1.1 only: sendfile is zero-copy only there, and an h2c upgrade of a streamed PUT (the JDK client
+      // asks for one by default) must not change how the body flows.
+      .setHttp2ClearTextEnabled(false);
+    server = vertx.createHttpServer(options).requestHandler(router);
+    return server.listen();
+  }
+
+  /** The port actually listened on. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void internalError(RoutingContext ctx) {
+    HttpErrors.send(ctx.response(), ctx.failure() == null ? new IllegalStateException("unknown") : ctx.failure());
+  }
+}

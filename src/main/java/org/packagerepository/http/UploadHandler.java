@@ -1,0 +1,199 @@
+package org.packagerepository.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import org.packagerepository.packages.PackageFile;
+import org.packagerepository.storage.PackageInfo;
+import org.packagerepository.storage.StorageClient;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.WriteRequest;
+import org.packagerepository.transfer.ChunkSender;
+import org.packagerepository.transfer.TransferException;
+import org.packagerepository.transfer.TransferOptions;
+import org.packagerepository.transfer.Transfers;
+
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code PUT /packages/<file>}: checks everything that can be checked before the body (name, length, checksum
+ * headers, conditions, the backend's answer) and only then asks for the body with {@code 100 Continue}, so a refused
+ * client never sends it. The body is streamed to storage, which verifies and publishes it.
+ */
+final class UploadHandler {
+
+  private static final Pattern HEX_SHA256 = Pattern.compile("^[0-9a-fA-F]{64}$");
+  private static final Pattern CONTENT_DIGEST_SHA256 = Pattern.compile("(?:^|,)\\s*sha-256\\s*=\\s*:([A-Za-z0-9+/=]+):",
+    Pattern.CASE_INSENSITIVE);
+
+  private final Vertx vertx;
+  private final StorageClient storage;
+  private final TransferOptions transferOptions;
+  private final boolean allowOverwrite;
+
+  UploadHandler(Vertx vertx, StorageClient storage, TransferOptions transferOptions, boolean allowOverwrite) {
+    this.vertx = vertx;
+    this.storage = storage;
+    this.transferOptions = transferOptions;
+    this.allowOverwrite = allowOverwrite;
+  }
+
+  /** Must be called as soon as the request arrives: it pauses the body before anything asynchronous happens. */
+  void put(HttpServerRequest request, String file) {
+    request.pause();
+    HttpServerResponse response = request.response();
+    if (!PackageFile.isValid(file)) {
+      refuse(response, 400, (file == null ? "The path" : "\"" + file + "\"") + " is not a valid package file name: "
+        + "use <name>-<version>.tar.gz, e.g. my-package-1.0.0.tar.gz");
+      return;
+    }
+    long length;
+    String expectedSha256;
+    try {
+      length = contentLength(request);
+      expectedSha256 = expectedSha256(request);
+    } catch (IllegalArgumentException e) {
+      refuse(response, 400, e.getMessage());
+      return;
+    }
+    String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
+    if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
+      refuse(response, 400, "On PUT, If-None-Match supports only \"*\" (create only)");
+      return;
+    }
+    String ifMatch = ifMatch(request.getHeader(HttpHeaders.IF_MATCH));
+    String transfer = Transfers.newId();
+    ChunkSender sender = ChunkSender.create(vertx, transfer, transferOptions);
+    WriteRequest write = new WriteRequest(file, transfer, length, expectedSha256, ifNoneMatch != null, ifMatch,
+      allowOverwrite);
+    storage.openWrite(write).onComplete(opened -> {
+      if (opened.failed()) {
+        sender.cancel(StorageError.CANCELLED.transferCode(), "Refused");
+        refuse(response, opened.cause());
+        return;
+      }
+      // The connection may close at any point from here; storage then drops the upload.
+      response.closeHandler(v -> sender.cancel(StorageError.CANCELLED.transferCode(), "The client went away"));
+      if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+        response.writeContinue();
+      }
+      request.pipe().endOnComplete(false).to(sender).onComplete(piped -> {
+        if (piped.succeeded()) {
+          sender.end();
+        } else if (!(piped.cause() instanceof TransferException)) {
+          sender.cancel(StorageError.CANCELLED.transferCode(), "The upload was interrupted: " + piped.cause().getMessage());
+        }
+      });
+      sender.outcome().onComplete(outcome -> {
+        if (outcome.succeeded()) {
+          stored(response, PackageInfo.fromJson(outcome.result()));
+        } else {
+          Throwable cause = outcome.cause();
+          StorageException error = cause instanceof TransferException te
+            ? new StorageException(StorageError.fromTransferCode(te.code()), te.getMessage())
+            : new StorageException(StorageError.INTERNAL, String.valueOf(cause.getMessage()));
+          refuse(response, error);
+        }
+      });
+    });
+  }
+
+  private static void stored(HttpServerResponse response, PackageInfo info) {
+    PackageFile file = PackageFile.parse(info.file()).orElseThrow();
+    JsonObject body = new JsonObject()
+      .put("file", info.file())
+      .put("name", file.name())
+      .put("version", file.version().text())
+      .put("size", info.size())
+      .put("sha256", info.sha256());
+    response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+      .putHeader(HttpHeaders.ETAG, Preconditions.quote(info.etag()))
+      .end(body.toBuffer());
+  }
+
+  private static void refuse(HttpServerResponse response, Throwable cause) {
+    if (!response.closed() && !response.ended()) {
+      // The body was not (entirely) read: the connection cannot carry another request.
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      HttpErrors.send(response, cause);
+    }
+  }
+
+  private static void refuse(HttpServerResponse response, int status, String message) {
+    response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    HttpErrors.send(response, status, message);
+  }
+
+  /** The announced length, or -1 for a chunked body. */
+  private static long contentLength(HttpServerRequest request) {
+    String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (value == null) {
+      return request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true) ? -1 : 0;
+    }
+    try {
+      long length = Long.parseLong(value.trim());
+      if (length >= 0) {
+        return length;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException("Content-Length \"" + value + "\" is not a length");
+  }
+
+  /** The SHA-256 the client announced (lower-case hex), or null; both headers must agree when both are sent. */
+  static String expectedSha256(HttpServerRequest request) {
+    String hex = request.getHeader(HeaderNames.CHECKSUM_SHA256);
+    String expected = null;
+    if (hex != null) {
+      if (!HEX_SHA256.matcher(hex.trim()).matches()) {
+        throw new IllegalArgumentException(HeaderNames.CHECKSUM_SHA256 + " must be 64 hexadecimal digits (a SHA-256)");
+      }
+      expected = hex.trim().toLowerCase(Locale.ROOT);
+    }
+    String digest = request.getHeader(HeaderNames.CONTENT_DIGEST);
+    if (digest != null) {
+      Matcher m = CONTENT_DIGEST_SHA256.matcher(digest);
+      if (m.find()) {
+        byte[] bytes;
+        try {
+          bytes = Base64.getDecoder().decode(m.group(1));
+        } catch (IllegalArgumentException e) {
+          bytes = new byte[0];
+        }
+        if (bytes.length != 32) {
+          throw new IllegalArgumentException("Content-Digest sha-256 must be the base64 of 32 bytes");
+        }
+        String fromDigest = HexFormat.of().formatHex(bytes);
+        if (expected != null && !expected.equals(fromDigest)) {
+          throw new IllegalArgumentException(HeaderNames.CHECKSUM_SHA256 + " and Content-Digest announce different checksums");
+        }
+        expected = fromDigest;
+      }
+    }
+    return expected;
+  }
+
+  /** The entity tag of If-Match without quotes, {@code *}, or null. */
+  private static String ifMatch(String header) {
+    if (header == null) {
+      return null;
+    }
+    String value = header.trim();
+    if (value.equals("*")) {
+      return "*";
+    }
+    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+      return value.substring(1, value.length() - 1);
+    }
+    // Weak or malformed tags never match in a strong comparison.
+    return "\u0000";
+  }
+}
