@@ -1,0 +1,137 @@
+package org.packagerepository;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A package four times larger than the server's whole heap goes in and comes out byte-exact: nothing on the way
+ * holds a package in memory. The server runs in its own JVM with {@code -Xmx64m} (which also caps direct memory).
+ */
+class SmallHeapRoundTripTest {
+
+  private static final long SIZE = 256L * 1024 * 1024 + 12_345;
+  private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+
+  private Process server;
+
+  @AfterEach
+  void stopServer() throws InterruptedException {
+    if (server != null) {
+      server.destroy();
+      if (!server.waitFor(20, TimeUnit.SECONDS)) {
+        server.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "zero_copy={0}")
+  @ValueSource(booleans = {true, false})
+  void aPackageFourTimesTheHeapRoundTripsByteExact(boolean zeroCopy, @TempDir Path dir) throws Exception {
+    Path config = dir.resolve("pr-config.json");
+    Files.writeString(config, new JsonObject()
+      .put("FsRepository", new JsonObject().put("location", new JsonObject()
+        .put("path", dir.resolve("packages").toString()).put("zero_copy", zeroCopy)))
+      .put("config", new JsonObject().put("port", 0)).encode());
+    int port = startServer(config);
+
+    Path upload = dir.resolve("upload.tar.gz");
+    String sent = writeRandomFile(upload, SIZE);
+    HttpClient client = HttpClient.newHttpClient();
+    URI uri = URI.create("http://127.0.0.1:" + port + "/packages/big-1.0.0.tar.gz");
+
+    HttpResponse<String> put = client.send(HttpRequest.newBuilder(uri)
+      .PUT(HttpRequest.BodyPublishers.ofFile(upload)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, put.statusCode(), put.body());
+    assertEquals(sent, new JsonObject(put.body()).getString("sha256"));
+    Files.delete(upload);
+
+    HttpResponse<InputStream> get = client.send(HttpRequest.newBuilder(uri).GET().build(),
+      HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, get.statusCode());
+    assertEquals(String.valueOf(SIZE), get.headers().firstValue("content-length").orElseThrow());
+    assertEquals(sent, sha256(get.body()));
+  }
+
+  private int startServer(Path config) throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    server = new ProcessBuilder(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+      Main.class.getName(), "--config", config.toString()))
+      .redirectErrorStream(true).start();
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            port.complete(Integer.parseInt(m.group(1)));
+          }
+          if (line.contains("OutOfMemoryError")) {
+            port.completeExceptionally(new AssertionError(line));
+          }
+        }
+        port.completeExceptionally(new AssertionError("The server exited before listening"));
+      } catch (IOException e) {
+        port.completeExceptionally(e);
+      }
+    }, "server-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      return port.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("The server did not start", e);
+    }
+  }
+
+  private static String writeRandomFile(Path path, long size) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    Random random = new Random(42);
+    byte[] chunk = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(path)) {
+      for (long left = size; left > 0; ) {
+        random.nextBytes(chunk);
+        int n = (int) Math.min(chunk.length, left);
+        out.write(chunk, 0, n);
+        digest.update(chunk, 0, n);
+        left -= n;
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static String sha256(InputStream in) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
+      digesting.transferTo(OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
