@@ -45,8 +45,13 @@ public final class RepositoryConfig {
     JsonObject server = json.getJsonObject("config", new JsonObject());
     String backend = chooseBackend(json, server.getString("backend", ""));
     JsonObject section = json.getJsonObject(BACKEND_SECTIONS.get(backend), new JsonObject()).copy();
-    if (backend.equals("fs") && !isFilled(section)) {
-      section.put("location", new JsonObject().put("path", DEFAULT_FS_PATH));
+    if (backend.equals("fs") && !isFilled("FsRepository", section)) {
+      JsonObject location = section.getJsonObject("location");
+      if (location == null) {
+        location = new JsonObject();
+        section.put("location", location);
+      }
+      location.put("path", DEFAULT_FS_PATH);
     }
     RepositoryConfig config = new RepositoryConfig(json, backend, section);
     config.port();
@@ -64,7 +69,8 @@ public final class RepositoryConfig {
     }
     List<String> filled = new ArrayList<>();
     for (String name : List.of("fs", "s3", "swift")) {
-      if (isFilled(json.getJsonObject(BACKEND_SECTIONS.get(name)))) {
+      String section = BACKEND_SECTIONS.get(name);
+      if (isFilled(section, json.getJsonObject(section))) {
         filled.add(name);
       }
     }
@@ -76,15 +82,27 @@ public final class RepositoryConfig {
     return filled.isEmpty() ? "fs" : filled.get(0);
   }
 
-  /** A section counts as filled in when any of its values is a non-blank string, as the original's file ships the unused ones empty. */
-  static boolean isFilled(JsonObject section) {
+  /**
+   * The original's values of each section. A section counts as filled in when one of them is a non-blank string:
+   * the original's file ships the unused sections with empty strings, and settings this server adds (fsync, region
+   * names, ...) do not choose a backend by themselves.
+   */
+  private static final Map<String, List<String>> IDENTIFYING_VALUES = Map.of(
+    "FsRepository", List.of("location.path"),
+    "S3Repository", List.of("access.region", "access.access_key", "access.secret_access_key", "access.endpoint",
+      "container.bucket", "container.path"),
+    "SwiftRepository", List.of("access.account", "access.user", "access.key", "access.auth_url",
+      "container.container", "container.path"));
+
+  static boolean isFilled(String sectionName, JsonObject section) {
     if (section == null) {
       return false;
     }
-    for (Map.Entry<String, Object> entry : section) {
-      Object value = entry.getValue();
-      if (value instanceof JsonObject && isFilled((JsonObject) value)
-        || value instanceof String && !((String) value).isBlank()) {
+    for (String path : IDENTIFYING_VALUES.get(sectionName)) {
+      String[] keys = path.split("\\.");
+      Object group = section.getValue(keys[0]);
+      if (group instanceof JsonObject && ((JsonObject) group).getValue(keys[1]) instanceof String value
+        && !value.isBlank()) {
         return true;
       }
     }

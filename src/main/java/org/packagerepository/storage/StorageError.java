@@ -53,6 +53,10 @@ public enum StorageError {
         return error;
       }
     }
-    return code != null && (code.equals("idle_timeout") || code.equals("cancelled")) ? CANCELLED : INTERNAL;
+    if ("idle_timeout".equals(code)) {
+      return CANCELLED;
+    }
+    // Storage took the whole upload but never said how it ended.
+    return "outcome_timeout".equals(code) ? UNAVAILABLE : INTERNAL;
   }
 }
