@@ -110,9 +110,10 @@ final class DownloadHandler {
     storage.read(new ReadRequest(info.file(), info.etag(), offset, length, transfer)).onComplete(ar -> {
       if (ar.failed()) {
         receiver.fail(StorageError.CANCELLED.transferCode(), "Not started");
+        // Nothing is sent yet: the headers that described the package (Content-Length) must not describe the answer.
+        response.headers().clear();
+        response.setStatusCode(200);
         if (ar.cause() instanceof StorageException se && se.error() == StorageError.CHANGED && attemptsLeft > 1) {
-          response.headers().clear();
-          response.setStatusCode(200);
           get(request, info.file(), attemptsLeft - 1);
         } else {
           HttpErrors.send(response, ar.cause());

@@ -65,6 +65,18 @@ public final class HttpVerticle extends VerticleBase {
         HttpErrors.send(request.response(), 404, "Nothing here: the API is under /packages");
       }
     });
+    router.errorHandler(400, ctx -> {
+      // A path that is not valid percent-encoding (e.g. %zz) fails the router's normalization before any route:
+      // under /packages/ it cannot name a package.
+      HttpServerRequest request = ctx.request();
+      if (request.path().startsWith(PackagePath.PREFIX) && request.method() == HttpMethod.PUT) {
+        upload.put(request, null);
+      } else if (request.path().startsWith(PackagePath.PREFIX)) {
+        HttpErrors.send(request.response(), 404, "No package named that: the path is not valid percent-encoding");
+      } else {
+        HttpErrors.send(request.response(), 400, "The request path is not valid percent-encoding");
+      }
+    });
     router.errorHandler(500, this::internalError);
 
     HttpServerOptions options = new HttpServerOptions()

@@ -1,5 +1,6 @@
 package org.packagerepository.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,6 +34,9 @@ final class UploadHandler {
   private static final Pattern CONTENT_DIGEST_SHA256 = Pattern.compile("(?:^|,)\\s*sha-256\\s*=\\s*:([A-Za-z0-9+/=]+):",
     Pattern.CASE_INSENSITIVE);
 
+  /** How much of a refused body is read and dropped so that its sender sees the answer. */
+  private static final long DRAIN_LIMIT = 4 * 1024 * 1024;
+
   private final Vertx vertx;
   private final StorageClient storage;
   private final TransferOptions transferOptions;
@@ -50,7 +54,7 @@ final class UploadHandler {
     request.pause();
     HttpServerResponse response = request.response();
     if (!PackageFile.isValid(file)) {
-      refuse(response, 400, (file == null ? "The path" : "\"" + file + "\"") + " is not a valid package file name: "
+      refuse(request, 400, (file == null ? "The path" : "\"" + file + "\"") + " is not a valid package file name: "
         + "use <name>-<version>.tar.gz, e.g. my-package-1.0.0.tar.gz");
       return;
     }
@@ -60,12 +64,12 @@ final class UploadHandler {
       length = contentLength(request);
       expectedSha256 = expectedSha256(request);
     } catch (IllegalArgumentException e) {
-      refuse(response, 400, e.getMessage());
+      refuse(request, 400, e.getMessage());
       return;
     }
     String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
     if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
-      refuse(response, 400, "On PUT, If-None-Match supports only \"*\" (create only)");
+      refuse(request, 400, "On PUT, If-None-Match supports only \"*\" (create only)");
       return;
     }
     String ifMatch = ifMatch(request.getHeader(HttpHeaders.IF_MATCH));
@@ -76,7 +80,7 @@ final class UploadHandler {
     storage.openWrite(write).onComplete(opened -> {
       if (opened.failed()) {
         sender.cancel(StorageError.CANCELLED.transferCode(), "Refused");
-        refuse(response, opened.cause());
+        refuse(request, opened.cause());
         return;
       }
       // The connection may close at any point from here; storage then drops the upload.
@@ -99,7 +103,7 @@ final class UploadHandler {
           StorageException error = cause instanceof TransferException te
             ? new StorageException(StorageError.fromTransferCode(te.code()), te.getMessage())
             : new StorageException(StorageError.INTERNAL, String.valueOf(cause.getMessage()));
-          refuse(response, error);
+          refuse(request, error);
         }
       });
     });
@@ -118,17 +122,44 @@ final class UploadHandler {
       .end(body.toBuffer());
   }
 
-  private static void refuse(HttpServerResponse response, Throwable cause) {
+  private static void refuse(HttpServerRequest request, Throwable cause) {
+    HttpServerResponse response = request.response();
     if (!response.closed() && !response.ended()) {
-      // The body was not (entirely) read: the connection cannot carry another request.
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      HttpErrors.send(response, cause);
+      closeAfterwards(request, HttpErrors.send(response, cause));
     }
   }
 
-  private static void refuse(HttpServerResponse response, int status, String message) {
-    response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    HttpErrors.send(response, status, message);
+  private static void refuse(HttpServerRequest request, int status, String message) {
+    request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    closeAfterwards(request, HttpErrors.send(request.response(), status, message));
+  }
+
+  /**
+   * The body was not (entirely) read, so the connection cannot carry another request, and Vert.x would keep it open
+   * while the body is pending. A client that waits for 100 Continue never sends the body: close once the answer is
+   * out. A client that sends it anyway gets some of it read and dropped first, so that it sees the answer rather than
+   * a reset.
+   */
+  private static void closeAfterwards(HttpServerRequest request, Future<Void> answered) {
+    if (request.isEnded() || request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+      answered.onComplete(v -> request.connection().close());
+      return;
+    }
+    long[] drained = {0};
+    request.handler(chunk -> {
+      drained[0] += chunk.length();
+      if (drained[0] > DRAIN_LIMIT && answered.isComplete()) {
+        request.connection().close();
+      }
+    });
+    request.endHandler(v -> answered.onComplete(sent -> request.connection().close()));
+    answered.onComplete(v -> {
+      if (drained[0] > DRAIN_LIMIT) {
+        request.connection().close();
+      }
+    });
+    request.resume();
   }
 
   /** The announced length, or -1 for a chunked body. */

@@ -168,15 +168,16 @@ final class FsStorageVerticle extends StorageVerticle {
     DigestingFileWriter writer = new DigestingFileWriter(file);
     receiver.pipe().endOnComplete(false).to(writer)
       .compose(v -> verify(request, writer))
-      .compose(sha256 -> (settings.fsync() ? file.flush() : Future.<Void>succeededFuture())
-        .compose(v -> file.close())
-        .compose(v -> publish(request, temporary, sha256)))
+      .compose(sha256 -> settings.fsync() ? file.flush().map(sha256) : Future.succeededFuture(sha256))
+      // Closed exactly once, whatever happened: a second close would throw and leave the upload unanswered.
+      .eventually(file::close)
+      .compose(sha256 -> publish(request, temporary, sha256))
       .onComplete(ar -> {
         if (ar.succeeded()) {
           receiver.complete(ar.result().toJson());
           return;
         }
-        file.close().onComplete(closed -> vertx.fileSystem().delete(temporary.toString()));
+        vertx.fileSystem().delete(temporary.toString());
         if (!(ar.cause() instanceof TransferException)) {
           StorageException error = storageError(ar.cause());
           receiver.fail(error.error().transferCode(), error.getMessage());
