@@ -85,6 +85,7 @@ public final class HttpVerticle extends VerticleBase {
       // Refusals must go out instead of 100 Continue: answered by UploadHandler, never automatically.
       .setHandle100ContinueAutomatically(false)
       .setCompressionSupported(false)
+      .setMaxChunkSize(64 * 1024)
       // HTTP/1.1 only: sendfile is zero-copy only there, and an h2c upgrade of a streamed PUT (the JDK client
       // asks for one by default) must not change how the body flows.
       .setHttp2ClearTextEnabled(false);

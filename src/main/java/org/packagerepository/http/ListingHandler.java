@@ -8,7 +8,10 @@ import org.packagerepository.packages.PackageListing;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.StorageClient;
 
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -17,7 +20,14 @@ final class ListingHandler {
 
   private static final Pattern POSITIVE = Pattern.compile("^[1-9][0-9]*$");
 
+  /** Listings rendered for different parameters and kept for the current generation. */
+  private static final int MAX_RENDERED = 16;
+
   private final StorageClient storage;
+  /** The generation of the listing held here; confined to the verticle's event loop like the rest of this object. */
+  private long generation;
+  private List<JsonObject> objects = List.of();
+  private final Map<String, Buffer> rendered = new HashMap<>();
 
   ListingHandler(StorageClient storage) {
     this.storage = storage;
@@ -36,18 +46,30 @@ final class ListingHandler {
       recency = recencyParameter.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(recencyParameter);
     }
     boolean detail = "true".equalsIgnoreCase(request.getParam("detail")) || "1".equals(request.getParam("detail"));
+    String key = recency + (detail ? "d" : "");
     int versions = recency;
-    storage.list().onComplete(ar -> {
+    storage.list(generation).onComplete(ar -> {
       if (ar.failed()) {
         HttpErrors.send(response, ar.cause());
         return;
       }
-      List<JsonObject> objects = new ArrayList<>(ar.result().size());
-      for (PackageInfo info : ar.result()) {
-        objects.add(info.toJson());
+      StorageClient.Listing listing = ar.result();
+      if (listing.objects() != null) {
+        generation = listing.generation();
+        objects = new ArrayList<>(listing.objects().size());
+        for (PackageInfo info : listing.objects()) {
+          objects.add(info.toJson());
+        }
+        rendered.clear();
       }
-      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(PackageListing.build(objects, versions, detail).toBuffer());
+      Buffer body = rendered.get(key);
+      if (body == null) {
+        body = PackageListing.build(objects, versions, detail).toBuffer();
+        if (rendered.size() < MAX_RENDERED) {
+          rendered.put(key, body);
+        }
+      }
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     });
   }
 }

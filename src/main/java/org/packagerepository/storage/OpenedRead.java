@@ -1,28 +1,50 @@
 package org.packagerepository.storage;
 
-import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The answer to an open-read: the package's metadata and, when the bytes are in a local file, an open channel to
- * exactly that version of the file, which the receiver may send with the kernel's sendfile and must close. Without a
- * channel the receiver asks for a {@link ReadRequest} stream. Travels only inside one process (see
+ * exactly that version of the file, which the receiver may send with the kernel's sendfile (positional reads only:
+ * the channel may be shared with other readers). The receiver must {@link #close()} it once, from any thread, when
+ * done. Without a channel the receiver asks for a {@link ReadRequest} stream. Travels only inside one process (see
  * {@link StorageCodecs}).
  */
-public record OpenedRead(PackageInfo info, FileChannel channel) {
+public final class OpenedRead {
+
+  private final PackageInfo info;
+  private final FileChannel channel;
+  private final Runnable release;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** @param release gives the channel back (closes it, or lowers a shared count); called once */
+  public OpenedRead(PackageInfo info, FileChannel channel, Runnable release) {
+    this.info = info;
+    this.channel = channel;
+    this.release = release;
+  }
+
+  /** Metadata only: the bytes come as a stream. */
+  public OpenedRead(PackageInfo info) {
+    this(info, null, () -> { });
+  }
+
+  public PackageInfo info() {
+    return info;
+  }
+
+  public FileChannel channel() {
+    return channel;
+  }
 
   public boolean hasChannel() {
     return channel != null;
   }
 
-  /** Releases the channel, if any; safe to call more than once. */
+  /** Gives the channel back; safe to call more than once. */
   public void close() {
-    if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // nothing to do: the channel was only read
-      }
+    if (closed.compareAndSet(false, true)) {
+      release.run();
     }
   }
 }

@@ -37,15 +37,25 @@ public final class StorageClient {
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
-  /** Every stored object, valid package name or not (the caller filters). */
-  public Future<List<PackageInfo>> list() {
-    return this.<JsonObject>request(StorageAddresses.LIST, new JsonObject()).map(body -> {
+  /** A listing: every stored object, valid package name or not (the caller filters), and its generation. */
+  public record Listing(long generation, List<PackageInfo> objects) {
+  }
+
+  /**
+   * Every stored object, unless the caller already has generation {@code known} of the listing: then the answer has
+   * that generation and no objects ({@code null}).
+   */
+  public Future<Listing> list(long known) {
+    return this.<JsonObject>request(StorageAddresses.LIST, new JsonObject().put("known", known)).map(body -> {
       JsonArray objects = body.getJsonArray("objects");
+      if (objects == null) {
+        return new Listing(body.getLong("generation"), null);
+      }
       List<PackageInfo> infos = new ArrayList<>(objects.size());
       for (int i = 0; i < objects.size(); i++) {
         infos.add(PackageInfo.fromJson(objects.getJsonObject(i)));
       }
-      return infos;
+      return new Listing(body.getLong("generation"), infos);
     });
   }
 

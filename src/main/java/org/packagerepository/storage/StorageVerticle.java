@@ -9,7 +9,9 @@ import io.vertx.core.json.JsonObject;
 import org.packagerepository.packages.PackageFile;
 import org.packagerepository.transfer.Transfers;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -21,8 +23,21 @@ public abstract class StorageVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(StorageVerticle.class.getName());
 
+  /**
+   * How long a listing may be served again without asking the backend: changes made by other writers to the
+   * same storage are seen after this long at most; this server's own changes at once.
+   */
+  public static final long LISTING_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final ListingCache listings = new ListingCache(LISTING_MAX_AGE_NANOS);
+
   /** Every stored object, including those whose names are not valid package names (the caller filters). */
   protected abstract Future<List<PackageInfo>> list();
+
+  /** A backend calls this when it has changed a package, before it answers the change. */
+  protected void listingChanged() {
+    listings.invalidate();
+  }
 
   protected abstract Future<PackageInfo> stat(String file);
 
@@ -45,7 +60,7 @@ public abstract class StorageVerticle extends VerticleBase {
     StorageCodecs.register(vertx);
     EventBus bus = vertx.eventBus();
     return Future.all(List.of(
-      bus.<JsonObject>consumer(StorageAddresses.LIST, m -> answer(m, list().map(StorageVerticle::listing))).completion(),
+      bus.<JsonObject>consumer(StorageAddresses.LIST, m -> answer(m, listing(m.body().getLong("known", 0L)))).completion(),
       bus.<JsonObject>consumer(StorageAddresses.STAT, m -> withFile(m, file -> stat(file).map(PackageInfo::toJson))).completion(),
       bus.<JsonObject>consumer(StorageAddresses.OPEN_READ, m -> withFile(m, this::openRead)).completion(),
       bus.<JsonObject>consumer(StorageAddresses.READ, m -> {
@@ -60,12 +75,19 @@ public abstract class StorageVerticle extends VerticleBase {
     ));
   }
 
-  private static JsonObject listing(List<PackageInfo> infos) {
-    JsonArray objects = new JsonArray(new java.util.ArrayList<>(infos.size()));
-    for (PackageInfo info : infos) {
-      objects.add(info.toJson());
-    }
-    return new JsonObject().put("objects", objects);
+  /** The listing, or only its generation when the caller already has that one. */
+  private Future<JsonObject> listing(long known) {
+    return listings.get(this::list).map(listing -> {
+      JsonObject reply = new JsonObject().put("generation", listing.generation());
+      if (listing.generation() != known) {
+        JsonArray objects = new JsonArray(new ArrayList<>(listing.objects().size()));
+        for (PackageInfo info : listing.objects()) {
+          objects.add(info.toJson());
+        }
+        reply.put("objects", objects);
+      }
+      return reply;
+    });
   }
 
   private void withFile(Message<JsonObject> message, Function<String, Future<?>> action) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +41,10 @@ final class FsStorageVerticle extends StorageVerticle {
 
   private static final System.Logger LOG = System.getLogger(FsStorageVerticle.class.getName());
   static final String INCOMING = ".incoming";
+  /** How long a package's open version is served without looking at the file system again. */
+  static final long RECHECK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Open packages kept for readers; bounds the file descriptors held. */
+  static final int OPEN_FILES = 256;
 
   private record Known(FileIdentity identity, String sha256) {
   }
@@ -51,6 +56,9 @@ final class FsStorageVerticle extends StorageVerticle {
   /** Checksums of the versions seen, so that none is computed twice. */
   private final Map<String, Known> checksums = new HashMap<>();
   private final Map<FileIdentity, Future<String>> hashing = new HashMap<>();
+  private final OpenFiles openFiles = new OpenFiles(OPEN_FILES, RECHECK_AFTER_NANOS);
+  /** Counts this server's publishes and deletes, so that a read begun before one is not cached after it. */
+  private long changes;
   /** The last publish or delete of each package, so that changes to one package happen one after another. */
   private final Map<String, Future<?>> lastChange = new HashMap<>();
 
@@ -75,6 +83,12 @@ final class FsStorageVerticle extends StorageVerticle {
     }).recover(e -> Future.failedFuture(new IllegalStateException(
       "The package directory " + root + " cannot be used: " + e.getMessage(), e)))
       .compose(v -> super.start());
+  }
+
+  @Override
+  public Future<?> stop() {
+    openFiles.clear();
+    return Future.succeededFuture();
   }
 
   @Override
@@ -107,38 +121,38 @@ final class FsStorageVerticle extends StorageVerticle {
 
   @Override
   protected Future<PackageInfo> stat(String file) {
-    return open(file).map(opened -> {
-      close(opened.file);
-      return opened.info;
+    return open(file, false).map(shared -> {
+      shared.release();
+      return info(file, shared);
     });
   }
 
   @Override
   protected Future<OpenedRead> openRead(String file) {
-    return open(file).map(opened -> {
+    return open(file, false).map(shared -> {
       if (settings.zeroCopy()) {
-        return new OpenedRead(opened.info, opened.file.channel());
+        return new OpenedRead(info(file, shared), shared.channel, shared::release);
       }
-      close(opened.file);
-      return new OpenedRead(opened.info, null);
+      shared.release();
+      return new OpenedRead(info(file, shared));
     });
   }
 
   @Override
   protected Future<Void> read(ReadRequest request) {
-    return open(request.file()).compose(opened -> {
-      if (!opened.info.etag().equals(request.etag())) {
-        close(opened.file);
+    return open(request.file(), false).compose(shared -> {
+      if (!shared.sha256.equals(request.etag())) {
+        shared.release();
         return Future.failedFuture(new StorageException(StorageError.CHANGED, request.file() + " has changed"));
       }
-      if (request.offset() < 0 || request.length() < 0 || request.offset() + request.length() > opened.info.size()) {
-        close(opened.file);
+      if (request.offset() < 0 || request.length() < 0 || request.offset() + request.length() > shared.identity.size()) {
+        shared.release();
         return Future.failedFuture(new StorageException(StorageError.INTERNAL, "The range is outside the package"));
       }
       ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
-      new FileRegionReadStream(vertx, opened.file.channel(), request.offset(), request.length())
+      new FileRegionReadStream(vertx, shared.channel, request.offset(), request.length())
         .pipe().endOnFailure(false).to(sender).onComplete(ar -> {
-          close(opened.file);
+          shared.release();
           if (ar.failed() && !(ar.cause() instanceof TransferException)) {
             sender.cancel(StorageError.INTERNAL.transferCode(), "Reading the package failed: " + ar.cause().getMessage());
           }
@@ -224,6 +238,7 @@ final class FsStorageVerticle extends StorageVerticle {
         }
         return written;
       }).map(identity -> {
+        changed(file);
         checksums.put(file, new Known(identity, sha256));
         return new PackageInfo(file, identity.size(), identity.modifiedMillis(), sha256, sha256);
       });
@@ -247,6 +262,7 @@ final class FsStorageVerticle extends StorageVerticle {
       }
       return null;
     }).map(v -> {
+      changed(file);
       checksums.remove(file);
       return null;
     }));
@@ -257,14 +273,14 @@ final class FsStorageVerticle extends StorageVerticle {
     if (!withChecksum) {
       return blocking(() -> LocalFiles.identity(target)).map(identity -> identity == null ? null : new Known(identity, null));
     }
-    return open(file).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
+    return open(file, true).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
         ? Future.succeededFuture() : Future.failedFuture(e))
-      .map(opened -> {
-        if (opened == null) {
+      .map(shared -> {
+        if (shared == null) {
           return null;
         }
-        close(opened.file);
-        return new Known(opened.file.identity(), opened.info.sha256());
+        shared.release();
+        return new Known(shared.identity, shared.sha256);
       });
   }
 
@@ -289,18 +305,49 @@ final class FsStorageVerticle extends StorageVerticle {
       : new StorageException(StorageError.ALREADY_EXISTS, file + " already exists and overwriting is disabled");
   }
 
-  private record Opened(LocalFiles.OpenFile file, PackageInfo info) {
+  private static PackageInfo info(String file, SharedFile shared) {
+    FileIdentity identity = shared.identity;
+    return new PackageInfo(file, identity.size(), identity.modifiedMillis(), shared.sha256, shared.sha256);
   }
 
-  /** Opens exactly one version of a package and learns its checksum (computed once per version, off the event loop). */
-  private Future<Opened> open(String file) {
+  /**
+   * Exactly one version of a package, open, with its checksum (computed once per version, off the event loop); the
+   * caller releases it. A version checked less than {@link #RECHECK_AFTER_NANOS} ago is served without a file-system
+   * call, unless {@code recheck}.
+   */
+  private Future<SharedFile> open(String file, boolean recheck) {
+    SharedFile fresh = recheck ? null : openFiles.fresh(file, System.nanoTime());
+    // Another tool may rewrite a file in place (same inode): its size, read from the open file, gives that away.
+    if (fresh != null && fresh.hasSize()) {
+      return Future.succeededFuture(fresh.retain());
+    }
+    long changesBefore = changes;
     Path path = root.resolve(file);
     return blocking(() -> LocalFiles.openStable(path, file)).compose(opened -> {
-      FileIdentity identity = opened.identity();
-      return checksum(file, opened).map(sha256 ->
-          new Opened(opened, new PackageInfo(file, identity.size(), identity.modifiedMillis(), sha256, sha256)))
-        .onFailure(e -> close(opened));
+      SharedFile known = openFiles.any(file);
+      if (known != null && known.identity.sameVersion(opened.identity())) {
+        close(opened);
+        if (changes == changesBefore) {
+          known.checkedAt = System.nanoTime();
+        }
+        return Future.succeededFuture(known.retain());
+      }
+      return checksum(file, opened).map(sha256 -> {
+        SharedFile shared = new SharedFile(opened.channel(), opened.identity(), sha256, System.nanoTime());
+        // A version opened before this server changed the package must not be cached over the change.
+        if (changes == changesBefore) {
+          openFiles.put(file, shared.retain());
+        }
+        return shared;
+      }).onFailure(e -> close(opened));
     });
+  }
+
+  /** This server changed {@code file}: what was known of it no longer holds. */
+  private void changed(String file) {
+    changes++;
+    listingChanged();
+    openFiles.invalidate(file);
   }
 
   private Future<String> checksum(String file, LocalFiles.OpenFile opened) {

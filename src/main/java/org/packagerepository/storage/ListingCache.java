@@ -1,0 +1,59 @@
+package org.packagerepository.storage;
+
+import io.vertx.core.Future;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The last listing of a backend, shared by every list request while it is young enough, with a generation that
+ * changes only when the listing does, so that callers can keep what they built from it. Concurrent requests for an
+ * expired listing wait for one fetch. Changes made through this server invalidate it at once (read-your-writes);
+ * changes made by others are seen once it expires. Confined to the storage verticle's event loop.
+ */
+final class ListingCache {
+
+  /** A listing and its generation. */
+  record Listing(long generation, List<PackageInfo> objects) {
+  }
+
+  private final long maxAgeNanos;
+  private Listing current;
+  private long fetchedAt;
+  private Future<Listing> pending;
+  private long invalidations;
+
+  ListingCache(long maxAgeNanos) {
+    this.maxAgeNanos = maxAgeNanos;
+  }
+
+  Future<Listing> get(Supplier<Future<List<PackageInfo>>> fetch) {
+    if (current != null && System.nanoTime() - fetchedAt < maxAgeNanos) {
+      return Future.succeededFuture(current);
+    }
+    if (pending == null) {
+      long invalidationsBefore = invalidations;
+      long startedAt = System.nanoTime();
+      pending = fetch.get().map(objects -> {
+        long generation = current == null ? 1 : current.generation();
+        if (current == null || !current.objects().equals(objects)) {
+          generation++;
+        }
+        Listing listing = new Listing(generation, objects);
+        // A change made while listing may be missing from it: serve it to those who asked, but keep nothing.
+        if (invalidations == invalidationsBefore) {
+          current = listing;
+          fetchedAt = startedAt;
+        }
+        return listing;
+      }).andThen(ar -> pending = null);
+    }
+    return pending;
+  }
+
+  void invalidate() {
+    invalidations++;
+    fetchedAt = Long.MIN_VALUE / 2;
+    pending = null;
+  }
+}
