@@ -5,6 +5,7 @@ import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.ConfigLoader;
 import org.packagerepository.config.RepositoryConfig;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +55,9 @@ public final class Main {
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       configureLogging(config.logLevel());
       Server server = Server.start(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      long startedIn = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
       Logger.getLogger(Main.class.getName()).info("package-repository listening on port " + server.port()
-        + ", storage: " + config.backend());
+        + ", storage: " + config.backend() + ", started in " + startedIn + " ms");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, server), "shutdown"));
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
