@@ -10,8 +10,11 @@ import io.vertx.core.json.JsonObject;
  */
 public class TransferOptions {
 
-  /** Default credit window: at most this many bytes are queued at or in flight to a receiver. */
-  public static final int DEFAULT_WINDOW_BYTES = 1024 * 1024;
+  /**
+   * Default credit window: at most this many bytes are queued at or in flight to a receiver. Small enough for 200
+   * concurrent transfers to fit a 64 MB heap; measured to cost no throughput against 1 MiB with 64 KiB chunks.
+   */
+  public static final int DEFAULT_WINDOW_BYTES = 256 * 1024;
   /** Default idle timeout of an open transfer, in milliseconds. */
   public static final long DEFAULT_IDLE_TIMEOUT_MS = 120_000;
   /** Default time a sender waits for the receiver's outcome after its end marker, in milliseconds. */

@@ -52,7 +52,7 @@ class TransfersTest {
   @Test
   void optionsDefaultsAndJson() {
     TransferOptions defaults = new TransferOptions();
-    assertEquals(1024 * 1024, defaults.getWindowBytes());
+    assertEquals(256 * 1024, defaults.getWindowBytes());
     assertEquals(120_000, defaults.getIdleTimeoutMs());
     assertEquals(600_000, defaults.getOutcomeTimeoutMs());
     TransferOptions custom = new TransferOptions().setWindowBytes(4096).setIdleTimeoutMs(5).setOutcomeTimeoutMs(0);
