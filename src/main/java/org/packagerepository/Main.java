@@ -77,6 +77,13 @@ public final class Main {
     }
   }
 
+  private static boolean isClientGone(LogRecord record) {
+    Throwable thrown = record.getThrown();
+    String message = thrown == null ? null : thrown.getMessage();
+    return thrown instanceof java.io.IOException && message != null
+      && (message.contains("Connection reset by peer") || message.contains("Broken pipe"));
+  }
+
   private static String value(String[] args, int i) {
     if (i >= args.length) {
       throw new IllegalArgumentException(args[i - 1] + " needs a value");
@@ -117,6 +124,9 @@ public final class Main {
         return line;
       }
     });
+    // A client that goes away mid-download is logged by Vert.x as a SEVERE I/O error: it is the client's doing.
+    boolean debug = level.intValue() <= Level.FINE.intValue();
+    handler.setFilter(record -> debug || !isClientGone(record));
     root.addHandler(handler);
     root.setLevel(level);
   }

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 /** Conditional requests as RFC 9110 §13.2.2 orders them, for reads. */
 final class Preconditions {
@@ -21,9 +22,12 @@ final class Preconditions {
     return "\"" + etag + "\"";
   }
 
+  /** IMF-fixdate (RFC 9110 §5.6.7): unlike RFC_1123_DATE_TIME, always a two-digit day. */
+  private static final DateTimeFormatter IMF_FIXDATE =
+    DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+
   static String httpDate(long epochMillis) {
-    return DateTimeFormatter.RFC_1123_DATE_TIME.format(
-      ZonedDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
+    return IMF_FIXDATE.format(Instant.ofEpochMilli(epochMillis));
   }
 
   /** Seconds since the epoch of an HTTP date, or null when absent or malformed (then the condition is ignored). */

@@ -83,6 +83,11 @@ final class UploadHandler {
         refuse(request, opened.cause());
         return;
       }
+      if (response.closed()) {
+        // Gone while storage was preparing: no close event will come any more.
+        sender.cancel(StorageError.CANCELLED.transferCode(), "The client went away");
+        return;
+      }
       // The connection may close at any point from here; storage then drops the upload.
       response.closeHandler(v -> sender.cancel(StorageError.CANCELLED.transferCode(), "The client went away"));
       if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {

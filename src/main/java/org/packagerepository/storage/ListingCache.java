@@ -18,6 +18,10 @@ final class ListingCache {
   }
 
   private final long maxAgeNanos;
+  /** The last listing fetched, whether kept or not: its generation names exactly its content. */
+  private Listing last;
+  private long lastGeneration;
+  /** The listing served without asking, while young enough. */
   private Listing current;
   private long fetchedAt;
   private Future<Listing> pending;
@@ -35,11 +39,10 @@ final class ListingCache {
       long invalidationsBefore = invalidations;
       long startedAt = System.nanoTime();
       pending = fetch.get().map(objects -> {
-        long generation = current == null ? 1 : current.generation();
-        if (current == null || !current.objects().equals(objects)) {
-          generation++;
+        if (last == null || !last.objects().equals(objects)) {
+          last = new Listing(++lastGeneration, objects);
         }
-        Listing listing = new Listing(generation, objects);
+        Listing listing = last;
         // A change made while listing may be missing from it: serve it to those who asked, but keep nothing.
         if (invalidations == invalidationsBefore) {
           current = listing;

@@ -59,6 +59,7 @@ final class FsStorageVerticle extends StorageVerticle {
   private final OpenFiles openFiles = new OpenFiles(OPEN_FILES, RECHECK_AFTER_NANOS);
   /** Counts this server's publishes and deletes, so that a read begun before one is not cached after it. */
   private long changes;
+  private long sweeper = -1;
   /** The last publish or delete of each package, so that changes to one package happen one after another. */
   private final Map<String, Future<?>> lastChange = new HashMap<>();
 
@@ -80,13 +81,16 @@ final class FsStorageVerticle extends StorageVerticle {
         }
       }
       return null;
-    }).recover(e -> Future.failedFuture(new IllegalStateException(
+    }).onSuccess(v -> sweeper = vertx.setPeriodic(TimeUnit.NANOSECONDS.toMillis(RECHECK_AFTER_NANOS),
+      id -> openFiles.dropUnchecked(System.nanoTime())))
+      .recover(e -> Future.failedFuture(new IllegalStateException(
       "The package directory " + root + " cannot be used: " + e.getMessage(), e)))
       .compose(v -> super.start());
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweeper);
     openFiles.clear();
     return Future.succeededFuture();
   }
@@ -180,12 +184,13 @@ final class FsStorageVerticle extends StorageVerticle {
   private void receive(WriteRequest request, Path temporary, AsyncFile file) {
     ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
     DigestingFileWriter writer = new DigestingFileWriter(file);
-    receiver.pipe().endOnComplete(false).to(writer)
+    // Ends the writer only on success, and its end waits for the last write: a failed write fails the upload.
+    receiver.pipe().endOnFailure(false).to(writer)
       .compose(v -> verify(request, writer))
       .compose(sha256 -> settings.fsync() ? file.flush().map(sha256) : Future.succeededFuture(sha256))
       // Closed exactly once, whatever happened: a second close would throw and leave the upload unanswered.
       .eventually(file::close)
-      .compose(sha256 -> publish(request, temporary, sha256))
+      .compose(sha256 -> publish(request, temporary, sha256, writer.written()))
       .onComplete(ar -> {
         if (ar.succeeded()) {
           receiver.complete(ar.result().toJson());
@@ -212,7 +217,7 @@ final class FsStorageVerticle extends StorageVerticle {
     return Future.succeededFuture(sha256);
   }
 
-  private Future<PackageInfo> publish(WriteRequest request, Path temporary, String sha256) {
+  private Future<PackageInfo> publish(WriteRequest request, Path temporary, String sha256, long size) {
     String file = request.file();
     Path target = root.resolve(file);
     return serialized(file, () -> current(file, target, needsChecksum(request)).compose(current -> {
@@ -220,6 +225,9 @@ final class FsStorageVerticle extends StorageVerticle {
       boolean createOnly = request.createOnly() || !request.overwrite();
       return blocking(() -> {
         FileIdentity written = LocalFiles.identity(temporary);
+        if (written == null || written.size() != size) {
+          throw new StorageException(StorageError.INTERNAL, "The upload was not written completely; nothing was stored");
+        }
         LocalFiles.writeSha256(temporary, written, sha256);
         if (createOnly) {
           // A link cannot replace an existing file: a writer racing from outside this server cannot be overwritten.

@@ -48,6 +48,20 @@ final class OpenFiles {
     }
   }
 
+  /**
+   * Closes the versions not checked for two periods: unused ones, whose files another tool may have deleted (an open
+   * file keeps its disk space). Costs a hot package one re-check, which it would have needed anyway.
+   */
+  void dropUnchecked(long now) {
+    files.values().removeIf(shared -> {
+      if (now - shared.checkedAt >= 2 * maxAgeNanos) {
+        shared.release();
+        return true;
+      }
+      return false;
+    });
+  }
+
   void invalidate(String file) {
     SharedFile previous = files.remove(file);
     if (previous != null) {
