@@ -1,0 +1,857 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of package-repository against nginx serving the SAME directory.
+# Usage: src/bench/run.sh [--quick]        (see src/bench/README.md)
+#
+# Environment:
+#   BENCH_JAR       use this server jar instead of building one with `mvn -q -DskipTests package`
+#   BENCH_TMPDIR    parent of the temporary work directory (default /tmp; it must be on a real
+#                   disk with ~6 GB free for the full run, ~1.5 GB for --quick)
+#   BENCH_ROUNDS    rounds per scenario (default 3, --quick 1)
+#   BENCH_DURATION  seconds per wrk run (default 5, --quick 2)
+#   BENCH_JAVA_OPTS extra JVM options for our main server (default none: what a user would run)
+#   BENCH_NGINX_OPEN_FILE_CACHE=1  give nginx `open_file_cache` with 1 s validity, the same freshness
+#                   as our server's own caches (default off: nginx as Debian configures it)
+#
+# Fairness on a small machine (this one has 2 cores): nothing is pinned. The load generator (wrk
+# with one thread per core, or curl) and the server under test share all cores, exactly the same
+# way for both servers; only one server is under load at any moment (the other one idles), and the
+# two are measured alternately (ours, nginx, ours, nginx, ...) so that drifts of the machine hit
+# both alike. nginx runs worker_processes = number of cores; our server runs with its defaults.
+set -euo pipefail
+export LC_ALL=C
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/../.." && pwd)
+RESULTS_DIR="$BENCH_DIR/results"
+
+usage() { sed -n '2,/^# Fairness/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
+
+QUICK=0
+for arg in "$@"; do
+  case $arg in
+    --quick) QUICK=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument $arg" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+MiB=$((1024 * 1024))
+CORES=$(nproc)
+THREADS=$CORES                 # wrk threads: one per core, same for both servers
+if ((QUICK)); then
+  ROUNDS=${BENCH_ROUNDS:-1}; DUR=${BENCH_DURATION:-2}; WARM=1
+  PUT_SIZE=$((256 * MiB)); RT_SIZE=$((512 * MiB)); CONC=200; CONC_SIZE=$((4 * MiB)); STARTS=5
+else
+  ROUNDS=${BENCH_ROUNDS:-3}; DUR=${BENCH_DURATION:-5}; WARM=3
+  PUT_SIZE=$((1024 * MiB)); RT_SIZE=$((4096 * MiB)); CONC=200; CONC_SIZE=$((20 * MiB)); STARTS=5
+fi
+BIG_SIZE=$((100 * MiB)); SMALL_SIZE=$((64 * 1024))
+LIST_NAMES=1000; LIST_VERSIONS=10        # 1000 names x 10 versions = 10,000 packages
+CURL_MAX=900                             # no single transfer may take longer than this (s)
+STALL=(--speed-limit 1 --speed-time 30)  # ... nor make no progress for 30 s (a wedged server)
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+now_us() { echo "${EPOCHREALTIME/./}"; }
+human_size() { awk -v b="$1" 'BEGIN{ if (b >= 1073741824) printf "%g GiB", b/1073741824; else if (b >= 1048576) printf "%g MiB", b/1048576; else printf "%g KiB", b/1024 }'; }
+
+# ---------------------------------------------------------------------------------------------
+# Everything we start is registered here and stopped at exit; the work directory is removed.
+WORK=""
+STARTED=()            # pids of servers, samplers and load runs we started
+POLICY_RC_CREATED=0
+
+stop_pid() {          # stop_pid PID: TERM, wait up to 15 s, then KILL; only a pid we started
+  local pid=$1 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$? pid child
+  trap - EXIT INT TERM
+  for pid in "${STARTED[@]}"; do
+    # children of a load run we started (curl under xargs), by parent pid
+    for child in $(pgrep -P "$pid" 2>/dev/null || true); do kill -TERM "$child" 2>/dev/null || true; done
+    stop_pid "$pid"
+  done
+  if ((POLICY_RC_CREATED)); then rm -f /usr/sbin/policy-rc.d; fi
+  if [[ -n $WORK && -d $WORK ]]; then rm -rf "$WORK"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------
+# 1. Tools, jar, test data
+ensure_tools() {
+  local missing=() pkg
+  command -v nginx >/dev/null || missing+=(nginx)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v ss >/dev/null || missing+=(iproute2)
+  if ((${#missing[@]})); then
+    [[ $(id -u) == 0 ]] || die "missing ${missing[*]}; run as root (apt-get install) or install them first"
+    log "missing ${missing[*]}: installing from Debian's packages"
+    apt-get update -qq
+    local pkgs=()
+    for pkg in "${missing[@]}"; do
+      if [[ $pkg == nginx ]]; then
+        local policy
+        policy=$(apt-cache policy nginx-light 2>/dev/null || true)
+        if [[ $policy =~ Candidate:\ [0-9] ]]; then pkgs+=(nginx-light); else pkgs+=(nginx); fi
+      else
+        pkgs+=("$pkg")
+      fi
+    done
+    # Debian starts a service when its package is installed; the system nginx must not start on
+    # port 80 because of us. policy-rc.d (exit 101) forbids that, as Docker images do.
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+      POLICY_RC_CREATED=1
+    fi
+    log "apt-get install -y ${pkgs[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" > "${TMPDIR:-/tmp}/pr-bench-apt.log" 2>&1 \
+      || { cat "${TMPDIR:-/tmp}/pr-bench-apt.log" >&2; die "apt-get install failed"; }
+    rm -f "${TMPDIR:-/tmp}/pr-bench-apt.log"
+    if ((POLICY_RC_CREATED)); then rm -f /usr/sbin/policy-rc.d; POLICY_RC_CREATED=0; fi
+  fi
+  local build
+  build=$(nginx -V 2>&1 || true)
+  [[ $build == *http_dav_module* ]] || die "this nginx has no WebDAV module (http_dav_module)"
+}
+
+build_jar() {
+  local head
+  head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "unknown")
+  if [[ -n ${BENCH_JAR:-} ]]; then
+    JAR=$BENCH_JAR
+    JAR_LABEL="BENCH_JAR=$JAR (built separately; this checkout is at $head)"
+    log "using BENCH_JAR=$JAR (not building)"
+  else
+    log "building the server: mvn -q -DskipTests package in $ROOT"
+    (cd "$ROOT" && mvn -q -DskipTests package) >&2
+    JAR=$ROOT/target/package-repository.jar
+    JAR_LABEL="built from $head$(git -C "$ROOT" diff --quiet HEAD -- src/main pom.xml 2>/dev/null || echo " with local changes")"
+  fi
+  [[ -f $JAR ]] || die "no jar at $JAR"
+}
+
+# Random bytes, fast: AES-128-CTR over zeros with a fresh random key (about 1.5 GB/s, where
+# /dev/urandom gives about 0.4 GB/s). The same seed gives the same bytes, so a 4 GB stream can be
+# hashed once and uploaded later without being stored.
+KEY=""
+random_bytes() {      # random_bytes COUNT SEED  -> stdout
+  local iv
+  iv=$(printf '%032x' "$2")
+  { openssl enc -aes-128-ctr -nosalt -K "$KEY" -iv "$iv" -in /dev/zero 2>/dev/null || true; } | head -c "$1"
+}
+
+make_data() {
+  KEY=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+  mkdir -p "$PKGS" "$SRC"
+  random_bytes "$BIG_SIZE" 1 > "$PKGS/$BIG"
+  random_bytes "$SMALL_SIZE" 2 > "$PKGS/$SMALL"
+  random_bytes "$PUT_SIZE" 3 > "$SRC/put.bin"
+  random_bytes "$CONC_SIZE" 4 > "$SRC/conc.bin"
+  BIG_SHA=$(sha256sum < "$PKGS/$BIG" | cut -d' ' -f1)
+  PUT_SHA=$(sha256sum < "$SRC/put.bin" | cut -d' ' -f1)
+  # 10,000 small packages for the listing. Their content does not matter to a listing, so they
+  # are slices of one random (base64) text, written with shell built-ins: no process per file.
+  local blob n v i=0
+  blob=$(random_bytes $((LIST_NAMES * 1024)) 5 | base64 -w0)
+  for ((n = 0; n < LIST_NAMES; n++)); do
+    for ((v = 1; v <= LIST_VERSIONS; v++)); do
+      printf '%s' "${blob:$(((i * 997) % (${#blob} - 1024))):1024}" > "$PKGS/$(printf 'pkg-%04d-1.0.%d.tar.gz' "$n" "$v")"
+      i=$((i + 1))
+    done
+  done
+  log "test data: $(human_size "$BIG_SIZE"), $(human_size "$SMALL_SIZE"), $((LIST_NAMES * LIST_VERSIONS)) small packages in $PKGS; upload sources $(human_size "$PUT_SIZE"), $(human_size "$CONC_SIZE")"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 2. Servers
+USED_PORTS=" "
+# Ports are drawn below the kernel's ephemeral range, which the clients' own connections use (a
+# port can be free to listen on now and be some curl's local port a moment later), and must be
+# unused in any state.
+read -r EPHEMERAL_LOW _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPHEMERAL_LOW=32768
+((EPHEMERAL_LOW > 12000)) || EPHEMERAL_LOW=32768
+free_port() {         # a free loopback port, never handed out twice in this run
+  local p i
+  for ((i = 0; i < 200; i++)); do
+    p=$((10000 + ${SRANDOM:-$RANDOM$RANDOM} % (EPHEMERAL_LOW - 10000)))
+    [[ $USED_PORTS == *" $p "* ]] && continue
+    if [[ -z $(ss -Htan "sport = :$p" 2>/dev/null) ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      USED_PORTS+="$p "
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+LAST_PID=""
+start_ours() {        # start_ours NAME PORT DIR FSYNC [JVM options...]  -> LAST_PID
+  local name=$1 port=$2 dir=$3 fsync=$4
+  shift 4
+  cat > "$WORK/$name.json" <<EOF
+{"FsRepository":{"location":{"path":"$dir","fsync":$fsync,"zero_copy":true}},
+ "config":{"port":$port,"host":"127.0.0.1","log_level":"WARN"}}
+EOF
+  # shellcheck disable=SC2086
+  java "$@" -jar "$JAR" --config "$WORK/$name.json" --port "$port" \
+    > "$WORK/logs/$name.out" 2> "$WORK/logs/$name.err" &
+  LAST_PID=$!
+  STARTED+=("$LAST_PID")
+}
+
+write_nginx_conf() {  # write_nginx_conf DIR PORT [ROOT]: a private nginx (own pid, logs, temp paths)
+  local d=$1 port=$2 root=${3:-$WORK} user_line=""
+  mkdir -p "$d/client_body" "$d/tmp"
+  [[ $(id -u) == 0 ]] && user_line="user root root;   # the work directory is private to root"
+  cat > "$d/nginx.conf" <<EOF
+# Generated by src/bench/run.sh; never the system configuration.
+$user_line
+worker_processes $CORES;
+daemon off;
+master_process on;
+pid $d/nginx.pid;
+lock_file $d/nginx.lock;
+error_log $d/error.log warn;
+worker_rlimit_nofile 65536;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  default_type application/gzip;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 75s;
+  keepalive_requests 1000000;    # keep-alive for the whole run, as our server does
+$(if [[ ${BENCH_NGINX_OPEN_FILE_CACHE:-0} == 1 ]]; then
+    echo "  open_file_cache max=10000 inactive=20s; open_file_cache_valid 1s; open_file_cache_errors on;"
+  fi)
+  client_body_temp_path $d/client_body;   # same file system as the packages: PUT is a rename
+  proxy_temp_path $d/tmp; fastcgi_temp_path $d/tmp; uwsgi_temp_path $d/tmp; scgi_temp_path $d/tmp;
+  server {
+    listen 127.0.0.1:$port;
+    root $root;                  # /packages/<file> is $root/packages/<file>
+    location = /packages/ {      # the directory listing
+      autoindex on;
+      autoindex_format json;
+    }
+    location /packages/ {        # GET with sendfile; PUT and DELETE with WebDAV
+      dav_methods PUT DELETE;
+      create_full_put_path on;
+      dav_access user:rw group:r all:r;
+      client_max_body_size 0;
+    }
+  }
+}
+EOF
+  nginx -t -q -e "$d/error.log" -p "$d" -c "$d/nginx.conf" 2>> "$WORK/logs/nginx-t.err" \
+    || die "nginx rejects its configuration: $(cat "$WORK/logs/nginx-t.err" "$d/error.log" 2>/dev/null)"
+}
+
+start_nginx() {       # start_nginx DIR  -> LAST_PID
+  local d=$1
+  nginx -e "$d/error.log" -p "$d" -c "$d/nginx.conf" > "$d/stdout" 2>&1 &
+  LAST_PID=$!
+  STARTED+=("$LAST_PID")
+}
+
+http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time "${2:-5}" "$1" || true; }
+
+wait_ready() {        # wait_ready URL PID NAME: poll until 200, for at most 60 s
+  local url=$1 pid=$2 name=$3 deadline=$(($(now_us) + 60000000))
+  while (($(now_us) < deadline)); do
+    [[ $(http_code "$url" 2) == 200 ]] && return 0
+    kill -0 "$pid" 2>/dev/null || die "$name exited: $(tail -5 "$WORK/logs/$name.err" 2>/dev/null)"
+    sleep 0.05
+  done
+  die "$name did not answer $url within 60 s"
+}
+
+# Resident memory: a sampler per server process appends "<time µs> <VmRSS kB>" every 100 ms.
+start_sampler() {     # start_sampler PID FILE
+  local pid=$1 file=$2
+  (
+    while [[ -r /proc/$pid/status ]]; do
+      while read -r key value _; do
+        if [[ $key == VmRSS: ]]; then echo "${EPOCHREALTIME/./} $value"; break; fi
+      done < "/proc/$pid/status" 2>/dev/null || true
+      sleep 0.1
+    done
+  ) >> "$file" 2>/dev/null &
+  STARTED+=("$!")
+}
+peak_kb() {           # peak_kb FILE FROM_US TO_US: highest sample in the window
+  awk -v a="$2" -v b="$3" '$1 >= a && $1 <= b && $2 > m { m = $2 } END { print m + 0 }' "$1"
+}
+status_kb() {         # status_kb PID FIELD (VmRSS, VmHWM)
+  awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+
+# ---------------------------------------------------------------------------------------------
+# 3. Measurements
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<< " $1"; }
+
+declare -A OURS NGINX RAW NOTE PEAK
+ROWS=()
+OUT_DIR=""            # per-run scratch files
+
+run_wrk() {           # run_wrk SECONDS CONNECTIONS URL [HEADER] -> the BENCH line
+  local secs=$1 conns=$2 url=$3 hdr=${4:-} out
+  local args=(-t "$THREADS" -c "$conns" -d "${secs}s" --timeout 30s -s "$BENCH_DIR/wrk-report.lua")
+  [[ -n $hdr ]] && args+=(-H "$hdr")
+  out="$OUT_DIR/wrk.out"
+  wrk "${args[@]}" "$url" > "$out" 2>&1 || true
+  grep '^BENCH ' "$out" || { log "wrk failed: $(cat "$out")"; echo "BENCH requests=0 bytes=0 duration_us=1"; }
+}
+
+# wrk_scenario ID TITLE UNIT(mibs|rps) CONNECTIONS OURS_URL NGINX_URL [HEADER]
+wrk_scenario() {
+  local id=$1 title=$2 unit=$3 conns=$4 ours_url=$5 nginx_url=$6 hdr=${7:-}
+  local r side url line value errs t0 t1 peak=0 p
+  local -a ours_v=() nginx_v=()
+  local raw="" bad=0
+  log "$title: warm-up ${WARM}s each, then $ROUNDS round(s) of ${DUR}s, alternating"
+  run_wrk "$WARM" "$conns" "$ours_url" "$hdr" > /dev/null
+  run_wrk "$WARM" "$conns" "$nginx_url" "$hdr" > /dev/null
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for side in ours nginx; do
+      if [[ $side == ours ]]; then url=$ours_url; else url=$nginx_url; fi
+      t0=$(now_us)
+      line=$(run_wrk "$DUR" "$conns" "$url" "$hdr")
+      t1=$(now_us)
+      if [[ $unit == mibs ]]; then
+        value=$(awk -v b="$(field "$line" bytes)" -v d="$(field "$line" duration_us)" 'BEGIN { printf "%.1f", b / 1048576 / (d / 1e6) }')
+      else
+        value=$(awk -v n="$(field "$line" requests)" -v d="$(field "$line" duration_us)" 'BEGIN { printf "%.1f", n / (d / 1e6) }')
+      fi
+      errs=$(($(field "$line" connect) + $(field "$line" read) + $(field "$line" write) + $(field "$line" status) + $(field "$line" timeout)))
+      if ((errs > 0)); then
+        bad=$((bad + errs))
+        log "  $side round $r: $errs errors ($line)"
+      fi
+      if [[ $side == ours ]]; then
+        ours_v+=("$value")
+        p=$(peak_kb "$MAIN_RSS" "$t0" "$t1"); ((p > peak)) && peak=$p
+      else
+        nginx_v+=("$value")
+      fi
+      raw+="$side=$value "
+      log "  round $r $side: $value $([[ $unit == mibs ]] && echo MiB/s || echo req/s) (requests $(field "$line" requests), p99 $(($(field "$line" p99_us) / 1000)) ms)"
+    done
+  done
+  OURS[$id]=$(median "${ours_v[@]}"); NGINX[$id]=$(median "${nginx_v[@]}")
+  RAW[$id]="$raw($([[ $unit == mibs ]] && echo MiB/s || echo req/s))"; PEAK[$id]=$peak
+  ((bad > 0)) && NOTE[$id]="$bad failed or non-2xx requests in the measured runs"
+  ROWS+=("$id")
+  return 0
+}
+
+# The listing right after a change: our server caches its listing for up to 1 s and drops it on
+# every change made through it, so the wrk figure above measures mostly that cache. Here each
+# listing follows a small PUT through the same server, so ours must scan the directory again, as
+# nginx's autoindex always does. Sequential, one client; curl's time_total of the GET only.
+list_cold_scenario() {
+  local n r side i base list_url name code t
+  local -a ours_v=() nginx_v=() times
+  local raw="" bad=0 peak=0 p t0 t1
+  if ((QUICK)); then n=10; else n=20; fi
+  head -c 100 /dev/urandom > "$SRC/tiny.bin"
+  log "GET /packages right after a PUT (no listing cache), $n sequential listings per round"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for side in ours nginx; do
+      if [[ $side == ours ]]; then base=$OURS_URL; list_url="$OURS_URL/packages"; else base=$NGINX_URL; list_url="$NGINX_URL/packages/"; fi
+      times=()
+      t0=$(now_us)
+      for ((i = 1; i <= n; i++)); do
+        name="listprobe-$side-1.$r.$i.tar.gz"
+        code=$(curl -sS --max-time 30 -o /dev/null -w '%{http_code}' -T "$SRC/tiny.bin" "$base/packages/$name" 2>> "$WORK/logs/curl.err" || true)
+        [[ $code == 200 || $code == 201 || $code == 204 ]] || bad=$((bad + 1))
+        read -r code t <<< "$(curl -sS --max-time 30 -o "$OUT_DIR/cold.json" -w '%{http_code} %{time_total}' "$list_url" 2>> "$WORK/logs/curl.err" || echo "000 0")"
+        [[ $code == 200 ]] || bad=$((bad + 1))
+        grep -q "listprobe-$side-1.$r.$i.tar.gz" "$OUT_DIR/cold.json" || bad=$((bad + 1))   # read-your-writes
+        times+=("$(awk -v t="$t" 'BEGIN { printf "%.2f", t * 1000 }')")
+      done
+      t1=$(now_us)
+      if [[ $side == ours ]]; then
+        ours_v+=("$(median "${times[@]}")"); p=$(peak_kb "$MAIN_RSS" "$t0" "$t1"); ((p > peak)) && peak=$p
+      else
+        nginx_v+=("$(median "${times[@]}")")
+      fi
+      raw+="$side=$(median "${times[@]}") "
+      log "  round $r $side: median $(median "${times[@]}") ms per listing"
+    done
+  done
+  rm -f "$PKGS"/listprobe-*
+  OURS[list_cold]=$(median "${ours_v[@]}"); NGINX[list_cold]=$(median "${nginx_v[@]}")
+  RAW[list_cold]="$raw(ms, median of $n listings each)"; PEAK[list_cold]=$peak
+  ((bad > 0)) && NOTE[list_cold]="$bad failed PUTs, listings, or listings without the package just uploaded"
+  ROWS+=(list_cold)
+  return 0
+}
+
+put_once() {          # put_once BASE_URL NAME FILE -> "code bytes seconds" (response in $OUT_DIR/put.resp)
+  curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o "$OUT_DIR/put.resp" -w '%{http_code} %{size_upload} %{time_total}' \
+    -T "$3" "$1/packages/$2" 2>> "$WORK/logs/curl.err" || echo "000 0 1"
+}
+
+remove_package() {    # remove_package NAME...: straight from the directory both servers serve
+  local n
+  for n in "$@"; do rm -f "$PKGS/$n"; done
+}
+
+# Each upload starts with no dirty pages left by the previous one (sync), so that the write-back
+# of one server's upload is never charged to the other.
+put_scenario() {
+  local r variant base code bytes secs value name t0 t1 p
+  local -a v_fs=() v_nofs=() v_ng=()
+  local raw="" bad=0 peak_fs=0 peak_nofs=0
+  log "PUT $(human_size "$PUT_SIZE") streamed: $ROUNDS round(s) of ours (fsync on), nginx, ours (fsync off)"
+  # Warm-up, not measured: the upload path of a JVM server is compiled by the JIT on first use.
+  for base in "$OURS_URL" "$NGINX_URL" "$NOFSYNC_URL"; do
+    for r in 1 2 3 4 5; do put_once "$base" "warmup-$r-1.0.0.tar.gz" "$SRC/conc.bin" > /dev/null; done
+    rm -f "$PKGS"/warmup-*
+  done
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for variant in fsync nginx nofsync; do
+      case $variant in
+        fsync) base=$OURS_URL ;;
+        nginx) base=$NGINX_URL ;;
+        nofsync) base=$NOFSYNC_URL ;;
+      esac
+      name="bench-put-$variant-1.0.$r.tar.gz"
+      sync
+      t0=$(now_us)
+      read -r code bytes secs <<< "$(put_once "$base" "$name" "$SRC/put.bin")"
+      t1=$(now_us)
+      value=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1048576 / s }')
+      if [[ $variant == nginx ]]; then
+        [[ $code == 201 || $code == 204 ]] || { bad=$((bad + 1)); log "  nginx PUT answered $code"; }
+        [[ $(stat -c %s "$PKGS/$name" 2>/dev/null || echo 0) == "$PUT_SIZE" ]] || { bad=$((bad + 1)); log "  nginx stored a file of the wrong size"; }
+        v_ng+=("$value")
+      else
+        [[ $code == 200 ]] || { bad=$((bad + 1)); log "  ours ($variant) PUT answered $code: $(cat "$OUT_DIR/put.resp")"; }
+        grep -q "\"sha256\":\"$PUT_SHA\"" "$OUT_DIR/put.resp" || { bad=$((bad + 1)); log "  ours ($variant) reported another sha256: $(cat "$OUT_DIR/put.resp")"; }
+        if [[ $variant == fsync ]]; then
+          v_fs+=("$value"); p=$(peak_kb "$MAIN_RSS" "$t0" "$t1"); ((p > peak_fs)) && peak_fs=$p
+        else
+          v_nofs+=("$value"); p=$(peak_kb "$NOFSYNC_RSS" "$t0" "$t1"); ((p > peak_nofs)) && peak_nofs=$p
+        fi
+      fi
+      raw+="$variant=$value "
+      log "  round $r $variant: $value MiB/s (HTTP $code, ${secs}s)"
+      remove_package "$name"
+    done
+  done
+  sync
+  OURS[put_fsync]=$(median "${v_fs[@]}"); OURS[put_nofsync]=$(median "${v_nofs[@]}")
+  NGINX[put_fsync]=$(median "${v_ng[@]}"); NGINX[put_nofsync]=${NGINX[put_fsync]}
+  RAW[put_fsync]="$raw(MiB/s)"; RAW[put_nofsync]="see put_fsync"
+  PEAK[put_fsync]=$peak_fs; PEAK[put_nofsync]=$peak_nofs
+  ((bad > 0)) && NOTE[put_fsync]="$bad failed checks (status, size or sha256)"
+  ROWS+=(put_fsync put_nofsync)
+  return 0
+}
+
+conc_once() {         # conc_once BASE_URL PREFIX -> CONC_T0, CONC_T1 (µs); one status per line in $OUT_DIR/codes
+  local base=$1 prefix=$2
+  CONC_T0=$(now_us)
+  seq 1 "$CONC" | xargs -P "$CONC" -I{} curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o /dev/null -w '%{http_code}\n' \
+    -T "$SRC/conc.bin" "$base/packages/$prefix-{}-1.0.0.tar.gz" > "$OUT_DIR/codes" 2>> "$WORK/logs/curl.err" &
+  local xpid=$!
+  STARTED+=("$xpid")
+  wait "$xpid" || true
+  CONC_T1=$(now_us)
+}
+
+conc_scenario() {
+  local r variant base t0 t1 ok secs value p want
+  local -a v_fs=() v_nofs=() v_ng=() w_fs=() w_nofs=() w_ng=()
+  local raw="" bad=0 peak_fs=0 peak_nofs=0
+  log "$CONC concurrent PUTs of $(human_size "$CONC_SIZE"): $ROUNDS round(s) of ours (fsync on), nginx, ours (fsync off)"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for variant in fsync nginx nofsync; do
+      case $variant in
+        fsync) base=$OURS_URL; want='^200$' ;;
+        nginx) base=$NGINX_URL; want='^20[14]$' ;;
+        nofsync) base=$NOFSYNC_URL; want='^200$' ;;
+      esac
+      sync
+      conc_once "$base" "conc-$variant-r$r"
+      t0=$CONC_T0; t1=$CONC_T1
+      ok=$(grep -cE "$want" "$OUT_DIR/codes" || true)
+      if ((ok != CONC)); then
+        bad=$((bad + CONC - ok))
+        log "  $variant: only $ok of $CONC uploads succeeded; statuses: $(sort "$OUT_DIR/codes" | uniq -c | tr '\n' ' ')"
+      fi
+      secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
+      value=$(awk -v n="$ok" -v s="$CONC_SIZE" -v w="$secs" 'BEGIN { printf "%.1f", n * s / 1048576 / w }')
+      case $variant in
+        fsync) v_fs+=("$value"); w_fs+=("$secs"); p=$(peak_kb "$MAIN_RSS" "$t0" "$t1"); ((p > peak_fs)) && peak_fs=$p ;;
+        nginx) v_ng+=("$value"); w_ng+=("$secs") ;;
+        nofsync) v_nofs+=("$value"); w_nofs+=("$secs"); p=$(peak_kb "$NOFSYNC_RSS" "$t0" "$t1"); ((p > peak_nofs)) && peak_nofs=$p ;;
+      esac
+      raw+="$variant=${value}MiB/s/${secs}s/${ok}ok "
+      log "  round $r $variant: $value MiB/s aggregate, wall ${secs}s, $ok/$CONC ok"
+      rm -f "$PKGS"/conc-"$variant"-r"$r"-*
+    done
+  done
+  sync
+  OURS[conc_fsync]=$(median "${v_fs[@]}"); OURS[conc_nofsync]=$(median "${v_nofs[@]}")
+  NGINX[conc_fsync]=$(median "${v_ng[@]}"); NGINX[conc_nofsync]=${NGINX[conc_fsync]}
+  WALL_OURS_FS=$(median "${w_fs[@]}"); WALL_OURS_NOFS=$(median "${w_nofs[@]}"); WALL_NG=$(median "${w_ng[@]}")
+  RAW[conc_fsync]=$raw; RAW[conc_nofsync]="see conc_fsync"
+  PEAK[conc_fsync]=$peak_fs; PEAK[conc_nofsync]=$peak_nofs
+  CONC_BAD=$bad
+  ROWS+=(conc_fsync conc_nofsync)
+  return 0
+}
+
+# The memory target, through a separately started server limited to -Xmx64m: a package bigger
+# than the heap both ways, then 200 concurrent downloads and 200 concurrent uploads.
+smallheap_scenario() {
+  local dir="$WORK/rt" port name="roundtrip-bench-1.0.0.tar.gz" url pid base t0 t1 t2 code bytes secs
+  local src_sha got_sha put_sha peak_put peak_get peak ok
+  log "round trip of $(human_size "$RT_SIZE") through a server with -Xmx64m"
+  src_sha=$(random_bytes "$RT_SIZE" 6 | sha256sum | cut -d' ' -f1)
+  mkdir -p "$dir"
+  ln "$PKGS/$BIG" "$dir/$BIG"            # the 100 MiB package, for the concurrent downloads
+  port=$(free_port)
+  start_ours roundtrip "$port" "$dir" true -Xmx64m
+  pid=$LAST_PID
+  RT_URL="http://127.0.0.1:$port"
+  wait_ready "$RT_URL/packages" "$pid" roundtrip
+  sleep 1
+  base=$(status_kb "$pid" VmRSS)
+  RT_BASE=$base
+  RT_RSS="$OUT_DIR/rt.rss"
+  start_sampler "$pid" "$RT_RSS"
+  url="$RT_URL/packages/$name"
+  t0=$(now_us)
+  read -r code bytes secs <<< "$(random_bytes "$RT_SIZE" 6 | curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o "$OUT_DIR/rt.resp" \
+    -w '%{http_code} %{size_upload} %{time_total}' -T - "$url" 2>> "$WORK/logs/curl.err" || echo "000 0 1")"
+  t1=$(now_us)
+  put_sha=$(sed -n 's/.*"sha256":"\([0-9a-f]*\)".*/\1/p' "$OUT_DIR/rt.resp")
+  got_sha=$(curl -sS --max-time "$CURL_MAX" "${STALL[@]}" "$url" 2>> "$WORK/logs/curl.err" | sha256sum | cut -d' ' -f1)
+  t2=$(now_us)
+  sleep 0.3
+  peak_put=$(peak_kb "$RT_RSS" "$t0" "$t1"); peak_get=$(peak_kb "$RT_RSS" "$t1" "$t2")
+  peak=$((peak_put > peak_get ? peak_put : peak_get))
+  RT_PUT_MIBS=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.0f", b / 1048576 / s }')
+  RT_GET_MIBS=$(awk -v n="$RT_SIZE" -v a="$t1" -v b="$t2" 'BEGIN { printf "%.0f", n / 1048576 / ((b - a) / 1e6) }')
+  RT_PEAK=$peak; RT_GROWTH=$((peak - base))
+  RT_PEAK_PUT=$peak_put; RT_PEAK_GET=$peak_get
+  RT_EXACT=0
+  if [[ $code == 200 && $src_sha == "$got_sha" && $src_sha == "$put_sha" ]]; then RT_EXACT=1; fi
+  log "  PUT HTTP $code, $RT_PUT_MIBS MiB/s; GET $RT_GET_MIBS MiB/s; sha256 sent $src_sha, stored $put_sha, read back $got_sha"
+  log "  RSS after start-up $(mib "$base") MiB, peak $(mib "$peak") MiB during PUT $(mib "$peak_put") / GET $(mib "$peak_get"), growth $(mib "$RT_GROWTH") MiB"
+  rm -f "$dir/$name"
+  sync
+  ROWS+=(roundtrip)
+
+  # 200 concurrent downloads of the 100 MiB package
+  log "  $CONC concurrent GETs of $(human_size "$BIG_SIZE") through the -Xmx64m server"
+  t0=$(now_us)
+  seq 1 "$CONC" | xargs -P "$CONC" -I{} curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o /dev/null -w '%{http_code} %{size_download}\n' \
+    "$RT_URL/packages/$BIG" > "$OUT_DIR/heapget.codes" 2>> "$WORK/logs/curl.err" &
+  STARTED+=("$!")
+  wait "$!" || true
+  t1=$(now_us)
+  sleep 0.3
+  ok=$(grep -c "^200 $BIG_SIZE\$" "$OUT_DIR/heapget.codes" || true)
+  HG_OK=$ok; HG_PEAK=$(peak_kb "$RT_RSS" "$t0" "$t1"); HG_GROWTH=$((HG_PEAK - base))
+  HG_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
+  HG_MIBS=$(awk -v n="$ok" -v s="$BIG_SIZE" -v w="$HG_SECS" 'BEGIN { printf "%.0f", n * s / 1048576 / w }')
+  log "    $ok/$CONC complete, $HG_MIBS MiB/s aggregate in ${HG_SECS}s, RSS peak $(mib "$HG_PEAK") MiB (+$(mib "$HG_GROWTH") MiB)"
+  ((ok == CONC)) || log "    statuses: $(cut -d' ' -f1 "$OUT_DIR/heapget.codes" | sort | uniq -c | tr '\n' ' ')"
+  ROWS+=(heap_get)
+
+  # 200 concurrent uploads
+  log "  $CONC concurrent PUTs of $(human_size "$CONC_SIZE") through the -Xmx64m server"
+  sync
+  t0=$(now_us)
+  seq 1 "$CONC" | xargs -P "$CONC" -I{} curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o /dev/null -w '%{http_code}\n' \
+    -T "$SRC/conc.bin" "$RT_URL/packages/heap-{}-1.0.0.tar.gz" > "$OUT_DIR/heapput.codes" 2>> "$WORK/logs/curl.err" &
+  STARTED+=("$!")
+  wait "$!" || true
+  t1=$(now_us)
+  sleep 0.3
+  ok=$(grep -c '^200$' "$OUT_DIR/heapput.codes" || true)
+  HP_OK=$ok; HP_PEAK=$(peak_kb "$RT_RSS" "$t0" "$t1"); HP_GROWTH=$((HP_PEAK - base))
+  HP_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
+  HP_MIBS=$(awk -v n="$ok" -v s="$CONC_SIZE" -v w="$HP_SECS" 'BEGIN { printf "%.0f", n * s / 1048576 / w }')
+  log "    $ok/$CONC answered 200, $HP_MIBS MiB/s aggregate in ${HP_SECS}s, RSS peak $(mib "$HP_PEAK") MiB (+$(mib "$HP_GROWTH") MiB)"
+  ((ok == CONC)) || log "    statuses: $(sort "$OUT_DIR/heapput.codes" | uniq -c | tr '\n' ' ')"
+  HP_ALIVE=$(http_code "$RT_URL/packages" 10)
+  HP_OOM=$(grep -c OutOfMemoryError "$WORK/logs/roundtrip.err" || true)
+  if [[ $HP_ALIVE != 200 || $HP_OOM != 0 ]]; then
+    log "    after the uploads the server answers GET /packages with $HP_ALIVE; OutOfMemoryError in its log: $HP_OOM line(s)"
+  fi
+  ROWS+=(heap_put)
+
+  RT_HWM=$(status_kb "$pid" VmHWM)
+  stop_pid "$pid"
+  rm -rf "$dir"
+  sync
+}
+
+startup_scenario() {  # startup_scenario ID ROOT: ROOT/packages is the package directory
+  local id=$1 root=$2 i port pid t0 t1 ms code d hwm=0
+  local -a ours_ms=() nginx_ms=()
+  log "start to first answered GET /packages on $root/packages ($(find "$root/packages" -maxdepth 1 -type f | wc -l) files): $STARTS starts each"
+  for ((i = 1; i <= STARTS; i++)); do
+    port=$(free_port)
+    t0=$(now_us)
+    # shellcheck disable=SC2086
+    start_ours "start-$id-$i" "$port" "$root/packages" true ${BENCH_JAVA_OPTS:-}
+    pid=$LAST_PID
+    code=000
+    while [[ $code != 200 ]]; do
+      code=$(http_code "http://127.0.0.1:$port/packages")
+      [[ $code == 200 ]] && break
+      kill -0 "$pid" 2>/dev/null || die "our server exited: $(tail -5 "$WORK/logs/start-$id-$i.err")"
+      (($(now_us) - t0 > 60000000)) && die "our server did not answer within 60 s"
+      sleep 0.01
+    done
+    t1=$(now_us)
+    ms=$(((t1 - t0) / 1000)); ours_ms+=("$ms")
+    d=$(status_kb "$pid" VmHWM); ((d > hwm)) && hwm=$d
+    stop_pid "$pid"
+
+    port=$(free_port)
+    d="$WORK/nginx-$id-$i"
+    write_nginx_conf "$d" "$port" "$root"
+    t0=$(now_us)
+    start_nginx "$d"
+    pid=$LAST_PID
+    code=000
+    while [[ $code != 200 ]]; do
+      code=$(http_code "http://127.0.0.1:$port/packages/")
+      [[ $code == 200 ]] && break
+      kill -0 "$pid" 2>/dev/null || die "nginx exited: $(cat "$d/error.log")"
+      (($(now_us) - t0 > 60000000)) && die "nginx did not answer within 60 s"
+      sleep 0.01
+    done
+    t1=$(now_us)
+    nginx_ms+=("$(((t1 - t0) / 1000))")
+    stop_pid "$pid"
+    log "  start $i: ours ${ms} ms, nginx ${nginx_ms[-1]} ms"
+  done
+  OURS[$id]=$(printf '%s\n' "${ours_ms[@]}" | sort -n | head -1)
+  NGINX[$id]=$(printf '%s\n' "${nginx_ms[@]}" | sort -n | head -1)
+  RAW[$id]="ours=${ours_ms[*]} nginx=${nginx_ms[*]} (ms)"
+  PEAK[$id]=$hwm
+  ROWS+=("$id")
+}
+
+# Before measuring, each server must answer what the scenario asks, with the right bytes.
+precheck() {
+  local side base list got n
+  for side in ours nginx; do
+    if [[ $side == ours ]]; then base=$OURS_URL; list="$OURS_URL/packages"; else base=$NGINX_URL; list="$NGINX_URL/packages/"; fi
+    got=$(curl -sS --max-time 120 "$base/packages/$BIG" | sha256sum | cut -d' ' -f1)
+    [[ $got == "$BIG_SHA" ]] || die "$side: GET $BIG does not return the file's bytes"
+    [[ $(curl -sS --max-time 30 "$base/packages/$SMALL" | wc -c) == "$SMALL_SIZE" ]] || die "$side: GET $SMALL has the wrong length"
+    got=$(curl -sS --max-time 30 -o "$OUT_DIR/range" -w '%{http_code}' -H 'Range: bytes=1000-1999' "$base/packages/$BIG")
+    [[ $got == 206 ]] || die "$side: Range GET answered $got, not 206"
+    cmp -s "$OUT_DIR/range" <(tail -c +1001 "$PKGS/$BIG" | head -c 1000) || die "$side: Range GET returned the wrong bytes"
+    curl -sS --max-time 60 -o "$OUT_DIR/list.$side" "$list"
+  done
+  n=$(grep -o '"name"' "$OUT_DIR/list.ours" | wc -l)
+  ((n == LIST_NAMES + 2)) || die "ours: the listing has $n packages, expected $((LIST_NAMES + 2))"
+  n=$(grep -o '"name"' "$OUT_DIR/list.nginx" | wc -l)
+  ((n >= LIST_NAMES * LIST_VERSIONS)) || die "nginx: the autoindex has $n entries, expected $((LIST_NAMES * LIST_VERSIONS + 2))"
+  log "precheck passed: same bytes, 206 ranges and full listings from both servers (ours $(wc -c < "$OUT_DIR/list.ours") bytes of JSON, nginx $(wc -c < "$OUT_DIR/list.nginx"))"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 4. Report
+fmt_num() { awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; else printf "%.1f", v }'; }
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "—" }'; }
+verdict() {           # verdict RATIO MIN -> "met"/"NOT met"
+  awk -v r="$1" -v m="$2" 'BEGIN { print (r + 0 >= m) ? "met" : "**NOT met**" }'
+}
+peak_cell() {         # peak_cell KB BASELINE_KB
+  if [[ -z $1 || $1 == 0 ]]; then echo "—"; return; fi
+  echo "$(mib "$1") MiB (+$(mib $(($1 - $2))) MiB)"
+}
+
+report() {
+  local id title unit target min ours ng ratio tcell baseline met
+  local out="$OUT_DIR/table.md"
+  {
+    echo "## package-repository vs nginx — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Mode: $([[ $QUICK == 1 ]] && echo "--quick" || echo full); $ROUNDS round(s) per scenario, alternating ours/nginx, **median** of the rounds (start-up: best of $STARTS); wrk runs of ${DUR}s with $THREADS threads after a ${WARM}s warm-up of each server."
+    echo "Machine: $CORES cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(df --output=fstype "$WORK" | tail -1 | tr -d ' ') for the packages; load generator and servers share all cores, nothing pinned."
+    [[ ${BENCH_NGINX_OPEN_FILE_CACHE:-0} == 1 ]] && echo "nginx has \`open_file_cache\` (1 s validity) in this run (BENCH_NGINX_OPEN_FILE_CACHE=1)."
+    echo "Versions: $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | sed 's/.*: //') (worker_processes $CORES), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1,2), curl $(curl -V | head -1 | cut -d' ' -f2); server $JAR_LABEL."
+    echo
+    echo "| scenario | ours | nginx | ratio | target | ours peak RSS |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    for id in "${ROWS[@]}"; do
+      min=""; baseline=$MAIN_BASE
+      case $id in
+        get_big | get_small | get_range | list | put_fsync | put_nofsync)
+          case $id in
+            get_big) title="GET $(human_size "$BIG_SIZE"), 16 connections (wrk)"; unit="MiB/s"; target="≥ 0.95 × nginx"; min=0.95 ;;
+            get_small) title="GET $(human_size "$SMALL_SIZE"), 64 keep-alive connections (wrk)"; unit="req/s"; target="≥ 0.8 × nginx"; min=0.8 ;;
+            get_range) title="GET \`Range: bytes=1000-1999\` of $(human_size "$BIG_SIZE"), 64 connections (wrk)"; unit="req/s"; target="none set" ;;
+            list) title="GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages ($LIST_NAMES names × $LIST_VERSIONS versions; nginx: \`autoindex_format json\`), 4 connections (wrk)"; unit="req/s"; target="≥ 1 × nginx"; min=1 ;;
+            put_fsync) title="PUT $(human_size "$PUT_SIZE") streamed (curl -T), ours **fsync on** (default)"; unit="MiB/s"; target="≥ 0.8 × nginx"; min=0.8 ;;
+            put_nofsync) title="PUT $(human_size "$PUT_SIZE") streamed (curl -T), ours fsync off"; unit="MiB/s"; target="≥ 0.8 × nginx"; min=0.8; baseline=$NOFSYNC_BASE ;;
+          esac
+          ours=${OURS[$id]}; ng=${NGINX[$id]}; ratio=$(ratio_of "$ours" "$ng")
+          if [[ -n $min ]]; then tcell="$target: $(verdict "$ratio" "$min")"; else tcell=$target; fi
+          [[ $id == put_* ]] && tcell+=" (nginx never fsyncs)"
+          [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
+          echo "| $title | $(fmt_num "$ours") $unit | $(fmt_num "$ng") $unit | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "$baseline") |" ;;
+        conc_fsync | conc_nofsync)
+          local wall fs_label
+          if [[ $id == conc_fsync ]]; then wall=$WALL_OURS_FS; fs_label="**fsync on**"; else wall=$WALL_OURS_NOFS; baseline=$NOFSYNC_BASE; fs_label="fsync off"; fi
+          ours=${OURS[$id]}; ng=${NGINX[$id]}; ratio=$(ratio_of "$ours" "$ng")
+          tcell="none set; every upload answered: $([[ $CONC_BAD == 0 ]] && echo met || echo "**NOT met** ($CONC_BAD failed)")"
+          echo "| $CONC concurrent PUTs of $(human_size "$CONC_SIZE") (curl, xargs -P $CONC), ours $fs_label | $(fmt_num "$ours") MiB/s aggregate (wall ${wall} s) | $(fmt_num "$ng") MiB/s (wall ${WALL_NG} s) | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "$baseline") |" ;;
+        roundtrip)
+          met="met"; ((RT_GROWTH <= 64 * 1024 && RT_EXACT == 1)) || met="**NOT met**"
+          echo "| $(human_size "$RT_SIZE") round trip through ours started with \`-Xmx64m\` (PUT chunked from a generator, GET to sha256sum) | RSS growth **$(mib "$RT_GROWTH") MiB**; PUT $RT_PUT_MIBS MiB/s, GET $RT_GET_MIBS MiB/s; $([[ $RT_EXACT == 1 ]] && echo "byte-exact (SHA-256)" || echo "**bytes differ**") | — | — | RSS growth ≤ 64 MiB with -Xmx64m, same bytes back: $met | $(mib "$RT_PEAK") MiB (start-up $(mib "$RT_BASE") MiB) |" ;;
+        heap_get)
+          met="met"; ((HG_GROWTH <= 64 * 1024 && HG_OK == CONC)) || met="**NOT met**"
+          echo "| $CONC concurrent GETs of $(human_size "$BIG_SIZE"), same \`-Xmx64m\` server | RSS growth **$(mib "$HG_GROWTH") MiB**; $HG_OK/$CONC complete; $HG_MIBS MiB/s aggregate (${HG_SECS} s) | — | — | RSS growth ≤ 64 MiB, all complete: $met | $(mib "$HG_PEAK") MiB (start-up $(mib "$RT_BASE") MiB) |" ;;
+        heap_put)
+          met="met"; ((HP_GROWTH <= 64 * 1024 && HP_OK == CONC)) || met="**NOT met**"
+          local broken=""
+          [[ $HP_OOM != 0 ]] && broken+="; **OutOfMemoryError** in the server's log"
+          [[ $HP_ALIVE != 200 ]] && broken+="; afterwards \`GET /packages\` got $HP_ALIVE (server wedged)"
+          echo "| $CONC concurrent PUTs of $(human_size "$CONC_SIZE"), same \`-Xmx64m\` server (fsync on) | RSS growth **$(mib "$HP_GROWTH") MiB**; $HP_OK/$CONC answered 200; $HP_MIBS MiB/s aggregate (${HP_SECS} s)$broken | — | — | RSS growth ≤ 64 MiB, all 200: $met | $(mib "$HP_PEAK") MiB (start-up $(mib "$RT_BASE") MiB) |" ;;
+        list_cold)
+          ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
+          tcell="none set (the target is the row above)"
+          [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
+          echo "| GET /packages right after a PUT through the same server (ours cannot use its 1 s listing cache), 1 client, median latency | $(fmt_num "${OURS[$id]}") ms | $(fmt_num "${NGINX[$id]}") ms | $ratio (lower is better) | $tcell | $(peak_cell "${PEAK[$id]}" "$MAIN_BASE") |" ;;
+        startup | startup_empty)
+          if [[ $id == startup ]]; then title="start to first answered \`GET /packages\`, $((LIST_NAMES * LIST_VERSIONS + 2)) packages (best of $STARTS)"; else title="start to first answered \`GET /packages\`, empty directory (best of $STARTS)"; fi
+          ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
+          echo "| $title | ${OURS[$id]} ms | ${NGINX[$id]} ms | $ratio (lower is better) | ≤ 1000 ms: $( ((OURS[$id] <= 1000)) && echo met || echo "**NOT met**") | $(mib "${PEAK[$id]}") MiB (VmHWM at first answer) |" ;;
+      esac
+    done
+    echo
+    echo "Ratio = ours / nginx: higher is better, except for start-up. MiB = 2^20 bytes. \"ours peak RSS\" is the highest VmRSS"
+    echo "of our server sampled every 100 ms during that scenario's measured runs, in brackets its growth over the RSS right after start-up."
+    echo "The main server runs with the JVM's default heap (a quarter of RAM), so its RSS shows how far the heap is let grow, not what it needs;"
+    echo "the memory target is measured by the \`-Xmx64m\` rows. Whole run: main server (fsync on) peak $(mib "$MAIN_HWM") MiB (VmHWM), $(mib "$MAIN_BASE") MiB after start-up;"
+    echo "fsync-off server peak $(mib "$NOFSYNC_HWM") MiB; \`-Xmx64m\` server peak $(mib "$RT_HWM") MiB."
+    echo
+    echo "<details><summary>raw rounds</summary>"
+    echo
+    for id in "${ROWS[@]}"; do
+      if [[ -n ${RAW[$id]:-} ]]; then echo "- $id: ${RAW[$id]}"; fi
+    done
+    echo "- roundtrip: peak RSS during PUT $(mib "$RT_PEAK_PUT") MiB, during GET $(mib "$RT_PEAK_GET") MiB, after start-up $(mib "$RT_BASE") MiB"
+    if [[ -s $OUT_DIR/server-log-summary ]]; then
+      echo "- what our servers logged (WARN and above), by count:"
+      echo
+      echo '```'
+      cat "$OUT_DIR/server-log-summary"
+      echo '```'
+    fi
+    echo
+    echo "</details>"
+  } > "$out"
+  mkdir -p "$RESULTS_DIR"
+  cp "$out" "$RESULTS_DIR/latest.md"
+  echo
+  cat "$out"
+  log "written to $RESULTS_DIR/latest.md"
+}
+
+# ---------------------------------------------------------------------------------------------
+main() {
+  ensure_tools
+  build_jar
+  ulimit -n 65536 2>/dev/null || true
+  WORK=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/pr-bench.XXXXXX")
+  PKGS="$WORK/packages"; SRC="$WORK/src"; OUT_DIR="$WORK/out"
+  mkdir -p "$WORK/logs" "$OUT_DIR"
+  BIG="bench-big-1.0.0.tar.gz"; SMALL="bench-small-1.0.0.tar.gz"
+  log "work directory $WORK ($([[ $QUICK == 1 ]] && echo quick || echo full) run)"
+  make_data
+
+  local ours_port nginx_port nofsync_port ours_pid nginx_pid nofsync_pid
+  ours_port=$(free_port); nginx_port=$(free_port); nofsync_port=$(free_port)
+  # shellcheck disable=SC2086
+  start_ours ours "$ours_port" "$PKGS" true ${BENCH_JAVA_OPTS:-}
+  ours_pid=$LAST_PID
+  write_nginx_conf "$WORK/nginx" "$nginx_port"
+  start_nginx "$WORK/nginx"
+  nginx_pid=$LAST_PID
+  OURS_URL="http://127.0.0.1:$ours_port"; NGINX_URL="http://127.0.0.1:$nginx_port"
+  wait_ready "$OURS_URL/packages" "$ours_pid" ours
+  wait_ready "$NGINX_URL/packages/" "$nginx_pid" nginx
+  sleep 1
+  MAIN_BASE=$(status_kb "$ours_pid" VmRSS)
+  MAIN_RSS="$OUT_DIR/main.rss"
+  start_sampler "$ours_pid" "$MAIN_RSS"
+  log "ours (pid $ours_pid) on $OURS_URL, RSS $(mib "$MAIN_BASE") MiB after start-up; nginx (pid $nginx_pid) on $NGINX_URL"
+  precheck
+
+  wrk_scenario get_big "GET $(human_size "$BIG_SIZE"), 16 connections" mibs 16 \
+    "$OURS_URL/packages/$BIG" "$NGINX_URL/packages/$BIG"
+  wrk_scenario get_small "GET $(human_size "$SMALL_SIZE"), 64 connections" rps 64 \
+    "$OURS_URL/packages/$SMALL" "$NGINX_URL/packages/$SMALL"
+  wrk_scenario get_range "GET Range bytes=1000-1999, 64 connections" rps 64 \
+    "$OURS_URL/packages/$BIG" "$NGINX_URL/packages/$BIG" "Range: bytes=1000-1999"
+  wrk_scenario list "GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages, 4 connections" rps 4 \
+    "$OURS_URL/packages" "$NGINX_URL/packages/"
+  list_cold_scenario
+
+  # shellcheck disable=SC2086
+  start_ours nofsync "$nofsync_port" "$PKGS" false ${BENCH_JAVA_OPTS:-}
+  nofsync_pid=$LAST_PID
+  NOFSYNC_URL="http://127.0.0.1:$nofsync_port"
+  wait_ready "$NOFSYNC_URL/packages" "$nofsync_pid" nofsync
+  sleep 1
+  NOFSYNC_BASE=$(status_kb "$nofsync_pid" VmRSS)
+  NOFSYNC_RSS="$OUT_DIR/nofsync.rss"
+  start_sampler "$nofsync_pid" "$NOFSYNC_RSS"
+  put_scenario
+  conc_scenario
+  NOFSYNC_HWM=$(status_kb "$nofsync_pid" VmHWM)
+  stop_pid "$nofsync_pid"
+
+  smallheap_scenario
+  mkdir -p "$WORK/empty/packages"
+  startup_scenario startup_empty "$WORK/empty"
+  startup_scenario startup "$WORK"
+
+  MAIN_HWM=$(status_kb "$ours_pid" VmHWM)
+  # What our servers logged (WARN and above), timestamps cut off, counted per distinct line.
+  local f
+  for f in ours nofsync roundtrip; do
+    [[ -s $WORK/logs/$f.err ]] || continue
+    sed -E 's/^[0-9T:.-]+Z //; s/in thread "[^"]*"/in thread "…"/; /^[[:space:]]*$/d' "$WORK/logs/$f.err" \
+      | sort | uniq -c | sort -rn | head -15 | sed "s/^/[$f] /"
+  done > "$OUT_DIR/server-log-summary"
+  if [[ -s $OUT_DIR/server-log-summary ]]; then
+    log "our servers logged (WARN and above):"
+    cat "$OUT_DIR/server-log-summary" >&2
+  fi
+  report
+}
+
+main
