@@ -134,7 +134,9 @@ build_jar() {
   head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "unknown")
   if [[ -n ${BENCH_JAR:-} ]]; then
     JAR=$BENCH_JAR
-    JAR_LABEL="BENCH_JAR=$JAR (built separately; this checkout is at $head)"
+    local jar_head
+    jar_head=$(git -C "$(dirname "$JAR")/.." rev-parse --short HEAD 2>/dev/null || echo "an unknown commit")
+    JAR_LABEL="BENCH_JAR=$JAR (built from a tree at $jar_head; this checkout is at $head)"
     log "using BENCH_JAR=$JAR (not building)"
   else
     log "building the server: mvn -q -DskipTests package in $ROOT"
@@ -751,7 +753,7 @@ report() {
       esac
     done
     echo
-    echo "Ratio = ours / nginx: higher is better, except for start-up. MiB = 2^20 bytes. \"ours peak RSS\" is the highest VmRSS"
+    echo "Ratio = ours / nginx: higher is better, except in the rows measured in ms. MiB = 2^20 bytes. \"ours peak RSS\" is the highest VmRSS"
     echo "of our server sampled every 100 ms during that scenario's measured runs, in brackets its growth over the RSS right after start-up."
     echo "The main server runs with the JVM's default heap (a quarter of RAM), so its RSS shows how far the heap is let grow, not what it needs;"
     echo "the memory target is measured by the \`-Xmx64m\` rows. Whole run: main server (fsync on) peak $(mib "$MAIN_HWM") MiB (VmHWM), $(mib "$MAIN_BASE") MiB after start-up;"
