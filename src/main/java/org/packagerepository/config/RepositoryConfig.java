@@ -109,11 +109,6 @@ public final class RepositoryConfig {
     return false;
   }
 
-  /** The whole merged configuration. */
-  public JsonObject json() {
-    return json;
-  }
-
   /** Short name of the chosen backend: fs, s3 or swift. */
   public String backend() {
     return backend;

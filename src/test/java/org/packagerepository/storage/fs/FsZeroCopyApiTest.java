@@ -1,34 +1,12 @@
 package org.packagerepository.storage.fs;
 
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.io.TempDir;
-import org.packagerepository.http.PackageApiContract;
-
-import java.nio.file.Path;
 
 /** The API contract on the file-system backend, downloads sent from the open file with sendfile. */
 @DisplayName("HTTP API on the file system, zero-copy downloads")
-class FsZeroCopyApiTest extends PackageApiContract {
+class FsZeroCopyApiTest extends FsApiContract {
 
-  @TempDir
-  Path sandbox;
-
-  private FsTestStorage storage;
-
-  @Override
-  protected JsonObject backendSection() {
-    storage = new FsTestStorage(sandbox);
-    return storage.section(true);
-  }
-
-  @Override
-  protected void assertNothingLeftBehind() throws Exception {
-    storage.assertNothingLeftBehind();
-  }
-
-  @Override
-  protected void putDirectly(String file, byte[] bytes) throws Exception {
-    storage.putDirectly(file, bytes);
+  FsZeroCopyApiTest() {
+    super(true);
   }
 }
