@@ -1,8 +1,7 @@
 package org.packagerepository.storage.fs;
 
 import io.vertx.core.Future;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
+import io.vertx.core.WorkerExecutor;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
@@ -45,6 +44,8 @@ final class FsStorageVerticle extends StorageVerticle {
   static final long RECHECK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Open packages kept for readers; bounds the file descriptors held. */
   static final int OPEN_FILES = 256;
+  /** Threads that write uploads, apart from the shared worker pool so that a slow disk cannot hold up reads and listings. */
+  static final int UPLOAD_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
   private record Known(FileIdentity identity, String sha256) {
   }
@@ -60,6 +61,7 @@ final class FsStorageVerticle extends StorageVerticle {
   /** Counts this server's publishes and deletes, so that a read begun before one is not cached after it. */
   private long changes;
   private long sweeper = -1;
+  private WorkerExecutor uploadWorker;
   /** The last publish or delete of each package, so that changes to one package happen one after another. */
   private final Map<String, Future<?>> lastChange = new HashMap<>();
 
@@ -71,6 +73,7 @@ final class FsStorageVerticle extends StorageVerticle {
 
   @Override
   public Future<?> start() {
+    uploadWorker = vertx.createSharedWorkerExecutor("package-repository-uploads", UPLOAD_THREADS);
     return vertx.executeBlocking(() -> {
       Files.createDirectories(root);
       Files.createDirectories(incoming);
@@ -92,7 +95,7 @@ final class FsStorageVerticle extends StorageVerticle {
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
     openFiles.clear();
-    return Future.succeededFuture();
+    return uploadWorker.close();
   }
 
   @Override
@@ -172,7 +175,7 @@ final class FsStorageVerticle extends StorageVerticle {
       .compose(current -> {
         checkConditions(request, current);
         Path temporary = incoming.resolve(UUID.randomUUID() + ".part");
-        return vertx.fileSystem().open(temporary.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+        return IncomingFile.create(uploadWorker, temporary, transferOptions.getWindowBytes())
           .recover(e -> Future.failedFuture(storageError(e)))
           .map(file -> {
             receive(request, temporary, file);
@@ -181,16 +184,14 @@ final class FsStorageVerticle extends StorageVerticle {
       });
   }
 
-  private void receive(WriteRequest request, Path temporary, AsyncFile file) {
+  private void receive(WriteRequest request, Path temporary, IncomingFile file) {
     ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
-    DigestingFileWriter writer = new DigestingFileWriter(file);
-    // Ends the writer only on success, and its end waits for the last write: a failed write fails the upload.
-    receiver.pipe().endOnFailure(false).to(writer)
-      .compose(v -> verify(request, writer))
-      .compose(sha256 -> settings.fsync() ? file.flush().map(sha256) : Future.succeededFuture(sha256))
-      // Closed exactly once, whatever happened: a second close would throw and leave the upload unanswered.
+    // Ends the file only on success, and its end waits for the last write: a failed write fails the upload.
+    receiver.pipe().endOnFailure(false).to(file)
+      .compose(v -> verify(request, file))
+      .compose(sha256 -> settings.fsync() ? file.sync().map(sha256) : Future.succeededFuture(sha256))
       .eventually(file::close)
-      .compose(sha256 -> publish(request, temporary, sha256, writer.written()))
+      .compose(sha256 -> publish(request, temporary, sha256, file.written()))
       .onComplete(ar -> {
         if (ar.succeeded()) {
           receiver.complete(ar.result().toJson());
@@ -204,7 +205,7 @@ final class FsStorageVerticle extends StorageVerticle {
       });
   }
 
-  private static Future<String> verify(WriteRequest request, DigestingFileWriter writer) {
+  private static Future<String> verify(WriteRequest request, IncomingFile writer) {
     if (request.expectedSize() >= 0 && writer.written() != request.expectedSize()) {
       return Future.failedFuture(new StorageException(StorageError.SIZE_MISMATCH, "Received " + writer.written()
         + " bytes but " + request.expectedSize() + " were announced; nothing was stored"));

@@ -2,6 +2,7 @@ package org.packagerepository.storage.fs;
 
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.Sha256;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,9 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Blocking file operations; every method runs on a worker thread, never on an event loop. */
 final class LocalFiles {
@@ -85,7 +83,7 @@ final class LocalFiles {
 
   /** SHA-256 of the first {@code size} bytes of the channel, read with positional reads (the channel can be shared). */
   static String sha256(FileChannel channel, long size) throws IOException {
-    MessageDigest digest = newSha256();
+    Sha256 digest = new Sha256();
     ByteBuffer buffer = ByteBuffer.allocate(HASH_BUFFER);
     long position = 0;
     while (position < size) {
@@ -101,15 +99,7 @@ final class LocalFiles {
       digest.update(buffer);
       position += n;
     }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every Java runtime has SHA-256", e);
-    }
+    return digest.hex();
   }
 
   /** The SHA-256 kept with the file, if the file system keeps extended attributes and it belongs to this version. */
