@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.config.RepositoryConfig;
 import org.packagerepository.http.HttpVerticle;
+import org.packagerepository.http.UploadSlots;
 import org.packagerepository.storage.StorageBackend;
 import org.packagerepository.storage.StorageBackends;
 import org.packagerepository.transfer.Transfers;
@@ -45,11 +46,13 @@ public final class Server {
       .put("allowOverwrite", config.allowOverwrite());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<HttpVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
+    UploadSlots uploadSlots = UploadSlots.of(config.maxStreamingUploads(), config.maxWaitingUploads(),
+      Runtime.getRuntime().maxMemory());
     return backend.deploy(vertx, config.backendSection())
       .compose(id -> {
         deployments.add(id);
         return vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle();
+          HttpVerticle verticle = new HttpVerticle(uploadSlots);
           verticles.add(verticle);
           return verticle;
         }, new DeploymentOptions().setConfig(httpConfig).setInstances(instances)

@@ -2,6 +2,7 @@ package org.packagerepository;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -29,6 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * A package four times larger than the server's whole heap goes in and comes out byte-exact: nothing on the way
@@ -40,6 +43,7 @@ class SmallHeapRoundTripTest {
   private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
   private Process server;
+  private volatile boolean outOfMemory;
 
   @AfterEach
   void stopServer() throws InterruptedException {
@@ -79,6 +83,39 @@ class SmallHeapRoundTripTest {
     assertEquals(sent, sha256(get.body()));
   }
 
+  /**
+   * Far more uploads at once than a 64 MiB heap can stream side by side: the ones beyond the server's upload slots
+   * wait without their bodies being read, and every one of them is stored byte-exact.
+   */
+  @Test
+  void twoHundredConcurrentUploadsFitTheHeap(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("pr-config.json");
+    Files.writeString(config, new JsonObject()
+      .put("FsRepository", new JsonObject().put("location", new JsonObject()
+        .put("path", dir.resolve("packages").toString()).put("fsync", false)))
+      .put("config", new JsonObject().put("port", 0)).encode());
+    int port = startServer(config);
+
+    Path upload = dir.resolve("upload.tar.gz");
+    String sent = writeRandomFile(upload, 4L * 1024 * 1024 + 7);
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<CompletableFuture<HttpResponse<String>>> puts = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      URI uri = URI.create("http://127.0.0.1:" + port + "/packages/many" + i + "-1.0.0.tar.gz");
+      puts.add(client.sendAsync(HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofFile(upload)).build(),
+        HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> put : puts) {
+      HttpResponse<String> response = put.get(120, TimeUnit.SECONDS);
+      assertEquals(200, response.statusCode(), response.body());
+      assertEquals(sent, new JsonObject(response.body()).getString("sha256"));
+    }
+    URI some = URI.create("http://127.0.0.1:" + port + "/packages/many199-1.0.0.tar.gz");
+    assertEquals(sent, sha256(client.send(HttpRequest.newBuilder(some).GET().build(),
+      HttpResponse.BodyHandlers.ofInputStream()).body()));
+    assertFalse(outOfMemory, "The server ran out of memory");
+  }
+
   private int startServer(Path config) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     server = new ProcessBuilder(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
@@ -94,6 +131,7 @@ class SmallHeapRoundTripTest {
             port.complete(Integer.parseInt(m.group(1)));
           }
           if (line.contains("OutOfMemoryError")) {
+            outOfMemory = true;
             port.completeExceptionally(new AssertionError(line));
           }
         }

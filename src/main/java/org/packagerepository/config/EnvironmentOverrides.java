@@ -22,6 +22,8 @@ public final class EnvironmentOverrides {
     m.put("PR_LOG_LEVEL", "config.log_level");
     m.put("PR_PACKAGE_CALLBACK", "config.package_callback");
     m.put("PR_ALLOW_OVERWRITE", "config.allow_overwrite");
+    m.put("PR_MAX_STREAMING_UPLOADS", "config.max_streaming_uploads");
+    m.put("PR_MAX_WAITING_UPLOADS", "config.max_waiting_uploads");
     m.put("PR_FS_PATH", "FsRepository.location.path");
     m.put("PR_FS_FSYNC", "FsRepository.location.fsync");
     m.put("PR_FS_ZERO_COPY", "FsRepository.location.zero_copy");

@@ -56,6 +56,8 @@ public final class RepositoryConfig {
     RepositoryConfig config = new RepositoryConfig(json, backend, section);
     config.port();
     config.allowOverwrite();
+    config.maxStreamingUploads();
+    config.maxWaitingUploads();
     return config;
   }
 
@@ -139,6 +141,24 @@ public final class RepositoryConfig {
   /** Whether a PUT may replace an existing package (the original's behaviour). */
   public boolean allowOverwrite() {
     return Settings.bool(server, "allow_overwrite", true, "config.allow_overwrite");
+  }
+
+  /** How many uploads stream at once; 0 derives it from the heap. */
+  public int maxStreamingUploads() {
+    return nonNegative("max_streaming_uploads");
+  }
+
+  /** How many further uploads wait for a turn before the server answers 503; 0 derives it from the heap. */
+  public int maxWaitingUploads() {
+    return nonNegative("max_waiting_uploads");
+  }
+
+  private int nonNegative(String key) {
+    long value = Settings.integer(server, key, 0, "config." + key);
+    if (value < 0 || value > 1_000_000) {
+      throw new ConfigException("config." + key + " is " + value + "; use 0 (derived from the heap) or a positive count");
+    }
+    return (int) value;
   }
 
   public String logLevel() {

@@ -23,7 +23,13 @@ import org.packagerepository.transfer.Transfers;
  */
 public final class HttpVerticle extends VerticleBase {
 
+  private final UploadSlots uploadSlots;
   private HttpServer server;
+
+  /** @param uploadSlots shared by all instances of the server */
+  public HttpVerticle(UploadSlots uploadSlots) {
+    this.uploadSlots = uploadSlots;
+  }
 
   @Override
   public Future<?> start() {
@@ -33,7 +39,8 @@ public final class HttpVerticle extends VerticleBase {
     TransferOptions transferOptions = new TransferOptions();
     ListingHandler listing = new ListingHandler(storage);
     DownloadHandler download = new DownloadHandler(vertx, storage, transferOptions);
-    UploadHandler upload = new UploadHandler(vertx, storage, transferOptions, config.getBoolean("allowOverwrite", true));
+    UploadHandler upload = new UploadHandler(vertx, storage, transferOptions, config.getBoolean("allowOverwrite", true),
+      uploadSlots);
     DeleteHandler delete = new DeleteHandler(storage);
 
     Router router = Router.router(vertx);

@@ -36,14 +36,18 @@ final class UploadHandler {
 
   /** How much of a refused body is read and dropped so that its sender sees the answer. */
   private static final long DRAIN_LIMIT = 4 * 1024 * 1024;
+  private static final int RETRY_AFTER_SECONDS = 5;
 
   private final Vertx vertx;
   private final StorageClient storage;
   private final TransferOptions transferOptions;
   private final boolean allowOverwrite;
+  private final UploadSlots slots;
 
-  UploadHandler(Vertx vertx, StorageClient storage, TransferOptions transferOptions, boolean allowOverwrite) {
+  UploadHandler(Vertx vertx, StorageClient storage, TransferOptions transferOptions, boolean allowOverwrite,
+                UploadSlots slots) {
     this.vertx = vertx;
+    this.slots = slots;
     this.storage = storage;
     this.transferOptions = transferOptions;
     this.allowOverwrite = allowOverwrite;
@@ -73,18 +77,43 @@ final class UploadHandler {
       return;
     }
     String ifMatch = ifMatch(request.getHeader(HttpHeaders.IF_MATCH));
+    WriteRequest write = new WriteRequest(file, null, length, expectedSha256, ifNoneMatch != null, ifMatch,
+      allowOverwrite);
+    // Nothing of the body is read until this upload may stream.
+    SocketReads.stop(request);
+    boolean admitted = slots.request(Vertx.currentContext(), () -> {
+      SocketReads.restart(request);
+      if (response.closed()) {
+        slots.release();
+      } else {
+        stream(request, write);
+      }
+    });
+    if (!admitted) {
+      SocketReads.restart(request);
+      response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+      refuse(request, 503, "The server is busy with " + (slots.slots() + slots.waitingRoom())
+        + " uploads; retry in a few seconds");
+    }
+  }
+
+  /** Streams the body to storage; holds an upload slot until the outcome is known. */
+  private void stream(HttpServerRequest request, WriteRequest pending) {
+    HttpServerResponse response = request.response();
+    Runnable releaseSlot = once(slots::release);
     String transfer = Transfers.newId();
     ChunkSender sender = ChunkSender.create(vertx, transfer, transferOptions);
-    WriteRequest write = new WriteRequest(file, transfer, length, expectedSha256, ifNoneMatch != null, ifMatch,
-      allowOverwrite);
+    WriteRequest write = pending.withTransfer(transfer);
     storage.openWrite(write).onComplete(opened -> {
       if (opened.failed()) {
+        releaseSlot.run();
         sender.cancel(StorageError.CANCELLED.transferCode(), "Refused");
         refuse(request, opened.cause());
         return;
       }
       if (response.closed()) {
         // Gone while storage was preparing: no close event will come any more.
+        releaseSlot.run();
         sender.cancel(StorageError.CANCELLED.transferCode(), "The client went away");
         return;
       }
@@ -101,6 +130,7 @@ final class UploadHandler {
         }
       });
       sender.outcome().onComplete(outcome -> {
+        releaseSlot.run();
         if (outcome.succeeded()) {
           stored(response, PackageInfo.fromJson(outcome.result()));
         } else {
@@ -112,6 +142,16 @@ final class UploadHandler {
         }
       });
     });
+  }
+
+  private static Runnable once(Runnable action) {
+    boolean[] done = {false};
+    return () -> {
+      if (!done[0]) {
+        done[0] = true;
+        action.run();
+      }
+    };
   }
 
   private static void stored(HttpServerResponse response, PackageInfo info) {

@@ -16,6 +16,11 @@ import io.vertx.core.json.JsonObject;
 public record WriteRequest(String file, String transfer, long expectedSize, String expectedSha256,
                            boolean createOnly, String ifMatch, boolean overwrite) {
 
+  /** The same upload, streamed on {@code transfer}. */
+  public WriteRequest withTransfer(String transfer) {
+    return new WriteRequest(file, transfer, expectedSize, expectedSha256, createOnly, ifMatch, overwrite);
+  }
+
   public JsonObject toJson() {
     return new JsonObject().put("file", file).put("transfer", transfer).put("expectedSize", expectedSize)
       .put("expectedSha256", expectedSha256).put("createOnly", createOnly).put("ifMatch", ifMatch)
