@@ -155,11 +155,13 @@ final class IncomingFile implements WriteStream<Buffer> {
           writeBatch();
         }
       }
-      settleEnd();
+      // A batch written faster than this handler was registered completes it at once, inside the previous batch's
+      // handler: drain before settling the end, so that whoever waits for the end finds the drain already told.
       Handler<Void> handler = drainHandler;
       if (handler != null && !writeQueueFull()) {
         handler.handle(null);
       }
+      settleEnd();
     });
   }
 
