@@ -16,6 +16,11 @@ public final class UploadSlots {
   /** What one streaming upload may hold at worst, to size the default bound from the heap. */
   private static final long BYTES_PER_UPLOAD = 8L * 1024 * 1024;
   private static final int WAITING_PER_SLOT = 32;
+  /**
+   * Uploads are bound by the disk and the CPU (hashing) long before 64 of them stream at once; more only spreads the
+   * same throughput thinner and lets the heap grow.
+   */
+  private static final int MAX_DERIVED_SLOTS = 64;
 
   private final int slots;
   private final int waitingRoom;
@@ -30,9 +35,9 @@ public final class UploadSlots {
     this.waitingRoom = waitingRoom;
   }
 
-  /** Bounds for a heap of the given size: one slot per 8 MiB (4 to 256), and 32 waiting places per slot. */
+  /** Bounds for a heap of the given size: one slot per 8 MiB (4 to 64), and 32 waiting places per slot. */
   public static UploadSlots forHeap(long maxHeapBytes) {
-    int slots = (int) Math.max(4, Math.min(256, maxHeapBytes / BYTES_PER_UPLOAD));
+    int slots = (int) Math.max(4, Math.min(MAX_DERIVED_SLOTS, maxHeapBytes / BYTES_PER_UPLOAD));
     return new UploadSlots(slots, slots * WAITING_PER_SLOT);
   }
 

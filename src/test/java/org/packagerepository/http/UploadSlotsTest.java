@@ -55,7 +55,7 @@ class UploadSlotsTest {
   void boundsFollowTheHeapUnlessGiven() {
     assertEquals(7, UploadSlots.forHeap(61L << 20).slots(), "a 64 MiB heap streams 7 uploads at once");
     assertEquals(4, UploadSlots.forHeap(16L << 20).slots());
-    assertEquals(256, UploadSlots.forHeap(8L << 30).slots());
+    assertEquals(64, UploadSlots.forHeap(8L << 30).slots());
     assertEquals(7 * 32, UploadSlots.forHeap(61L << 20).waitingRoom());
     UploadSlots given = UploadSlots.of(3, 0, 8L << 30);
     assertEquals(3, given.slots());
