@@ -537,7 +537,7 @@ smallheap_scenario() {
   mkdir -p "$dir"
   ln "$PKGS/$BIG" "$dir/$BIG"            # the 100 MiB package, for the concurrent downloads
   port=$(free_port)
-  start_ours roundtrip "$port" "$dir" true -Xmx64m
+  start_ours roundtrip "$port" "$dir" true -Xmx64m ${BENCH_JAVA_OPTS:-}
   pid=$LAST_PID
   RT_URL="http://127.0.0.1:$port"
   wait_ready "$RT_URL/packages" "$pid" roundtrip
@@ -705,7 +705,7 @@ report() {
     echo "Mode: $([[ $QUICK == 1 ]] && echo "--quick" || echo full); $ROUNDS round(s) per scenario, alternating ours/nginx, **median** of the rounds (start-up: best of $STARTS); wrk runs of ${DUR}s with $THREADS threads after a ${WARM}s warm-up of each server."
     echo "Machine: $CORES cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(df --output=fstype "$WORK" | tail -1 | tr -d ' ') for the packages; load generator and servers share all cores, nothing pinned."
     [[ ${BENCH_NGINX_OPEN_FILE_CACHE:-0} == 1 ]] && echo "nginx has \`open_file_cache\` (1 s validity) in this run (BENCH_NGINX_OPEN_FILE_CACHE=1)."
-    echo "Versions: $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | sed 's/.*: //') (worker_processes $CORES), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1,2), curl $(curl -V | head -1 | cut -d' ' -f2); server $JAR_LABEL."
+    echo "Versions: $(java -version 2>&1 | head -1), $(nginx -v 2>&1 | sed 's/.*: //') (worker_processes $CORES), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1,2), curl $(curl -V | head -1 | cut -d' ' -f2); server $JAR_LABEL; extra JVM options (BENCH_JAVA_OPTS): ${BENCH_JAVA_OPTS:-none}."
     echo
     echo "| scenario | ours | nginx | ratio | target | ours peak RSS |"
     echo "| --- | --- | --- | --- | --- | --- |"
