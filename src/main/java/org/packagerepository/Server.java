@@ -46,8 +46,13 @@ public final class Server {
       .put("allowOverwrite", config.allowOverwrite());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<HttpVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
-    UploadSlots uploadSlots = UploadSlots.of(config.maxStreamingUploads(), config.maxWaitingUploads(),
-      Runtime.getRuntime().maxMemory());
+    UploadSlots uploadSlots;
+    try {
+      uploadSlots = UploadSlots.of(config.maxStreamingUploads(), config.maxWaitingUploads(),
+        Runtime.getRuntime().maxMemory(), backend.bytesPerUpload(config.backendSection()));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return backend.deploy(vertx, config.backendSection())
       .compose(id -> {
         deployments.add(id);

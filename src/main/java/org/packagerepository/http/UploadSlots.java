@@ -13,12 +13,14 @@ import java.util.Deque;
  */
 public final class UploadSlots {
 
-  /** What one streaming upload may hold at worst, to size the default bound from the heap. */
-  private static final long BYTES_PER_UPLOAD = 8L * 1024 * 1024;
+  /** Uploads may hold this share of the heap between them; the rest is for everything else. */
+  private static final int HEAP_SHARE_DIVISOR = 2;
   private static final int WAITING_PER_SLOT = 32;
+  /** Waiting costs a connection whose body stays in the kernel's socket buffer, not heap. */
+  private static final int MIN_WAITING_ROOM = 256;
   /**
-   * Uploads are bound by the disk and the CPU (hashing) long before 64 of them stream at once; more only spreads the
-   * same throughput thinner and lets the heap grow.
+   * Uploads are bound by the disk, the network and the CPU (hashing) long before 64 of them stream at once; more only
+   * spreads the same throughput thinner and lets the heap grow.
    */
   private static final int MAX_DERIVED_SLOTS = 64;
 
@@ -35,17 +37,23 @@ public final class UploadSlots {
     this.waitingRoom = waitingRoom;
   }
 
-  /** Bounds for a heap of the given size: one slot per 8 MiB (4 to 64), and 32 waiting places per slot. */
-  public static UploadSlots forHeap(long maxHeapBytes) {
-    int slots = (int) Math.max(4, Math.min(MAX_DERIVED_SLOTS, maxHeapBytes / BYTES_PER_UPLOAD));
-    return new UploadSlots(slots, slots * WAITING_PER_SLOT);
+  /**
+   * Bounds for a heap of the given size when one streaming upload may hold {@code bytesPerUpload} (as its backend
+   * says): half the heap for uploads (1 to 64 of them), and 32 waiting places per slot, at least 256.
+   */
+  public static UploadSlots forHeap(long maxHeapBytes, long bytesPerUpload) {
+    int slots = (int) Math.max(1, Math.min(MAX_DERIVED_SLOTS, maxHeapBytes / HEAP_SHARE_DIVISOR / bytesPerUpload));
+    return new UploadSlots(slots, waitingRoomFor(slots));
   }
 
   /** Explicit bounds where given (a value ≤ 0 takes the one derived from the heap). */
-  public static UploadSlots of(int slots, int waitingRoom, long maxHeapBytes) {
-    UploadSlots derived = forHeap(maxHeapBytes);
-    int s = slots > 0 ? slots : derived.slots;
-    return new UploadSlots(s, waitingRoom > 0 ? waitingRoom : s * WAITING_PER_SLOT);
+  public static UploadSlots of(int slots, int waitingRoom, long maxHeapBytes, long bytesPerUpload) {
+    int s = slots > 0 ? slots : forHeap(maxHeapBytes, bytesPerUpload).slots;
+    return new UploadSlots(s, waitingRoom > 0 ? waitingRoom : waitingRoomFor(s));
+  }
+
+  private static int waitingRoomFor(int slots) {
+    return Math.max(MIN_WAITING_ROOM, slots * WAITING_PER_SLOT);
   }
 
   public int slots() {

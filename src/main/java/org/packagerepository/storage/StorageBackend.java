@@ -21,4 +21,12 @@ public interface StorageBackend {
    * @return the deployment id
    */
   Future<String> deploy(Vertx vertx, JsonObject section);
+
+  /**
+   * The most heap one streaming upload may hold in this backend (its buffers, besides the transfer's credit window
+   * and the HTTP side's queue), with the given section; the server sizes how many uploads stream at once from it.
+   */
+  default long bytesPerUpload(JsonObject section) {
+    return 4L * 1024 * 1024;
+  }
 }

@@ -178,8 +178,10 @@ class RepositoryConfigTest {
   }
 
   @Test
-  void anS3SectionFilledInStopsTheStartWithABackendThisVersionLacks() throws Exception {
-    JsonObject json = original().put("S3Repository", s3Filled());
+  void anS3SectionWithoutABucketStopsTheStartNamingTheSetting() throws Exception {
+    JsonObject s3 = s3Filled();
+    s3.getJsonObject("container").put("bucket", "");
+    JsonObject json = original().put("S3Repository", s3);
     json.getJsonObject("FsRepository").getJsonObject("location").put("path", "");
     RepositoryConfig config = RepositoryConfig.from(json);
     assertEquals("s3", config.backend());
@@ -187,8 +189,7 @@ class RepositoryConfigTest {
     Throwable failure = failureOf(Server.start(vertx, config));
 
     assertInstanceOf(ConfigException.class, failure);
-    assertTrue(failure.getMessage().contains("S3Repository"), failure.getMessage());
-    assertTrue(failure.getMessage().contains("no s3 backend"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("S3Repository.container.bucket"), failure.getMessage());
     assertTrue(vertx.deploymentIDs().isEmpty(), "nothing stays deployed");
   }
 

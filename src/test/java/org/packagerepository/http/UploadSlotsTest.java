@@ -52,13 +52,15 @@ class UploadSlotsTest {
   }
 
   @Test
-  void boundsFollowTheHeapUnlessGiven() {
-    assertEquals(7, UploadSlots.forHeap(61L << 20).slots(), "a 64 MiB heap streams 7 uploads at once");
-    assertEquals(4, UploadSlots.forHeap(16L << 20).slots());
-    assertEquals(64, UploadSlots.forHeap(8L << 30).slots());
-    assertEquals(7 * 32, UploadSlots.forHeap(61L << 20).waitingRoom());
-    UploadSlots given = UploadSlots.of(3, 0, 8L << 30);
+  void boundsFollowTheHeapAndTheBackendUnlessGiven() {
+    long fourMiB = 4L << 20;
+    assertEquals(7, UploadSlots.forHeap(61L << 20, fourMiB).slots(), "a 64 MiB heap streams 7 file-system uploads");
+    assertEquals(1, UploadSlots.forHeap(61L << 20, 18L << 20).slots(), "and one that holds two 8 MiB parts");
+    assertEquals(64, UploadSlots.forHeap(8L << 30, fourMiB).slots());
+    assertEquals(256, UploadSlots.forHeap(61L << 20, fourMiB).waitingRoom());
+    assertEquals(64 * 32, UploadSlots.forHeap(8L << 30, fourMiB).waitingRoom());
+    UploadSlots given = UploadSlots.of(3, 0, 8L << 30, fourMiB);
     assertEquals(3, given.slots());
-    assertEquals(96, given.waitingRoom());
+    assertEquals(256, given.waitingRoom());
   }
 }

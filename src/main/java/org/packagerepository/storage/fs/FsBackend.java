@@ -24,4 +24,10 @@ public final class FsBackend implements StorageBackend {
     // One instance: the namespace state (checksums, per-package publish order) stays confined to one event loop.
     return vertx.deployVerticle(new FsStorageVerticle(settings));
   }
+
+  /** Two batches (one filling, one being written), plus the HTTP side's queue and the credit window. */
+  @Override
+  public long bytesPerUpload(JsonObject section) {
+    return 2L * FsStorageVerticle.UPLOAD_BATCH_BYTES + 2L * 1024 * 1024;
+  }
 }

@@ -1,0 +1,297 @@
+package org.packagerepository.storage.s3;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import org.packagerepository.storage.OpenedRead;
+import org.packagerepository.storage.PackageInfo;
+import org.packagerepository.storage.ReadRequest;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.StorageVerticle;
+import org.packagerepository.storage.WriteRequest;
+import org.packagerepository.transfer.ChunkReceiver;
+import org.packagerepository.transfer.ChunkSender;
+import org.packagerepository.transfer.TransferException;
+import org.packagerepository.transfer.TransferOptions;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The S3 backend's storage verticle: every call to the store is asynchronous (the SDK's Netty client), and the state
+ * of the namespace (the order of changes to one package, the uploads in progress) is confined to this verticle's
+ * event loop. A package's ETag is its SHA-256, kept in the object's metadata; objects written by other tools, which
+ * have none, fall back to the store's own ETag.
+ */
+final class S3StorageVerticle extends StorageVerticle {
+
+  private final S3Settings settings;
+  private final TransferOptions transferOptions = new TransferOptions();
+  private final Map<String, Future<?>> lastChange = new HashMap<>();
+  private final Set<S3Upload> uploads = new HashSet<>();
+  /**
+   * The SHA-256 of the versions this server wrote or looked at, by the store's ETag of that version: a listing (which
+   * carries no metadata) shows the checksum of a version only while the object still has that ETag.
+   */
+  private final Map<String, Known> checksums = new HashMap<>();
+  private S3AsyncClient client;
+  private Context context;
+
+  S3StorageVerticle(S3Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    context = vertx.getOrCreateContext();
+    // Building the client loads and initialises much of the SDK: not on the event loop.
+    return vertx.executeBlocking(() -> S3Clients.create(settings)).compose(created -> {
+      client = created;
+      return super.start();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> aborted = new ArrayList<>();
+    for (S3Upload upload : uploads) {
+      aborted.add(upload.abort());
+    }
+    uploads.clear();
+    return Future.join(aborted).eventually(() -> vertx.executeBlocking(() -> {
+      client.close();
+      return null;
+    }));
+  }
+
+  @Override
+  protected Future<List<PackageInfo>> list() {
+    return listPage(null, new ArrayList<>());
+  }
+
+  private Future<List<PackageInfo>> listPage(String continuation, List<PackageInfo> collected) {
+    String prefix = settings.listPrefix();
+    return call(client.listObjectsV2(r -> r.bucket(settings.bucket()).prefix(prefix).delimiter("/")
+      .continuationToken(continuation)), "the listing").compose((ListObjectsV2Response page) -> {
+        for (S3Object object : page.contents()) {
+          String file = object.key().substring(prefix.length());
+          String eTag = unquote(object.eTag());
+          Known known = checksums.get(file);
+          String sha256 = known != null && known.eTag.equals(eTag) ? known.sha256 : null;
+          collected.add(new PackageInfo(file, object.size(), object.lastModified().toEpochMilli(),
+            sha256 != null ? sha256 : eTag, sha256));
+        }
+        if (Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null) {
+          return listPage(page.nextContinuationToken(), collected);
+        }
+        return Future.succeededFuture(collected);
+      });
+  }
+
+  @Override
+  protected Future<PackageInfo> stat(String file) {
+    return call(client.headObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file)
+      .map(head -> {
+        PackageInfo info = info(file, head);
+        if (info.sha256() != null) {
+          checksums.put(file, new Known(unquote(head.eTag()), info.sha256()));
+        }
+        return info;
+      });
+  }
+
+  @Override
+  protected Future<OpenedRead> openRead(String file) {
+    return stat(file).map(OpenedRead::new);
+  }
+
+  @Override
+  protected Future<Void> read(ReadRequest request) {
+    String file = request.file();
+    if (request.offset() < 0 || request.length() < 0) {
+      return Future.failedFuture(new StorageException(StorageError.INTERNAL, "The range is outside the package"));
+    }
+    if (request.length() == 0) {
+      // No bytes to fetch (an empty package or range): check the version, then end the stream at once.
+      return stat(file).compose(info -> {
+        if (!info.etag().equals(request.etag())) {
+          return Future.failedFuture(changed(file));
+        }
+        ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
+        sender.end();
+        return Future.<Void>succeededFuture();
+      });
+    }
+    String range = "bytes=" + request.offset() + "-" + (request.offset() + request.length() - 1);
+    return call(client.getObject(r -> r.bucket(settings.bucket()).key(settings.key(file)).range(range),
+      AsyncResponseTransformer.toPublisher()), file).compose(response -> {
+        PackageInfo info = info(file, response.response().metadata(), response.response().eTag());
+        if (!info.etag().equals(request.etag())) {
+          // The body is not wanted: subscribing and cancelling releases the connection.
+          PublisherReadStream.of(context, response).cancel();
+          return Future.failedFuture(changed(file));
+        }
+        ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
+        PublisherReadStream body = PublisherReadStream.of(context, response);
+        body.pipe().endOnFailure(false).to(sender).onComplete(ar -> {
+          if (ar.failed()) {
+            body.cancel();
+            if (!(ar.cause() instanceof TransferException)) {
+              StorageException error = S3Errors.toStorage(ar.cause(), file);
+              sender.cancel(error.error().transferCode(), "Reading the package failed: " + error.getMessage());
+            }
+          }
+        });
+        return Future.<Void>succeededFuture();
+      });
+  }
+
+  @Override
+  protected Future<Void> openWrite(WriteRequest request) {
+    String file = request.file();
+    return current(file).compose(current -> {
+      checkConditions(request, current);
+      String announced = request.expectedSha256();
+      String partsKey = announced != null ? settings.key(file) : settings.incomingKey(UUID.randomUUID() + ".part");
+      S3Upload upload = new S3Upload(context, client, settings.bucket(), settings.partSize(), partsKey, announced);
+      uploads.add(upload);
+      receive(request, upload);
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  private void receive(WriteRequest request, S3Upload upload) {
+    String file = request.file();
+    String key = settings.key(file);
+    ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
+    receiver.pipe().endOnFailure(false).to(upload)
+      .compose(v -> verify(request, upload))
+      .compose(sha256 -> {
+        if (upload.tooLargeToCopy(key)) {
+          return Future.failedFuture(new StorageException(StorageError.INTERNAL, "Packages over 5 GiB can be stored "
+            + "only with their SHA-256 announced (X-Checksum-Sha256); nothing was stored"));
+        }
+        return serialized(file, () -> current(file).compose(current -> {
+          checkConditions(request, current);
+          return upload.commit(key, sha256);
+        }).map(eTag -> {
+          checksums.put(file, new Known(unquote(eTag), sha256));
+          listingChanged();
+          return new PackageInfo(file, upload.received(), System.currentTimeMillis(), sha256, sha256);
+        }));
+      })
+      .onComplete(ar -> {
+        if (ar.succeeded()) {
+          uploads.remove(upload);
+          receiver.complete(ar.result().toJson());
+          return;
+        }
+        upload.abort().onComplete(v -> uploads.remove(upload));
+        if (!(ar.cause() instanceof TransferException)) {
+          StorageException error = S3Errors.toStorage(ar.cause(), file);
+          receiver.fail(error.error().transferCode(), error.getMessage());
+        }
+      });
+  }
+
+  private static Future<String> verify(WriteRequest request, S3Upload upload) {
+    if (request.expectedSize() >= 0 && upload.received() != request.expectedSize()) {
+      return Future.failedFuture(new StorageException(StorageError.SIZE_MISMATCH, "Received " + upload.received()
+        + " bytes but " + request.expectedSize() + " were announced; nothing was stored"));
+    }
+    String sha256 = upload.sha256();
+    if (request.expectedSha256() != null && !request.expectedSha256().equalsIgnoreCase(sha256)) {
+      return Future.failedFuture(new StorageException(StorageError.CHECKSUM_MISMATCH, "The SHA-256 of the received "
+        + "bytes is " + sha256 + ", not " + request.expectedSha256().toLowerCase() + " as announced; nothing was stored"));
+    }
+    return Future.succeededFuture(sha256);
+  }
+
+  @Override
+  protected Future<Void> delete(String file) {
+    return serialized(file, () -> stat(file)
+      .compose(info -> call(client.deleteObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file))
+      .map(v -> {
+        checksums.remove(file);
+        listingChanged();
+        return (Void) null;
+      }));
+  }
+
+  /** The package as it is now, or null when there is none. */
+  private Future<PackageInfo> current(String file) {
+    return stat(file).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
+      ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  private static void checkConditions(WriteRequest request, PackageInfo current) {
+    if (current != null && (request.createOnly() || !request.overwrite())) {
+      throw request.createOnly()
+        ? new StorageException(StorageError.PRECONDITION_FAILED, request.file() + " already exists")
+        : new StorageException(StorageError.ALREADY_EXISTS, request.file() + " already exists and overwriting is disabled");
+    }
+    if (request.ifMatch() != null
+      && (current == null || !request.ifMatch().equals("*") && !request.ifMatch().equals(current.etag()))) {
+      throw new StorageException(StorageError.PRECONDITION_FAILED, current == null
+        ? request.file() + " does not exist" : request.file() + " is not at the version given in If-Match");
+    }
+  }
+
+  private static PackageInfo info(String file, HeadObjectResponse head) {
+    PackageInfo base = info(file, head.metadata(), head.eTag());
+    return new PackageInfo(file, head.contentLength(), head.lastModified().toEpochMilli(), base.etag(), base.sha256());
+  }
+
+  private static PackageInfo info(String file, Map<String, String> metadata, String eTag) {
+    String sha256 = metadata == null ? null : metadata.get(S3Upload.SHA256_METADATA);
+    return new PackageInfo(file, -1, 0, sha256 != null ? sha256 : unquote(eTag), sha256);
+  }
+
+  private static StorageException changed(String file) {
+    return new StorageException(StorageError.CHANGED, file + " has changed");
+  }
+
+  private static String unquote(String eTag) {
+    if (eTag == null) {
+      return "";
+    }
+    return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"") ? eTag.substring(1, eTag.length() - 1) : eTag;
+  }
+
+  /** Changes to one package run one after the other, so that conditions checked before a change still hold. */
+  private <T> Future<T> serialized(String file, Supplier<Future<T>> change) {
+    Future<?> previous = lastChange.getOrDefault(file, Future.succeededFuture());
+    Future<T> next = previous.transform(ar -> change.get());
+    lastChange.put(file, next);
+    next.onComplete(ar -> lastChange.remove(file, next));
+    return next;
+  }
+
+  private record Known(String eTag, String sha256) {
+  }
+
+  private <T> Future<T> call(CompletableFuture<T> request, String file) {
+    Promise<T> promise = Promise.promise();
+    Future.fromCompletionStage(request, context).onComplete(ar -> {
+      if (ar.succeeded()) {
+        promise.complete(ar.result());
+      } else {
+        promise.fail(S3Errors.toStorage(ar.cause(), file));
+      }
+    });
+    return promise.future();
+  }
+}

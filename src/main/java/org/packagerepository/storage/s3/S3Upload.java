@@ -1,0 +1,261 @@
+package org.packagerepository.storage.s3;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.streams.WriteStream;
+import org.packagerepository.storage.Sha256;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The bytes of one upload on their way into S3, and how they become a package.
+ *
+ * <p>Chunks are collected into parts. A package that ends within its first part is sent with a single PUT once it
+ * is complete and hashed, so it appears whole and verified. A larger one becomes a multipart upload: each full part is
+ * sent while the next fills, and the stream reports itself full while a filled part waits for the one in flight, so
+ * an upload holds at most two parts. The object of a multipart upload appears only when {@link #commit} completes it:
+ * on the package's own key when the client announced the SHA-256 (stored in the metadata from the start, and the
+ * upload aborted if the bytes do not match), otherwise on a key under {@code .incoming/} that is then copied, with the
+ * computed SHA-256 in its metadata, onto the package's key and deleted. Parts are hashed in order on worker threads.
+ *
+ * <p>All methods are called on the owning context.
+ */
+final class S3Upload implements WriteStream<Buffer> {
+
+  /** S3 copies at most 5 GiB in one request. */
+  static final long MAX_COPY_BYTES = 5L * 1024 * 1024 * 1024;
+  static final String SHA256_METADATA = "sha256";
+  private static final String CONTENT_TYPE = "application/gzip";
+
+  private final Context context;
+  private final S3AsyncClient client;
+  private final String bucket;
+  private final int partSize;
+  /** Where a multipart upload goes; the package's key when {@link #announcedSha256} is known. */
+  private final String partsKey;
+  private final String announcedSha256;
+
+  private final Sha256 digest = new Sha256();
+  private Future<Void> hashing = Future.succeededFuture();
+  private List<Buffer> filling = new ArrayList<>();
+  private long fillingBytes;
+  private long received;
+  private Future<String> uploadId;
+  private Future<Void> sending;
+  private final List<CompletedPart> parts = new ArrayList<>();
+  private Throwable failure;
+  private Promise<Void> ended;
+  private Handler<Void> drainHandler;
+
+  S3Upload(Context context, S3AsyncClient client, String bucket, int partSize, String partsKey, String announcedSha256) {
+    this.context = context;
+    this.client = client;
+    this.bucket = bucket;
+    this.partSize = partSize;
+    this.partsKey = partsKey;
+    this.announcedSha256 = announcedSha256;
+  }
+
+  long received() {
+    return received;
+  }
+
+  /** After a successful {@link #end()}. */
+  String sha256() {
+    return digest.hex();
+  }
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (ended != null) {
+      return Future.failedFuture(new IllegalStateException("The upload has ended"));
+    }
+    received += data.length();
+    filling.add(data);
+    fillingBytes += data.length();
+    if (fillingBytes >= partSize && sending == null) {
+      sendPart();
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return fillingBytes >= partSize;
+  }
+
+  /** Completes when every byte is hashed and every part but a single PUT's is in the store. */
+  @Override
+  public Future<Void> end() {
+    if (ended == null) {
+      ended = Promise.promise();
+      if (uploadId == null) {
+        // Small: the package is the part being filled; it is sent by commit(), once hashed and verified.
+        hashing = hashing.compose(v -> hash(filling));
+      }
+      settle();
+    }
+    return ended.future();
+  }
+
+  /**
+   * Makes the package visible as {@code key} with its checksum in the metadata; after a successful end(). Returns the
+   * store's ETag of the new object.
+   */
+  Future<String> commit(String key, String sha256) {
+    Map<String, String> metadata = Map.of(SHA256_METADATA, sha256);
+    if (uploadId == null) {
+      ByteBuffer[] bytes = filling.stream().map(b -> ((BufferInternal) b).getByteBuf().nioBuffer())
+        .toArray(ByteBuffer[]::new);
+      AsyncRequestBody body = bytes.length == 0 ? AsyncRequestBody.empty()
+        : AsyncRequestBody.fromRemainingByteBuffersUnsafe(bytes);
+      return call(client.putObject(r -> r.bucket(bucket).key(key).contentLength(received).contentType(CONTENT_TYPE)
+        .metadata(metadata), body)).map(response -> response.eTag());
+    }
+    Future<String> completed = uploadId.compose(id -> call(client.completeMultipartUpload(r -> r.bucket(bucket)
+        .key(partsKey).uploadId(id).multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()))))
+      .map(response -> response.eTag());
+    if (partsKey.equals(key)) {
+      return completed;
+    }
+    return completed.compose(v -> {
+      uploadId = null;
+      return call(client.copyObject(r -> r.sourceBucket(bucket).sourceKey(partsKey).destinationBucket(bucket)
+        .destinationKey(key).metadataDirective(MetadataDirective.REPLACE).contentType(CONTENT_TYPE).metadata(metadata)));
+    }).map(response -> response.copyObjectResult().eTag())
+      .eventually(() -> call(client.deleteObject(r -> r.bucket(bucket).key(partsKey))).otherwiseEmpty());
+  }
+
+  /** Whether {@link #commit} would have to copy more than S3 copies in one request. */
+  boolean tooLargeToCopy(String key) {
+    return uploadId != null && !partsKey.equals(key) && received > MAX_COPY_BYTES;
+  }
+
+  /** Leaves nothing behind: waits for a part in flight, then aborts the multipart upload. */
+  Future<Void> abort() {
+    if (failure == null) {
+      failure = new IllegalStateException("The upload was aborted");
+    }
+    filling.clear();
+    fillingBytes = 0;
+    Future<Void> inFlight = sending == null ? Future.succeededFuture() : sending.otherwiseEmpty();
+    return inFlight.compose(v -> {
+      Future<String> id = uploadId;
+      uploadId = null;
+      if (id == null) {
+        return Future.succeededFuture();
+      }
+      return id.compose(uid -> call(client.abortMultipartUpload(r -> r.bucket(bucket).key(partsKey).uploadId(uid))))
+        .otherwiseEmpty().mapEmpty();
+    });
+  }
+
+  private void sendPart() {
+    List<Buffer> part = filling;
+    long size = fillingBytes;
+    filling = new ArrayList<>();
+    fillingBytes = 0;
+    int number = parts.size() + 1;
+    hashing = hashing.compose(v -> hash(part));
+    if (uploadId == null) {
+      uploadId = call(client.createMultipartUpload(r -> {
+        r.bucket(bucket).key(partsKey).contentType(CONTENT_TYPE);
+        if (announcedSha256 != null) {
+          r.metadata(Map.of(SHA256_METADATA, announcedSha256));
+        }
+      })).map(response -> response.uploadId());
+    }
+    ByteBuffer[] bytes = part.stream().map(b -> ((BufferInternal) b).getByteBuf().nioBuffer()).toArray(ByteBuffer[]::new);
+    sending = uploadId.compose(id -> call(client.uploadPart(r -> r.bucket(bucket).key(partsKey).uploadId(id)
+        .partNumber(number).contentLength(size), AsyncRequestBody.fromRemainingByteBuffersUnsafe(bytes))))
+      .map(response -> {
+        parts.add(CompletedPart.builder().partNumber(number).eTag(response.eTag()).build());
+        return null;
+      });
+    sending.onComplete(ar -> {
+      sending = null;
+      if (ar.failed() && failure == null) {
+        failure = ar.cause();
+      }
+      if (failure == null && (fillingBytes >= partSize || ended != null && fillingBytes > 0)) {
+        sendPart();
+      }
+      Handler<Void> handler = drainHandler;
+      if (handler != null && !writeQueueFull()) {
+        handler.handle(null);
+      }
+      settle();
+    });
+  }
+
+  private void settle() {
+    if (ended == null || ended.future().isComplete()) {
+      return;
+    }
+    if (failure != null) {
+      ended.tryFail(failure);
+      return;
+    }
+    if (uploadId != null && fillingBytes > 0 && sending == null) {
+      sendPart();
+      return;
+    }
+    if (sending == null && (uploadId == null || fillingBytes == 0)) {
+      hashing.onComplete(ar -> {
+        if (ar.failed()) {
+          ended.tryFail(ar.cause());
+        } else if (failure != null) {
+          ended.tryFail(failure);
+        } else {
+          ended.tryComplete();
+        }
+      });
+    }
+  }
+
+  private Future<Void> hash(List<Buffer> chunks) {
+    return context.owner().executeBlocking(() -> {
+      for (Buffer chunk : chunks) {
+        digest.update(chunk);
+      }
+      return null;
+    }, false);
+  }
+
+  private <T> Future<T> call(CompletableFuture<T> request) {
+    return Future.fromCompletionStage(request, context);
+  }
+
+  @Override
+  public S3Upload exceptionHandler(Handler<Throwable> handler) {
+    // Failures are reported through the futures of end() and commit().
+    return this;
+  }
+
+  @Override
+  public S3Upload setWriteQueueMaxSize(int maxSize) {
+    return this;
+  }
+
+  @Override
+  public S3Upload drainHandler(Handler<Void> handler) {
+    drainHandler = handler;
+    return this;
+  }
+}

@@ -1,0 +1,64 @@
+package org.packagerepository.storage.s3;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.packagerepository.config.ConfigException;
+
+import java.net.URI;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class S3SettingsTest {
+
+  private static JsonObject section(JsonObject access, JsonObject container) {
+    return new JsonObject().put("access", access).put("container", container);
+  }
+
+  @Test
+  void theOriginalsSectionOnAws() {
+    S3Settings s = S3Settings.fromJson(section(
+      new JsonObject().put("region", "eu-west-1").put("access_key", "AKIA").put("secret_access_key", "secret"),
+      new JsonObject().put("bucket", "apps").put("path", "/releases/prod/")));
+    assertEquals("eu-west-1", s.region());
+    assertNull(s.endpoint());
+    assertFalse(s.pathStyle(), "virtual-hosted style on AWS");
+    assertEquals("releases/prod", s.prefix());
+    assertEquals("releases/prod/app-1.0.tar.gz", s.key("app-1.0.tar.gz"));
+    assertEquals("releases/prod/", s.listPrefix());
+    assertEquals("releases/prod/.incoming/x", s.incomingKey("x"));
+    assertEquals(S3Settings.DEFAULT_PART_SIZE, s.partSize());
+  }
+
+  @Test
+  void anS3CompatibleStoreWithTheDefaultCredentialChain() {
+    S3Settings s = S3Settings.fromJson(section(
+      new JsonObject().put("region", "").put("access_key", "").put("secret_access_key", "").put("endpoint", "http://minio:9000"),
+      new JsonObject().put("bucket", "apps").put("path", "")));
+    assertEquals(S3Settings.DEFAULT_REGION, s.region(), "a region is always set");
+    assertEquals(URI.create("http://minio:9000"), s.endpoint());
+    assertTrue(s.pathStyle(), "path style by default with an endpoint");
+    assertEquals("", s.accessKey());
+    assertEquals("app-1.0.tar.gz", s.key("app-1.0.tar.gz"));
+    assertEquals("", s.listPrefix());
+  }
+
+  @Test
+  void badValuesNameTheirSetting() {
+    JsonObject container = new JsonObject().put("bucket", "apps");
+    assertMessage("S3Repository.container.bucket", section(new JsonObject(), new JsonObject().put("bucket", " ")));
+    assertMessage("access_key and secret_access_key",
+      section(new JsonObject().put("access_key", "AKIA"), container));
+    assertMessage("S3Repository.access.endpoint", section(new JsonObject().put("endpoint", "minio:9000"), container));
+    assertMessage("S3Repository.container.part_size",
+      section(new JsonObject(), container.copy().put("part_size", 1024)));
+  }
+
+  private static void assertMessage(String expected, JsonObject section) {
+    ConfigException e = assertThrows(ConfigException.class, () -> S3Settings.fromJson(section));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+}
