@@ -118,6 +118,20 @@ class S3BackendTest {
   }
 
   @Test
+  void aServerThatStopsDuringAnUploadAbortsItsMultipartUpload() throws Throwable {
+    try (RawHttp http = RawHttp.connect(server.port())) {
+      http.sendHead("PUT", "/packages/stop-1.0.0.tar.gz", "Content-Length: " + MB64, "Expect: 100-continue");
+      assertEquals(100, http.readResponse(false).status());
+      http.send(TestBytes.random(20 * 1024 * 1024, 7));
+      Eventually.within(CLEAN_UP, () -> assertEquals(1, store.multipartUploadsInProgress().size()));
+
+      server.close();
+      server = null;
+    }
+    assertNothingLeftBehind(List.of());
+  }
+
+  @Test
   void aListingOfMoreThanOnePageIsComplete() throws Exception {
     for (int i = 0; i < 1_005; i++) {
       store.putDirectly(prefix + "/many-1.0." + i + ".tar.gz", new byte[] {(byte) i});

@@ -85,12 +85,26 @@ public final class S3TestStore implements AutoCloseable {
       .build();
   }
 
-  /** Starts S3Proxy on a random free port of 127.0.0.1, with an empty bucket. */
+  /** Starts S3Proxy on a random free port of 127.0.0.1, with an empty bucket, objects in memory. */
   public static S3TestStore create() throws Exception {
-    BlobStoreContext blobStores = ContextBuilder.newBuilder("transient")
+    return create(ContextBuilder.newBuilder("transient")
       .credentials("identity", "credential")
       .modules(Set.of(new SLF4JLoggingModule()))
-      .build(BlobStoreContext.class);
+      .build(BlobStoreContext.class));
+  }
+
+  /** The same with the objects in files under {@code directory}: for packages too large to keep in memory. */
+  public static S3TestStore createOnDisk(java.nio.file.Path directory) throws Exception {
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("jclouds.filesystem.basedir", directory.toString());
+    return create(ContextBuilder.newBuilder("filesystem")
+      .credentials("identity", "credential")
+      .overrides(properties)
+      .modules(Set.of(new SLF4JLoggingModule()))
+      .build(BlobStoreContext.class));
+  }
+
+  private static S3TestStore create(BlobStoreContext blobStores) throws Exception {
     S3TestStore store = null;
     try {
       String accessKey = "AKTEST" + randomHex(7).toUpperCase();
