@@ -9,6 +9,8 @@
 #   BENCH_ROUNDS    rounds per scenario (default 3, --quick 1)
 #   BENCH_DURATION  seconds per wrk run (default 5, --quick 2)
 #   BENCH_JAVA_OPTS extra JVM options for our main server (default none: what a user would run)
+#   BENCH_S3=0      skip the S3 rows (S3Proxy, started from the project's test classpath)
+#   BENCH_ONLY=s3   only the S3 rows (results still go to results/latest.md: do not commit those)
 #   BENCH_NGINX_OPEN_FILE_CACHE=1  give nginx `open_file_cache` with 1 s validity, the same freshness
 #                   as our server's own caches (default off: nginx as Debian configures it)
 #
@@ -687,6 +689,104 @@ precheck() {
 # ---------------------------------------------------------------------------------------------
 # 4. Report
 fmt_num() { awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; else printf "%.1f", v }'; }
+# ---------------------------------------------------------------------------------------------
+# The S3 backend, on S3Proxy (the store the tests use) run as its own process on this machine with
+# its objects on this disk. nginx, reading the local file, is there for scale only: the store's own
+# cost is in our figures, so no target is set (issue 6's cache is what competes with the file system).
+s3_scenarios() {
+  local s3_port ours_port s3_pid pid key secret code i f
+  if [[ ${BENCH_S3:-1} == 0 ]]; then log "S3 rows skipped (BENCH_S3=0)"; return 0; fi
+  log "S3: starting S3Proxy from the test classpath"
+  if ! (cd "$ROOT" && mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/s3.cp") >&2; then
+    log "S3: no classpath for S3Proxy; S3 rows skipped"; return 0
+  fi
+  s3_port=$(free_port); ours_port=$(free_port)
+  key=BENCH$RANDOM; secret=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+  mkdir -p "$WORK/s3/packages"
+  printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$s3_port" "s3proxy.authorization=aws-v2-or-v4" \
+    "s3proxy.identity=$key" "s3proxy.credential=$secret" "s3proxy.ignore-unknown-headers=true" \
+    "jclouds.provider=filesystem" "jclouds.filesystem.basedir=$WORK/s3" > "$WORK/s3proxy.conf"
+  java -cp "$(cat "$WORK/s3.cp")" org.gaul.s3proxy.Main --properties "$WORK/s3proxy.conf" \
+    > "$WORK/logs/s3proxy.out" 2>&1 &
+  s3_pid=$!; STARTED+=("$s3_pid")
+  for ((i = 0; i < 600; i++)); do
+    code=$(http_code "http://127.0.0.1:$s3_port/" 1)
+    [[ $code != 000 ]] && break
+    kill -0 "$s3_pid" 2>/dev/null || die "S3Proxy exited: $(tail -5 "$WORK/logs/s3proxy.out")"
+    sleep 0.1
+  done
+  printf '%s\n' '{"S3Repository":{"access":{"region":"us-east-1","access_key":"'"$key"'","secret_access_key":"'"$secret"'",' \
+    '  "endpoint":"http://127.0.0.1:'"$s3_port"'","path_style":true},"container":{"bucket":"packages","path":"bench"}},' \
+    ' "config":{"port":'"$ours_port"',"host":"127.0.0.1","log_level":"WARN"}}' > "$WORK/s3.json"
+  # shellcheck disable=SC2086
+  java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/s3.json" > "$WORK/logs/s3.out" 2> "$WORK/logs/s3.err" &
+  pid=$!; STARTED+=("$pid")
+  S3_URL="http://127.0.0.1:$ours_port"
+  wait_ready "$S3_URL/packages" "$pid" "ours on S3"
+  # The packages go in through our server (so they carry their SHA-256); the 10,000 of the listing
+  # are copied into S3Proxy's directory, as objects another tool wrote.
+  for f in "$BIG" "$SMALL"; do
+    read -r code _ _ <<< "$(put_once "$S3_URL" "$f" "$PKGS/$f")"
+    [[ $code == 200 ]] || die "S3: PUT $f answered $code: $(cat "$OUT_DIR/put.resp")"
+  done
+  mkdir -p "$WORK/s3/packages/bench"
+  cp "$PKGS"/pkg-*.tar.gz "$WORK/s3/packages/bench/"
+  sleep 1
+  S3_BASE=$(status_kb "$pid" VmRSS)
+  S3_RSS="$OUT_DIR/s3.rss"
+  start_sampler "$pid" "$S3_RSS"
+  log "ours on S3 (pid $pid) on $S3_URL, S3Proxy (pid $s3_pid) on port $s3_port"
+
+  # wrk_scenario samples MAIN_RSS: point it at this server for these rows.
+  local main_rss=$MAIN_RSS
+  MAIN_RSS=$S3_RSS
+  wrk_scenario s3_get_big "S3: GET $(human_size "$BIG_SIZE"), 16 connections" mibs 16 \
+    "$S3_URL/packages/$BIG" "$NGINX_URL/packages/$BIG"
+  wrk_scenario s3_get_small "S3: GET $(human_size "$SMALL_SIZE"), 64 connections" rps 64 \
+    "$S3_URL/packages/$SMALL" "$NGINX_URL/packages/$SMALL"
+  wrk_scenario s3_list "S3: GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages, 4 connections" rps 4 \
+    "$S3_URL/packages" "$NGINX_URL/packages/"
+  MAIN_RSS=$main_rss
+  s3_put_scenario
+  S3_HWM=$(status_kb "$pid" VmHWM)
+  stop_pid "$pid"
+  stop_pid "$s3_pid"
+}
+
+s3_put_scenario() {
+  local r side base name code bytes secs value peak=0 p t0 t1 raw="" bad=0
+  local -a v_s3=() v_ng=()
+  log "S3: PUT $(human_size "$PUT_SIZE"): $ROUNDS round(s) of ours on S3, nginx"
+  put_once "$S3_URL" "warmup-1.0.0.tar.gz" "$SRC/put.bin" > /dev/null
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for side in s3 nginx; do
+      if [[ $side == s3 ]]; then base=$S3_URL; else base=$NGINX_URL; fi
+      name="bench-s3put-$side-1.0.$r.tar.gz"
+      sync
+      t0=$(now_us)
+      read -r code bytes secs <<< "$(put_once "$base" "$name" "$SRC/put.bin")"
+      t1=$(now_us)
+      value=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1048576 / s }')
+      if [[ $side == s3 ]]; then
+        if [[ $code != 200 ]] || ! grep -q "\"sha256\":\"$PUT_SHA\"" "$OUT_DIR/put.resp"; then
+          bad=$((bad + 1)); log "  ours on S3 answered $code: $(cat "$OUT_DIR/put.resp")"
+        fi
+        v_s3+=("$value"); p=$(peak_kb "$S3_RSS" "$t0" "$t1"); ((p > peak)) && peak=$p
+      else
+        [[ $code == 201 || $code == 204 ]] || { bad=$((bad + 1)); log "  nginx PUT answered $code"; }
+        v_ng+=("$value"); remove_package "$name"
+      fi
+      raw+="$side=$value "
+      log "  round $r $side: $value MiB/s (HTTP $code, ${secs}s)"
+    done
+  done
+  OURS[s3_put]=$(median "${v_s3[@]}"); NGINX[s3_put]=$(median "${v_ng[@]}")
+  RAW[s3_put]="$raw(MiB/s)"; PEAK[s3_put]=$peak
+  ((bad > 0)) && NOTE[s3_put]="$bad failed checks (status or sha256)"
+  ROWS+=(s3_put)
+  return 0
+}
+
 ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "—" }'; }
 verdict() {           # verdict RATIO MIN -> "met"/"NOT met"
   awk -v r="$1" -v m="$2" 'BEGIN { print (r + 0 >= m) ? "met" : "**NOT met**" }'
@@ -744,6 +844,17 @@ report() {
           [[ $HP_OOM != 0 ]] && broken+="; **OutOfMemoryError** in the server's log"
           [[ $HP_ALIVE != 200 ]] && broken+="; afterwards \`GET /packages\` got $HP_ALIVE (server wedged)"
           echo "| $CONC concurrent PUTs of $(human_size "$CONC_SIZE"), same \`-Xmx64m\` server (fsync on) | RSS growth **$(mib "$HP_GROWTH") MiB**; $HP_OK/$CONC answered 200; $HP_MIBS MiB/s aggregate (${HP_SECS} s)$broken | — | — | RSS growth ≤ 64 MiB, all 200: $met | $(mib "$HP_PEAK") MiB (start-up $(mib "$RT_BASE") MiB) |" ;;
+        s3_get_big | s3_get_small | s3_list | s3_put)
+          case $id in
+            s3_get_big) title="S3 (S3Proxy): GET $(human_size "$BIG_SIZE"), 16 connections (wrk)"; unit="MiB/s" ;;
+            s3_get_small) title="S3 (S3Proxy): GET $(human_size "$SMALL_SIZE"), 64 keep-alive connections (wrk)"; unit="req/s" ;;
+            s3_list) title="S3 (S3Proxy): GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages, 4 connections (wrk)"; unit="req/s" ;;
+            s3_put) title="S3 (S3Proxy): PUT $(human_size "$PUT_SIZE") streamed (curl -T; multipart, then a copy in the store)"; unit="MiB/s" ;;
+          esac
+          ours=${OURS[$id]}; ng=${NGINX[$id]}; ratio=$(ratio_of "$ours" "$ng")
+          tcell="none set (nginx serves the local file; ours goes through S3Proxy on the same cores)"
+          [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
+          echo "| $title | $(fmt_num "$ours") $unit | $(fmt_num "$ng") $unit | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "$S3_BASE") |" ;;
         list_cold)
           ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
           tcell="none set (the target is the row above)"
@@ -760,7 +871,7 @@ report() {
     echo "of our server sampled every 100 ms during that scenario's measured runs, in brackets its growth over the RSS right after start-up."
     echo "The main server runs with the JVM's default heap (a quarter of RAM), so its RSS shows how far the heap is let grow, not what it needs;"
     echo "the memory target is measured by the \`-Xmx64m\` rows. Whole run: main server (fsync on) peak $(mib "$MAIN_HWM") MiB (VmHWM), $(mib "$MAIN_BASE") MiB after start-up;"
-    echo "fsync-off server peak $(mib "$NOFSYNC_HWM") MiB; \`-Xmx64m\` server peak $(mib "$RT_HWM") MiB."
+    echo "fsync-off server peak $(mib "$NOFSYNC_HWM") MiB; \`-Xmx64m\` server peak $(mib "$RT_HWM") MiB$([[ -n ${S3_HWM:-} ]] && echo "; S3 server peak $(mib "$S3_HWM") MiB (VmHWM), $(mib "$S3_BASE") MiB after start-up")."
     echo
     echo "<details><summary>raw rounds</summary>"
     echo
@@ -814,6 +925,11 @@ main() {
   start_sampler "$ours_pid" "$MAIN_RSS"
   log "ours (pid $ours_pid) on $OURS_URL, RSS $(mib "$MAIN_BASE") MiB after start-up; nginx (pid $nginx_pid) on $NGINX_URL"
   precheck
+  if [[ ${BENCH_ONLY:-} == s3 ]]; then
+    s3_scenarios
+    report
+    return 0
+  fi
 
   wrk_scenario get_big "GET $(human_size "$BIG_SIZE"), 16 connections" mibs 16 \
     "$OURS_URL/packages/$BIG" "$NGINX_URL/packages/$BIG"
@@ -840,6 +956,7 @@ main() {
   stop_pid "$nofsync_pid"
 
   smallheap_scenario
+  s3_scenarios
   mkdir -p "$WORK/empty/packages"
   startup_scenario startup_empty "$WORK/empty"
   startup_scenario startup "$WORK"
@@ -847,7 +964,7 @@ main() {
   MAIN_HWM=$(status_kb "$ours_pid" VmHWM)
   # What our servers logged (WARN and above), timestamps cut off, counted per distinct line.
   local f
-  for f in ours nofsync roundtrip; do
+  for f in ours nofsync roundtrip s3; do
     [[ -s $WORK/logs/$f.err ]] || continue
     sed -E 's/^[0-9T:.-]+Z //; s/in thread "[^"]*"/in thread "…"/; /^[[:space:]]*$/d' "$WORK/logs/$f.err" \
       | sort | uniq -c | sort -rn | head -15 | sed "s/^/[$f] /"
