@@ -14,7 +14,6 @@ import org.packagerepository.transfer.ChunkReceiver;
 import org.packagerepository.transfer.ChunkSender;
 import org.packagerepository.transfer.TransferException;
 import org.packagerepository.transfer.TransferOptions;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -137,15 +136,16 @@ final class S3StorageVerticle extends StorageVerticle {
     }
     String range = "bytes=" + request.offset() + "-" + (request.offset() + request.length() - 1);
     return call(client.getObject(r -> r.bucket(settings.bucket()).key(settings.key(file)).range(range),
-      AsyncResponseTransformer.toPublisher()), file).compose(response -> {
-        PackageInfo info = info(file, response.response().metadata(), response.response().eTag());
+      new StreamingGet()), file).compose(get -> {
+        PackageInfo info = info(file, get.response().metadata(), get.response().eTag());
+        PublisherReadStream body = PublisherReadStream.of(context, get.body());
+        get.onBodyFailure(body::onError);
         if (!info.etag().equals(request.etag())) {
-          // The body is not wanted: subscribing and cancelling releases the connection.
-          PublisherReadStream.of(context, response).cancel();
+          // The body is not wanted: cancelling the subscription releases the connection.
+          body.cancel();
           return Future.failedFuture(changed(file));
         }
         ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
-        PublisherReadStream body = PublisherReadStream.of(context, response);
         body.pipe().endOnFailure(false).to(sender).onComplete(ar -> {
           if (ar.failed()) {
             body.cancel();

@@ -19,6 +19,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -129,6 +130,31 @@ class S3BackendTest {
       server = null;
     }
     assertNothingLeftBehind(List.of());
+  }
+
+  @Test
+  void aStoreThatGoesAwayDuringADownloadCutsTheConnectionInsteadOfHanging() throws Exception {
+    byte[] bytes = TestBytes.random(MB64, 8);
+    assertEquals(200, api.put("cut-1.0.0.tar.gz", bytes).statusCode());
+    HttpResponse<java.io.InputStream> get = api.getStream("cut-1.0.0.tar.gz");
+    assertEquals(200, get.statusCode());
+    try (java.io.InputStream body = get.body()) {
+      assertEquals(1024 * 1024, body.readNBytes(1024 * 1024).length);
+      store.stop();
+      // The rest of the package never comes: the client must see the connection end early, soon, not wait forever.
+      long read = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+        long n = 1024 * 1024;
+        try {
+          for (byte[] chunk = body.readNBytes(65536); chunk.length > 0; chunk = body.readNBytes(65536)) {
+            n += chunk.length;
+          }
+        } catch (java.io.IOException e) {
+          return -1L;
+        }
+        return n;
+      });
+      assertTrue(read < MB64, "a cut download must not look complete (read " + read + " bytes)");
+    }
   }
 
   @Test
