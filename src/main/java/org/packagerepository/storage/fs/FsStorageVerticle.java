@@ -8,6 +8,8 @@ import org.packagerepository.storage.ReadRequest;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StorageVerticle;
+import org.packagerepository.storage.ChangeQueue;
+import org.packagerepository.storage.WriteChecks;
 import org.packagerepository.storage.WriteRequest;
 import org.packagerepository.transfer.ChunkReceiver;
 import org.packagerepository.transfer.ChunkSender;
@@ -28,7 +30,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Storage verticle of the file-system backend. Uploads go to a temporary file in {@code .incoming/} on the same file
@@ -69,7 +70,7 @@ final class FsStorageVerticle extends StorageVerticle {
   private long sweeper = -1;
   private WorkerExecutor uploadWorker;
   /** The last publish or delete of each package, so that changes to one package happen one after another. */
-  private final Map<String, Future<?>> lastChange = new HashMap<>();
+  private final ChangeQueue changeQueue = new ChangeQueue();
 
   FsStorageVerticle(FsSettings settings) {
     this.settings = settings;
@@ -177,9 +178,9 @@ final class FsStorageVerticle extends StorageVerticle {
   @Override
   protected Future<Void> openWrite(WriteRequest request) {
     Path target = root.resolve(request.file());
-    return current(request.file(), target, needsChecksum(request))
+    return current(request.file(), target, WriteChecks.needsCurrentEtag(request))
       .compose(current -> {
-        checkConditions(request, current);
+        WriteChecks.checkConditions(request, current != null, current == null ? null : current.sha256);
         Path temporary = incoming.resolve(UUID.randomUUID() + ".part");
         return IncomingFile.create(uploadWorker, temporary, UPLOAD_BATCH_BYTES)
           .recover(e -> Future.failedFuture(storageError(e)))
@@ -194,7 +195,7 @@ final class FsStorageVerticle extends StorageVerticle {
     ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
     // Ends the file only on success, and its end waits for the last write: a failed write fails the upload.
     receiver.pipe().endOnFailure(false).to(file)
-      .compose(v -> verify(request, file))
+      .compose(v -> WriteChecks.verify(request, file.written(), file.sha256()))
       .compose(sha256 -> settings.fsync() ? file.sync().map(sha256) : Future.succeededFuture(sha256))
       .eventually(file::close)
       .compose(sha256 -> publish(request, temporary, sha256, file.written()))
@@ -211,24 +212,11 @@ final class FsStorageVerticle extends StorageVerticle {
       });
   }
 
-  private static Future<String> verify(WriteRequest request, IncomingFile writer) {
-    if (request.expectedSize() >= 0 && writer.written() != request.expectedSize()) {
-      return Future.failedFuture(new StorageException(StorageError.SIZE_MISMATCH, "Received " + writer.written()
-        + " bytes but " + request.expectedSize() + " were announced; nothing was stored"));
-    }
-    String sha256 = writer.sha256();
-    if (request.expectedSha256() != null && !request.expectedSha256().equalsIgnoreCase(sha256)) {
-      return Future.failedFuture(new StorageException(StorageError.CHECKSUM_MISMATCH, "The SHA-256 of the received bytes is "
-        + sha256 + ", not " + request.expectedSha256().toLowerCase() + " as announced; nothing was stored"));
-    }
-    return Future.succeededFuture(sha256);
-  }
-
   private Future<PackageInfo> publish(WriteRequest request, Path temporary, String sha256, long size) {
     String file = request.file();
     Path target = root.resolve(file);
-    return serialized(file, () -> current(file, target, needsChecksum(request)).compose(current -> {
-      checkConditions(request, current);
+    return changeQueue.run(file, () -> current(file, target, WriteChecks.needsCurrentEtag(request)).compose(current -> {
+      WriteChecks.checkConditions(request, current != null, current == null ? null : current.sha256);
       boolean createOnly = request.createOnly() || !request.overwrite();
       return blocking(() -> {
         FileIdentity written = LocalFiles.identity(temporary);
@@ -241,7 +229,7 @@ final class FsStorageVerticle extends StorageVerticle {
           try {
             Files.createLink(target, temporary);
           } catch (FileAlreadyExistsException e) {
-            throw conditionFailed(request, file);
+            throw WriteChecks.alreadyExists(request);
           } finally {
             Files.deleteIfExists(temporary);
           }
@@ -263,7 +251,7 @@ final class FsStorageVerticle extends StorageVerticle {
   @Override
   protected Future<Void> delete(String file) {
     Path target = root.resolve(file);
-    return serialized(file, () -> blocking(() -> {
+    return changeQueue.run(file, () -> blocking(() -> {
       if (LocalFiles.identity(target) == null) {
         throw LocalFiles.notFound(file);
       }
@@ -297,27 +285,6 @@ final class FsStorageVerticle extends StorageVerticle {
         shared.release();
         return new Known(shared.identity, shared.sha256);
       });
-  }
-
-  private static void checkConditions(WriteRequest request, Known current) {
-    if (current != null && (request.createOnly() || !request.overwrite())) {
-      throw conditionFailed(request, request.file());
-    }
-    if (request.ifMatch() != null
-      && (current == null || !request.ifMatch().equals("*") && !request.ifMatch().equals(current.sha256))) {
-      throw new StorageException(StorageError.PRECONDITION_FAILED, current == null
-        ? request.file() + " does not exist" : request.file() + " is not at the version given in If-Match");
-    }
-  }
-
-  private static boolean needsChecksum(WriteRequest request) {
-    return request.ifMatch() != null && !request.ifMatch().equals("*");
-  }
-
-  private static StorageException conditionFailed(WriteRequest request, String file) {
-    return request.createOnly()
-      ? new StorageException(StorageError.PRECONDITION_FAILED, file + " already exists")
-      : new StorageException(StorageError.ALREADY_EXISTS, file + " already exists and overwriting is disabled");
   }
 
   private static PackageInfo info(String file, SharedFile shared) {
@@ -391,14 +358,6 @@ final class FsStorageVerticle extends StorageVerticle {
       hashing.put(identity, pending);
     }
     return pending;
-  }
-
-  private <T> Future<T> serialized(String file, Supplier<Future<T>> change) {
-    Future<?> previous = lastChange.getOrDefault(file, Future.succeededFuture());
-    Future<T> next = previous.transform(ar -> change.get());
-    lastChange.put(file, next);
-    next.onComplete(ar -> lastChange.remove(file, next));
-    return next;
   }
 
   private <T> Future<T> blocking(Callable<T> action) {

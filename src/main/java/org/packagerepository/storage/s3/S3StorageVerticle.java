@@ -9,6 +9,8 @@ import org.packagerepository.storage.ReadRequest;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StorageVerticle;
+import org.packagerepository.storage.ChangeQueue;
+import org.packagerepository.storage.WriteChecks;
 import org.packagerepository.storage.WriteRequest;
 import org.packagerepository.transfer.ChunkReceiver;
 import org.packagerepository.transfer.ChunkSender;
@@ -27,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * The S3 backend's storage verticle: every call to the store is asynchronous (the SDK's Netty client), and the state
@@ -39,7 +40,7 @@ final class S3StorageVerticle extends StorageVerticle {
 
   private final S3Settings settings;
   private final TransferOptions transferOptions = new TransferOptions();
-  private final Map<String, Future<?>> lastChange = new HashMap<>();
+  private final ChangeQueue changeQueue = new ChangeQueue();
   private final Set<S3Upload> uploads = new HashSet<>();
   /**
    * The SHA-256 of the versions this server wrote or looked at, by the store's ETag of that version: a listing (which
@@ -163,7 +164,7 @@ final class S3StorageVerticle extends StorageVerticle {
   protected Future<Void> openWrite(WriteRequest request) {
     String file = request.file();
     return current(file).compose(current -> {
-      checkConditions(request, current);
+      WriteChecks.checkConditions(request, current != null, current == null ? null : current.etag());
       String announced = request.expectedSha256();
       String partsKey = announced != null ? settings.key(file) : settings.incomingKey(UUID.randomUUID() + ".part");
       S3Upload upload = new S3Upload(context, client, settings.bucket(), settings.partSize(), partsKey, announced);
@@ -178,14 +179,14 @@ final class S3StorageVerticle extends StorageVerticle {
     String key = settings.key(file);
     ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
     receiver.pipe().endOnFailure(false).to(upload)
-      .compose(v -> verify(request, upload))
+      .compose(v -> WriteChecks.verify(request, upload.received(), upload.sha256()))
       .compose(sha256 -> {
         if (upload.tooLargeToCopy(key)) {
           return Future.failedFuture(new StorageException(StorageError.INTERNAL, "Packages over 5 GiB can be stored "
             + "only with their SHA-256 announced (X-Checksum-Sha256); nothing was stored"));
         }
-        return serialized(file, () -> current(file).compose(current -> {
-          checkConditions(request, current);
+        return changeQueue.run(file, () -> current(file).compose(current -> {
+          WriteChecks.checkConditions(request, current != null, current == null ? null : current.etag());
           return upload.commit(key, sha256);
         }).map(eTag -> {
           checksums.put(file, new Known(unquote(eTag), sha256));
@@ -207,22 +208,9 @@ final class S3StorageVerticle extends StorageVerticle {
       });
   }
 
-  private static Future<String> verify(WriteRequest request, S3Upload upload) {
-    if (request.expectedSize() >= 0 && upload.received() != request.expectedSize()) {
-      return Future.failedFuture(new StorageException(StorageError.SIZE_MISMATCH, "Received " + upload.received()
-        + " bytes but " + request.expectedSize() + " were announced; nothing was stored"));
-    }
-    String sha256 = upload.sha256();
-    if (request.expectedSha256() != null && !request.expectedSha256().equalsIgnoreCase(sha256)) {
-      return Future.failedFuture(new StorageException(StorageError.CHECKSUM_MISMATCH, "The SHA-256 of the received "
-        + "bytes is " + sha256 + ", not " + request.expectedSha256().toLowerCase() + " as announced; nothing was stored"));
-    }
-    return Future.succeededFuture(sha256);
-  }
-
   @Override
   protected Future<Void> delete(String file) {
-    return serialized(file, () -> stat(file)
+    return changeQueue.run(file, () -> stat(file)
       .compose(info -> call(client.deleteObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file))
       .map(v -> {
         checksums.remove(file);
@@ -235,19 +223,6 @@ final class S3StorageVerticle extends StorageVerticle {
   private Future<PackageInfo> current(String file) {
     return stat(file).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
       ? Future.succeededFuture() : Future.failedFuture(e));
-  }
-
-  private static void checkConditions(WriteRequest request, PackageInfo current) {
-    if (current != null && (request.createOnly() || !request.overwrite())) {
-      throw request.createOnly()
-        ? new StorageException(StorageError.PRECONDITION_FAILED, request.file() + " already exists")
-        : new StorageException(StorageError.ALREADY_EXISTS, request.file() + " already exists and overwriting is disabled");
-    }
-    if (request.ifMatch() != null
-      && (current == null || !request.ifMatch().equals("*") && !request.ifMatch().equals(current.etag()))) {
-      throw new StorageException(StorageError.PRECONDITION_FAILED, current == null
-        ? request.file() + " does not exist" : request.file() + " is not at the version given in If-Match");
-    }
   }
 
   private static PackageInfo info(String file, HeadObjectResponse head) {
@@ -269,15 +244,6 @@ final class S3StorageVerticle extends StorageVerticle {
       return "";
     }
     return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"") ? eTag.substring(1, eTag.length() - 1) : eTag;
-  }
-
-  /** Changes to one package run one after the other, so that conditions checked before a change still hold. */
-  private <T> Future<T> serialized(String file, Supplier<Future<T>> change) {
-    Future<?> previous = lastChange.getOrDefault(file, Future.succeededFuture());
-    Future<T> next = previous.transform(ar -> change.get());
-    lastChange.put(file, next);
-    next.onComplete(ar -> lastChange.remove(file, next));
-    return next;
   }
 
   private record Known(String eTag, String sha256) {
