@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,6 +39,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class S3StorageVerticle extends StorageVerticle {
 
+  static final long STAT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int MAX_STATS = 10_000;
+
   private final S3Settings settings;
   private final TransferOptions transferOptions = new TransferOptions();
   private final ChangeQueue changeQueue = new ChangeQueue();
@@ -47,6 +51,9 @@ final class S3StorageVerticle extends StorageVerticle {
    * carries no metadata) shows the checksum of a version only while the object still has that ETag.
    */
   private final Map<String, Known> checksums = new HashMap<>();
+  private final Map<String, Fresh> stats = new HashMap<>();
+  /** Changes this server made, so that a stat sent before one of them is not kept as fresh. */
+  private long changes;
   private S3AsyncClient client;
   private Context context;
 
@@ -103,14 +110,42 @@ final class S3StorageVerticle extends StorageVerticle {
 
   @Override
   protected Future<PackageInfo> stat(String file) {
+    return stat(file, false);
+  }
+
+  /**
+   * What the store says of a package; what it said less than {@link #STAT_MAX_AGE_NANOS} ago unless {@code recheck}.
+   * A hot package costs one request to the store per download instead of two; changes made by other writers show
+   * within that time, this server's own at once.
+   */
+  private Future<PackageInfo> stat(String file, boolean recheck) {
+    Fresh fresh = recheck ? null : stats.get(file);
+    if (fresh != null && System.nanoTime() - fresh.checkedAt < STAT_MAX_AGE_NANOS) {
+      return Future.succeededFuture(fresh.info);
+    }
+    long changesBefore = changes;
     return call(client.headObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file)
       .map(head -> {
         PackageInfo info = info(file, head);
         if (info.sha256() != null) {
           checksums.put(file, new Known(unquote(head.eTag()), info.sha256()));
         }
+        // An answer to a request sent before this server changed a package may describe the old version.
+        if (changes == changesBefore) {
+          if (stats.size() >= MAX_STATS) {
+            stats.clear();
+          }
+          stats.put(file, new Fresh(info, System.nanoTime()));
+        }
         return info;
       });
+  }
+
+  /** This server changed {@code file}: what was known of it no longer holds. */
+  private void changed(String file) {
+    changes++;
+    stats.remove(file);
+    listingChanged();
   }
 
   @Override
@@ -126,9 +161,9 @@ final class S3StorageVerticle extends StorageVerticle {
     }
     if (request.length() == 0) {
       // No bytes to fetch (an empty package or range): check the version, then end the stream at once.
-      return stat(file).compose(info -> {
+      return stat(file, true).compose(info -> {
         if (!info.etag().equals(request.etag())) {
-          return Future.failedFuture(changed(file));
+          return Future.failedFuture(versionChanged(file));
         }
         ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
         sender.end();
@@ -144,7 +179,9 @@ final class S3StorageVerticle extends StorageVerticle {
         if (!info.etag().equals(request.etag())) {
           // The body is not wanted: cancelling the subscription releases the connection.
           body.cancel();
-          return Future.failedFuture(changed(file));
+          // What was known of it is out of date: the caller's next try must ask the store.
+          stats.remove(file);
+          return Future.failedFuture(versionChanged(file));
         }
         ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
         body.pipe().endOnFailure(false).to(sender).onComplete(ar -> {
@@ -190,7 +227,7 @@ final class S3StorageVerticle extends StorageVerticle {
           return upload.commit(key, sha256);
         }).map(eTag -> {
           checksums.put(file, new Known(unquote(eTag), sha256));
-          listingChanged();
+          changed(file);
           return new PackageInfo(file, upload.received(), System.currentTimeMillis(), sha256, sha256);
         }));
       })
@@ -210,18 +247,18 @@ final class S3StorageVerticle extends StorageVerticle {
 
   @Override
   protected Future<Void> delete(String file) {
-    return changeQueue.run(file, () -> stat(file)
+    return changeQueue.run(file, () -> stat(file, true)
       .compose(info -> call(client.deleteObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file))
       .map(v -> {
         checksums.remove(file);
-        listingChanged();
+        changed(file);
         return (Void) null;
       }));
   }
 
   /** The package as it is now, or null when there is none. */
   private Future<PackageInfo> current(String file) {
-    return stat(file).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
+    return stat(file, true).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
       ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
@@ -235,7 +272,7 @@ final class S3StorageVerticle extends StorageVerticle {
     return new PackageInfo(file, -1, 0, sha256 != null ? sha256 : unquote(eTag), sha256);
   }
 
-  private static StorageException changed(String file) {
+  private static StorageException versionChanged(String file) {
     return new StorageException(StorageError.CHANGED, file + " has changed");
   }
 
@@ -247,6 +284,9 @@ final class S3StorageVerticle extends StorageVerticle {
   }
 
   private record Known(String eTag, String sha256) {
+  }
+
+  private record Fresh(PackageInfo info, long checkedAt) {
   }
 
   private <T> Future<T> call(CompletableFuture<T> request, String file) {
