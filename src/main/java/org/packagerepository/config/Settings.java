@@ -49,4 +49,16 @@ public final class Settings {
       default: throw new ConfigException(name + " is \"" + value + "\"; it must be true or false");
     }
   }
+
+  /** A key prefix as configured ({@code container.path}), without leading or trailing slashes. */
+  public static String pathPrefix(String path) {
+    String p = path.trim();
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
 }

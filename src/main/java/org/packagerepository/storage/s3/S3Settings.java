@@ -62,7 +62,7 @@ public record S3Settings(String region, String accessKey, String secretKey, URI 
     }
     return new S3Settings(region.isEmpty() ? DEFAULT_REGION : region, accessKey, secretKey, endpoint,
       Settings.bool(access, "path_style", endpoint != null, "S3Repository.access.path_style"),
-      bucket, trimSlashes(Settings.string(container, "path", "")), (int) partSize);
+      bucket, Settings.pathPrefix(Settings.string(container, "path", "")), (int) partSize);
   }
 
   /** The object key of a package. */
@@ -78,16 +78,5 @@ public record S3Settings(String region, String accessKey, String secretKey, URI 
   /** Where uploads whose checksum is not known up front wait for it: beside the packages, never a package name. */
   String incomingKey(String id) {
     return listPrefix() + ".incoming/" + id;
-  }
-
-  private static String trimSlashes(String path) {
-    String p = path.trim();
-    while (p.startsWith("/")) {
-      p = p.substring(1);
-    }
-    while (p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p;
   }
 }

@@ -1,0 +1,75 @@
+package org.packagerepository.storage.swift;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.packagerepository.config.ConfigException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SwiftSettingsTest {
+
+  private static JsonObject section(JsonObject access) {
+    return new JsonObject().put("access", access)
+      .put("container", new JsonObject().put("container", "apps").put("path", "/releases/"));
+  }
+
+  private static JsonObject openrc(String authUrl) {
+    return new JsonObject().put("account", "project").put("user", "deployer").put("key", "secret")
+      .put("auth_url", authUrl);
+  }
+
+  @Test
+  void anOpenrcForKeystoneV3() {
+    SwiftSettings s = SwiftSettings.fromJson(section(openrc("https://keystone.example:5000/v3")
+      .put("user_domain_name", "ldap").put("region_name", "RegionTwo").put("interface", "internalURL")));
+    assertEquals(3, s.authVersion());
+    assertEquals("ldap", s.userDomain());
+    assertEquals("Default", s.projectDomain());
+    assertEquals("RegionTwo", s.region());
+    assertEquals("internal", s.endpointInterface());
+    assertEquals("apps", s.container());
+    assertEquals("releases", s.prefix());
+    assertEquals(SwiftSettings.DEFAULT_SEGMENT_SIZE, s.segmentSize());
+    assertTrue(s.segmentSize() < 5L * 1024 * 1024 * 1024, "just under Swift's 5 GiB");
+  }
+
+  @Test
+  void theVersionComesFromAuthVersionElseFromTheUrlElseIsThree() {
+    assertEquals(2, SwiftSettings.fromJson(section(openrc("https://keystone.example/v2.0"))).authVersion());
+    assertEquals(1, SwiftSettings.fromJson(section(openrc("http://127.0.0.1:8080/auth/v1.0"))).authVersion());
+    assertEquals(3, SwiftSettings.fromJson(section(openrc("https://keystone.example/identity"))).authVersion());
+    assertEquals(1, SwiftSettings.fromJson(section(openrc("https://keystone.example/v3").put("auth_version", "1.0")))
+      .authVersion());
+    assertEquals(2, SwiftSettings.fromJson(section(openrc("https://keystone.example/").put("auth_version", "2")))
+      .authVersion());
+  }
+
+  @Test
+  void aV1UserIsAccountColonUserWhenAnAccountIsSet() {
+    assertEquals("project:deployer", SwiftSettings.fromJson(section(openrc("http://h/auth/v1.0"))).v1User());
+    assertEquals("test:tester", SwiftSettings.fromJson(section(openrc("http://h/auth/v1.0").put("account", "")
+      .put("user", "test:tester"))).v1User());
+  }
+
+  @Test
+  void badValuesNameTheirSetting() {
+    assertMessage("SwiftRepository.access.auth_url", section(openrc("")));
+    assertMessage("SwiftRepository.access.auth_url", section(openrc("keystone:5000/v3")));
+    assertMessage("SwiftRepository.access.key", section(openrc("https://k/v3").put("key", "")));
+    assertMessage("SwiftRepository.access.auth_version", section(openrc("https://k/v3").put("auth_version", "4")));
+    assertMessage("SwiftRepository.access.interface", section(openrc("https://k/v3").put("interface", "private")));
+    JsonObject noContainer = section(openrc("https://k/v3"));
+    noContainer.getJsonObject("container").put("container", "");
+    assertMessage("SwiftRepository.container.container", noContainer);
+    JsonObject tinySegments = section(openrc("https://k/v3"));
+    tinySegments.getJsonObject("container").put("segment_size", 1000);
+    assertMessage("SwiftRepository.container.segment_size", tinySegments);
+  }
+
+  private static void assertMessage(String expected, JsonObject section) {
+    ConfigException e = assertThrows(ConfigException.class, () -> SwiftSettings.fromJson(section));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+}
