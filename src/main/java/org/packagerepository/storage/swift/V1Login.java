@@ -18,29 +18,37 @@ final class V1Login implements Supplier<Future<SwiftSession>> {
 
   /** When the answer does not say: Keystone's default lifetime. */
   static final long DEFAULT_LIFETIME_SECONDS = 3600;
+  /** An authentication service that accepts a connection and never answers must not hold requests forever. */
+  static final long DEFAULT_TIMEOUT_MS = 30_000;
 
   private final HttpClient client;
   private final String authUrl;
   private final String user;
   private final String key;
+  private final long timeoutMs;
 
   /** @param user as sent in X-Auth-User: {@code account:user} when an account is configured */
   V1Login(HttpClient client, String authUrl, String user, String key) {
+    this(client, authUrl, user, key, DEFAULT_TIMEOUT_MS);
+  }
+
+  V1Login(HttpClient client, String authUrl, String user, String key, long timeoutMs) {
     this.client = client;
     this.authUrl = authUrl;
     this.user = user;
     this.key = key;
+    this.timeoutMs = timeoutMs;
   }
 
   @Override
   public Future<SwiftSession> get() {
     long sent = System.nanoTime();
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(authUrl)
+    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(authUrl).setTimeout(timeoutMs)
         .putHeader("X-Auth-User", user).putHeader("X-Auth-Key", key))
-      .compose(request -> request.send())
+      .compose(request -> request.send().compose(response -> response.body().map(body -> response)))
       .recover(e -> Future.failedFuture(new StorageException(StorageError.UNAVAILABLE,
         "The Swift authentication service cannot be reached (" + authUrl + "): " + e.getMessage())))
-      .compose(response -> response.body().compose(body -> {
+      .compose(response -> {
         int status = response.statusCode();
         String storageUrl = response.getHeader("X-Storage-Url");
         String token = response.getHeader("X-Auth-Token");
@@ -59,6 +67,6 @@ final class V1Login implements Supplier<Future<SwiftSession>> {
           }
         }
         return Future.succeededFuture(new SwiftSession(storageUrl, token, sent + TimeUnit.SECONDS.toNanos(lifetime)));
-      }));
+      });
   }
 }

@@ -53,6 +53,18 @@ class V1LoginTest {
     assertEquals(401, headAccount(session.storageUrl(), "not-a-token"), "the token is what lets the request in");
   }
 
+  @Test
+  void anAuthenticationServiceThatNeverAnswersFailsTheLoginInsteadOfHoldingIt() throws Exception {
+    io.vertx.core.http.HttpServer silent = vertx.createHttpServer().requestHandler(request -> { })
+      .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    Throwable e = assertThrows(Exception.class, () -> new V1Login(client,
+      "http://127.0.0.1:" + silent.actualPort() + "/auth/v1.0", node.user(), node.key(), 500).get()
+      .await(10, TimeUnit.SECONDS));
+    StorageException unavailable = assertInstanceOf(StorageException.class, e);
+    assertEquals(StorageError.UNAVAILABLE, unavailable.error());
+    assertTrue(unavailable.getMessage().contains("cannot be reached"), unavailable.getMessage());
+  }
+
   private int headAccount(String storageUrl, String token) throws Exception {
     return client.request(new RequestOptions().setMethod(HttpMethod.HEAD).setAbsoluteURI(storageUrl)
         .putHeader("X-Auth-Token", token))
