@@ -99,7 +99,7 @@ final class S3StorageVerticle extends StorageVerticle {
           Known known = checksums.get(file);
           String sha256 = known != null && known.eTag.equals(eTag) ? known.sha256 : null;
           collected.add(new PackageInfo(file, object.size(), object.lastModified().toEpochMilli(),
-            sha256 != null ? sha256 : eTag, sha256));
+            etag(sha256, eTag), sha256));
         }
         if (Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null) {
           return listPage(page.nextContinuationToken(), collected);
@@ -173,10 +173,10 @@ final class S3StorageVerticle extends StorageVerticle {
     String range = "bytes=" + request.offset() + "-" + (request.offset() + request.length() - 1);
     return call(client.getObject(r -> r.bucket(settings.bucket()).key(settings.key(file)).range(range),
       new StreamingGet()), file).compose(get -> {
-        PackageInfo info = info(file, get.response().metadata(), get.response().eTag());
+        String servedEtag = etag(sha256Of(get.response().metadata()), get.response().eTag());
         PublisherReadStream body = PublisherReadStream.of(context, get.body());
         get.onBodyFailure(body::onError);
-        if (!info.etag().equals(request.etag())) {
+        if (!servedEtag.equals(request.etag())) {
           // The body is not wanted: cancelling the subscription releases the connection.
           body.cancel();
           // What was known of it is out of date: the caller's next try must ask the store.
@@ -263,13 +263,18 @@ final class S3StorageVerticle extends StorageVerticle {
   }
 
   private static PackageInfo info(String file, HeadObjectResponse head) {
-    PackageInfo base = info(file, head.metadata(), head.eTag());
-    return new PackageInfo(file, head.contentLength(), head.lastModified().toEpochMilli(), base.etag(), base.sha256());
+    String sha256 = sha256Of(head.metadata());
+    return new PackageInfo(file, head.contentLength(), head.lastModified().toEpochMilli(),
+      etag(sha256, head.eTag()), sha256);
   }
 
-  private static PackageInfo info(String file, Map<String, String> metadata, String eTag) {
-    String sha256 = metadata == null ? null : metadata.get(S3Upload.SHA256_METADATA);
-    return new PackageInfo(file, -1, 0, sha256 != null ? sha256 : unquote(eTag), sha256);
+  private static String sha256Of(Map<String, String> metadata) {
+    return metadata == null ? null : metadata.get(S3Upload.SHA256_METADATA);
+  }
+
+  /** A version's entity tag: its SHA-256 where the object carries it, else the store's own ETag. */
+  private static String etag(String sha256, String storeETag) {
+    return sha256 != null ? sha256 : unquote(storeETag);
   }
 
   private static StorageException versionChanged(String file) {
