@@ -5,7 +5,7 @@
 #   swift-node.sh start DIR   configure and start everything under DIR (created; absolute path),
 #                             wait until a tempauth login works, then print the connection values
 #                             as KEY=VALUE lines: SWIFT_AUTH_URL (v1), SWIFT_USER, SWIFT_KEY,
-#                             SWIFT_PROXY_PORT
+#                             SWIFT_PROXY_PORT, SWIFT_MEMCACHE_PORT (where tempauth keeps its tokens)
 #   swift-node.sh stop DIR    stop what `start DIR` started (by the pids it recorded)
 #
 # Nothing outside DIR is written: rings and configuration live in DIR/etc (swift_dir), objects in
@@ -140,6 +140,7 @@ for _ in $(seq 300); do
     echo "SWIFT_USER=test:tester"
     echo "SWIFT_KEY=testing"
     echo "SWIFT_PROXY_PORT=$proxy_port"
+    echo "SWIFT_MEMCACHE_PORT=$memcache_port"
     exit 0
   fi
   sleep 0.1

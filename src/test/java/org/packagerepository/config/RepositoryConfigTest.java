@@ -194,8 +194,10 @@ class RepositoryConfigTest {
   }
 
   @Test
-  void aSwiftSectionFilledInStopsTheStartWithABackendThisVersionLacks() throws Exception {
-    JsonObject json = original().put("SwiftRepository", swiftFilled());
+  void aSwiftSectionWithABadValueStopsTheStartNamingTheSetting() throws Exception {
+    JsonObject swift = swiftFilled();
+    swift.getJsonObject("access").put("interface", "private");
+    JsonObject json = original().put("SwiftRepository", swift);
     json.getJsonObject("FsRepository").getJsonObject("location").put("path", "");
     RepositoryConfig config = RepositoryConfig.from(json);
     assertEquals("swift", config.backend());
@@ -203,8 +205,7 @@ class RepositoryConfigTest {
     Throwable failure = failureOf(Server.start(vertx, config));
 
     assertInstanceOf(ConfigException.class, failure);
-    assertTrue(failure.getMessage().contains("SwiftRepository"), failure.getMessage());
-    assertTrue(failure.getMessage().contains("no swift backend"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("SwiftRepository.access.interface"), failure.getMessage());
     assertTrue(vertx.deploymentIDs().isEmpty(), "nothing stays deployed");
   }
 

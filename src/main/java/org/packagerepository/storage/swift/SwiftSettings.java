@@ -24,13 +24,17 @@ import java.util.Locale;
  * @param container         {@code container.container}
  * @param prefix            {@code container.path} without leading or trailing slashes
  * @param segmentSize       {@code container.segment_size}: larger packages become Static Large Objects
+ * @param pageSize          {@code container.page_size}: how many names one listing request asks for (Swift's maximum,
+ *                          10,000, by default)
  */
 public record SwiftSettings(String authUrl, int authVersion, String account, String user, String key,
                             String userDomain, String projectDomain, String region, String endpointInterface,
-                            String container, String prefix, long segmentSize) {
+                            String container, String prefix, long segmentSize, int pageSize) {
 
   /** Swift stores at most 5 GiB + 2 bytes in one object. */
   public static final long DEFAULT_SEGMENT_SIZE = 5L * 1024 * 1024 * 1024 - 1024 * 1024;
+  /** Swift answers at most 10,000 names a page (more is a 412). */
+  public static final int MAX_PAGE_SIZE = 10_000;
 
   public static SwiftSettings fromJson(JsonObject section) {
     JsonObject access = section.getJsonObject("access", new JsonObject());
@@ -63,6 +67,10 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       throw new ConfigException("SwiftRepository.container.segment_size is " + segmentSize
         + "; use 1 MiB (1048576) to 5 GiB");
     }
+    long pageSize = Settings.integer(container, "page_size", MAX_PAGE_SIZE, "SwiftRepository.container.page_size");
+    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new ConfigException("SwiftRepository.container.page_size is " + pageSize + "; use 1 to " + MAX_PAGE_SIZE);
+    }
     return new SwiftSettings(authUrl, authVersion(Settings.string(access, "auth_version", "").trim(), uri),
       Settings.string(access, "account", "").trim(),
       required(access, "user", "access.user", "the user name (OS_USERNAME)"),
@@ -70,7 +78,17 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       orDefault(Settings.string(access, "user_domain_name", "")), orDefault(Settings.string(access, "project_domain_name", "")),
       Settings.string(access, "region_name", "").trim(), interfaceName,
       required(container, "container", "container.container", "the container that holds the packages"),
-      Settings.pathPrefix(Settings.string(container, "path", "")), segmentSize);
+      Settings.pathPrefix(Settings.string(container, "path", "")), segmentSize, (int) pageSize);
+  }
+
+  /** The container that holds the segments of large packages, apart from the packages (as python-swiftclient names it). */
+  public String segmentContainer() {
+    return container + "_segments";
+  }
+
+  /** What object names start with: the path and a slash, or nothing. */
+  public String namePrefix() {
+    return prefix.isEmpty() ? "" : prefix + "/";
   }
 
   /** What a v1 login sends as {@code X-Auth-User}: {@code account:user} when an account is set. */

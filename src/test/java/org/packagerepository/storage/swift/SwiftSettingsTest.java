@@ -32,6 +32,9 @@ class SwiftSettingsTest {
     assertEquals("apps", s.container());
     assertEquals("releases", s.prefix());
     assertEquals(SwiftSettings.DEFAULT_SEGMENT_SIZE, s.segmentSize());
+    assertEquals(10_000, s.pageSize());
+    assertEquals("releases/", s.namePrefix());
+    assertEquals("apps_segments", s.segmentContainer());
     assertTrue(s.segmentSize() < 5L * 1024 * 1024 * 1024, "just under Swift's 5 GiB");
   }
 
@@ -66,6 +69,9 @@ class SwiftSettingsTest {
     JsonObject tinySegments = section(openrc("https://k/v3"));
     tinySegments.getJsonObject("container").put("segment_size", 1000);
     assertMessage("SwiftRepository.container.segment_size", tinySegments);
+    JsonObject hugePages = section(openrc("https://k/v3"));
+    hugePages.getJsonObject("container").put("page_size", 10_001);
+    assertMessage("SwiftRepository.container.page_size", hugePages);
   }
 
   private static void assertMessage(String expected, JsonObject section) {

@@ -83,6 +83,22 @@ public final class SwiftTestNode implements AutoCloseable {
     return Integer.parseInt(values.get("SWIFT_PROXY_PORT"));
   }
 
+  /**
+   * Revokes every token the node has handed out, as an operator revoking tokens would: tempauth keeps them in
+   * memcached, which is flushed. The next request with an old token gets 401.
+   */
+  public void revokeTokens() throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", Integer.parseInt(values.get("SWIFT_MEMCACHE_PORT")))) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("flush_all\r\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] answer = new byte[4];
+      int read = socket.getInputStream().readNBytes(answer, 0, 4);
+      if (read != 4 || !new String(answer, StandardCharsets.US_ASCII).equals("OK\r\n")) {
+        throw new IOException("memcached did not flush: " + new String(answer, 0, read, StandardCharsets.US_ASCII));
+      }
+    }
+  }
+
   @Override
   public void close() throws Exception {
     stop(dir);

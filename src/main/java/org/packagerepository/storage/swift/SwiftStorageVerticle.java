@@ -1,0 +1,372 @@
+package org.packagerepository.storage.swift;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.packagerepository.storage.ChangeQueue;
+import org.packagerepository.storage.OpenedRead;
+import org.packagerepository.storage.PackageInfo;
+import org.packagerepository.storage.ReadRequest;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.StorageVerticle;
+import org.packagerepository.storage.WriteChecks;
+import org.packagerepository.storage.WriteRequest;
+import org.packagerepository.transfer.ChunkReceiver;
+import org.packagerepository.transfer.ChunkSender;
+import org.packagerepository.transfer.TransferException;
+import org.packagerepository.transfer.TransferOptions;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The Swift backend's storage verticle: its own client on Vert.x's HTTP client, and the state of the namespace (the
+ * order of changes to one package, the uploads in progress, what is known of recent versions) confined to this
+ * verticle's event loop.
+ */
+final class SwiftStorageVerticle extends StorageVerticle {
+
+  static final long STAT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Packages up to this size are held whole and sent with one PUT; larger ones stream. */
+  static final long BUFFER_LIMIT = 4L * 1024 * 1024;
+  /** A token is renewed this long before it expires, so that a request never starts with one about to expire. */
+  static final long RENEW_BEFORE_NANOS = TimeUnit.SECONDS.toNanos(60);
+  private static final int MAX_STATS = 10_000;
+  private static final System.Logger LOG = System.getLogger(SwiftStorageVerticle.class.getName());
+
+  private final SwiftSettings settings;
+  private final SwiftPaths paths;
+  private final TransferOptions transferOptions = new TransferOptions();
+  private final ChangeQueue changeQueue = new ChangeQueue();
+  private final Set<SwiftUpload> uploads = new HashSet<>();
+  /** The SHA-256 of versions this server wrote or looked at, by Swift's ETag of that version (listings lack it). */
+  private final Map<String, Known> checksums = new HashMap<>();
+  private final Map<String, Fresh> stats = new HashMap<>();
+  /** Changes this server made, so that a stat sent before one of them is not kept as fresh. */
+  private long changes;
+  private Future<Void> containers;
+  private HttpClient http;
+  private SwiftClient swift;
+  private Context context;
+
+  SwiftStorageVerticle(SwiftSettings settings) {
+    this.settings = settings;
+    this.paths = new SwiftPaths(settings);
+  }
+
+  @Override
+  public Future<?> start() {
+    context = vertx.getOrCreateContext();
+    http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAliveTimeout(30),
+      // Each download holds a connection while it streams: hundreds may run at once.
+      new PoolOptions().setHttp1MaxSize(1024));
+    Supplier<Future<SwiftSession>> login = settings.authVersion() == 1
+      ? new V1Login(http, settings.authUrl(), settings.v1User(), settings.key())
+      : new KeystoneLogin(http, settings);
+    swift = new SwiftClient(vertx, http, new SwiftAuth(login, RENEW_BEFORE_NANOS));
+    return super.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> aborted = new ArrayList<>();
+    for (SwiftUpload upload : uploads) {
+      aborted.add(upload.abort());
+    }
+    uploads.clear();
+    return Future.join(aborted).eventually(() -> http.close());
+  }
+
+  @Override
+  protected Future<List<PackageInfo>> list() {
+    return listPage(null, new ArrayList<>());
+  }
+
+  private Future<List<PackageInfo>> listPage(String marker, List<PackageInfo> collected) {
+    String prefix = settings.namePrefix();
+    String query = "?format=json" + SwiftPaths.query("limit", Integer.toString(settings.pageSize()))
+      + SwiftPaths.query("delimiter", "/") + SwiftPaths.query("prefix", prefix)
+      + (marker == null ? "" : SwiftPaths.query("marker", marker));
+    return swift.send(HttpMethod.GET, paths.container() + query, null, null, "the listing").compose(answer -> {
+      if (answer.status() == 404) {
+        return Future.succeededFuture(collected);   // no container yet: the first upload creates it
+      }
+      if (answer.status() == 204 || answer.status() / 100 == 2 && answer.body().length() == 0) {
+        return Future.succeededFuture(collected);
+      }
+      if (answer.status() / 100 != 2) {
+        return Future.failedFuture(SwiftErrors.status(answer.status(), "the listing"));
+      }
+      JsonArray page = new JsonArray(answer.body());
+      String last = null;
+      for (Object item : page) {
+        JsonObject entry = (JsonObject) item;
+        String name = entry.getString("name");
+        if (name == null) {
+          last = entry.getString("subdir");   // a "directory" below the path: not a package
+          continue;
+        }
+        last = name;
+        String file = name.substring(prefix.length());
+        String storeEtag = SwiftObjects.storeEtag(entry);
+        Known known = checksums.get(file);
+        String sha256 = known != null && known.storeEtag.equals(storeEtag) ? known.sha256 : null;
+        collected.add(new PackageInfo(file, entry.getLong("bytes", 0L),
+          SwiftObjects.listedModified(entry.getString("last_modified")), SwiftObjects.etag(sha256, storeEtag), sha256));
+      }
+      if (page.size() >= settings.pageSize() && last != null) {
+        return listPage(last, collected);
+      }
+      return Future.succeededFuture(collected);
+    });
+  }
+
+  @Override
+  protected Future<PackageInfo> stat(String file) {
+    return stat(file, false).map(SwiftObjects.Stored::info);
+  }
+
+  /**
+   * What Swift says of a package; what it said less than {@link #STAT_MAX_AGE_NANOS} ago unless {@code recheck}.
+   * A hot package costs one request to Swift per download instead of two; changes made by other writers show within
+   * that time, this server's own at once.
+   */
+  private Future<SwiftObjects.Stored> stat(String file, boolean recheck) {
+    Fresh fresh = recheck ? null : stats.get(file);
+    if (fresh != null && System.nanoTime() - fresh.checkedAt < STAT_MAX_AGE_NANOS) {
+      return Future.succeededFuture(fresh.stored);
+    }
+    long changesBefore = changes;
+    return swift.send(HttpMethod.HEAD, paths.object(file), null, null, file).compose(answer -> {
+      if (answer.status() / 100 != 2) {
+        return Future.failedFuture(SwiftErrors.status(answer.status(), file));
+      }
+      SwiftObjects.Stored stored = SwiftObjects.fromHeaders(file, answer.headers());
+      remember(file, stored);
+      // An answer to a request sent before this server changed a package may describe the old version.
+      if (changes == changesBefore) {
+        if (stats.size() >= MAX_STATS) {
+          stats.clear();
+        }
+        stats.put(file, new Fresh(stored, System.nanoTime()));
+      }
+      return Future.succeededFuture(stored);
+    });
+  }
+
+  private void remember(String file, SwiftObjects.Stored stored) {
+    if (stored.info().sha256() != null) {
+      checksums.put(file, new Known(stored.storeEtag(), stored.info().sha256()));
+    }
+  }
+
+  /** This server changed {@code file}: what was known of it no longer holds. */
+  private void changed(String file) {
+    changes++;
+    stats.remove(file);
+    listingChanged();
+  }
+
+  @Override
+  protected Future<OpenedRead> openRead(String file) {
+    return stat(file).map(OpenedRead::new);
+  }
+
+  @Override
+  protected Future<Void> read(ReadRequest request) {
+    String file = request.file();
+    if (request.offset() < 0 || request.length() < 0) {
+      return Future.failedFuture(new StorageException(StorageError.INTERNAL, "The range is outside the package"));
+    }
+    if (request.length() == 0) {
+      // No bytes to fetch (an empty package or range): check the version, then end the stream at once.
+      return stat(file, true).compose(stored -> {
+        if (!stored.info().etag().equals(request.etag())) {
+          return Future.failedFuture(versionChanged(file));
+        }
+        ChunkSender.create(vertx, request.transfer(), transferOptions).end();
+        return Future.<Void>succeededFuture();
+      });
+    }
+    MultiMap range = MultiMap.caseInsensitiveMultiMap()
+      .add("Range", "bytes=" + request.offset() + "-" + (request.offset() + request.length() - 1));
+    return swift.get(paths.object(file), range, file).compose(response -> {
+      if (response.statusCode() != 206 && response.statusCode() != 200) {
+        SwiftClient.discard(response);
+        if (response.statusCode() == 404 || response.statusCode() == 416) {
+          stats.remove(file);
+          return Future.failedFuture(response.statusCode() == 404 ? SwiftErrors.status(404, file) : versionChanged(file));
+        }
+        return Future.failedFuture(SwiftErrors.status(response.statusCode(), file));
+      }
+      String served = SwiftObjects.etag(SwiftObjects.sha256Of(response.headers()),
+        SwiftObjects.unquote(response.getHeader("Etag")));
+      if (!served.equals(request.etag())) {
+        SwiftClient.discard(response);
+        // What was known of it is out of date: the caller's next try must ask Swift.
+        stats.remove(file);
+        return Future.failedFuture(versionChanged(file));
+      }
+      stream(response, ChunkSender.create(vertx, request.transfer(), transferOptions), file);
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  private void stream(HttpClientResponse response, ChunkSender sender, String file) {
+    response.pipe().endOnFailure(false).to(sender).onComplete(ar -> {
+      if (ar.failed()) {
+        SwiftClient.discard(response);
+        if (!(ar.cause() instanceof TransferException)) {
+          StorageException error = SwiftErrors.unreachable(ar.cause(), file);
+          sender.cancel(error.error().transferCode(), "Reading the package failed: " + error.getMessage());
+        }
+      }
+    });
+  }
+
+  @Override
+  protected Future<Void> openWrite(WriteRequest request) {
+    String file = request.file();
+    return current(file).compose(current -> {
+      WriteChecks.checkConditions(request, current != null, current == null ? null : current.info().etag());
+      SwiftUpload upload = new SwiftUpload(context, swift, paths, file, request.expectedSha256(),
+        request.expectedSize(), settings.segmentSize(), BUFFER_LIMIT, this::containers);
+      uploads.add(upload);
+      receive(request, upload);
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  private void receive(WriteRequest request, SwiftUpload upload) {
+    String file = request.file();
+    ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
+    receiver.pipe().endOnFailure(false).to(upload)
+      .compose(v -> WriteChecks.verify(request, upload.received(), upload.sha256()))
+      .compose(sha256 -> changeQueue.run(file, () -> current(file).compose(current -> {
+        WriteChecks.checkConditions(request, current != null, current == null ? null : current.info().etag());
+        Future<List<String>> replaced = current != null && current.largeObject() ? segmentsOf(file)
+          : Future.succeededFuture(List.of());
+        return replaced.compose(oldSegments -> upload.commit(sha256).compose(storeEtag -> {
+          checksums.put(file, new Known(storeEtag, sha256));
+          changed(file);
+          // The old version's segments are no longer part of any package.
+          deleteAll(settings.segmentContainer(), oldSegments, 0);
+          return Future.succeededFuture(new PackageInfo(file, upload.received(), System.currentTimeMillis(), sha256,
+            sha256));
+        }));
+      })))
+      .onComplete(ar -> {
+        if (ar.succeeded()) {
+          uploads.remove(upload);
+          receiver.complete(ar.result().toJson());
+          return;
+        }
+        // Answered once the segments are gone, so that the client never sees an upload's leftovers.
+        upload.abort().onComplete(v -> {
+          uploads.remove(upload);
+          if (!(ar.cause() instanceof TransferException)) {
+            StorageException error = ar.cause() instanceof StorageException se ? se
+              : new StorageException(StorageError.INTERNAL, "The Swift backend failed: " + ar.cause().getMessage());
+            receiver.fail(error.error().transferCode(), error.getMessage());
+          }
+        });
+      });
+  }
+
+  @Override
+  protected Future<Void> delete(String file) {
+    return changeQueue.run(file, () -> stat(file, true).compose(stored -> {
+      if (!stored.largeObject()) {
+        return swift.send(HttpMethod.DELETE, paths.object(file), null, null, file).compose(answer ->
+          answer.status() / 100 == 2 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(SwiftErrors.status(answer.status(), file)));
+      }
+      // The manifest and its segments, in one request.
+      return swift.send(HttpMethod.DELETE, paths.object(file) + "?multipart-manifest=delete",
+        MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json"), null, file).compose(answer -> {
+          String status = answer.status() / 100 == 2 ? new JsonObject(answer.body()).getString("Response Status", "")
+            : Integer.toString(answer.status());
+          return status.startsWith("2") ? Future.<Void>succeededFuture()
+            : Future.failedFuture(SwiftErrors.status(Integer.parseInt(status.split(" ")[0]), file));
+        });
+    }).map(v -> {
+      checksums.remove(file);
+      changed(file);
+      return (Void) null;
+    }));
+  }
+
+  /** The segment names (in the segment container) of the Static Large Object {@code file}. */
+  private Future<List<String>> segmentsOf(String file) {
+    return swift.send(HttpMethod.GET, paths.object(file) + "?multipart-manifest=get", null, null, file).map(answer -> {
+      List<String> names = new ArrayList<>();
+      if (answer.status() / 100 == 2) {
+        String start = "/" + settings.segmentContainer() + "/";
+        for (Object item : new JsonArray(answer.body())) {
+          String name = ((JsonObject) item).getString("name", "");
+          if (name.startsWith(start)) {
+            names.add(name.substring(start.length()));
+          }
+        }
+      }
+      return names;
+    });
+  }
+
+  private void deleteAll(String container, List<String> names, int from) {
+    if (from >= names.size()) {
+      return;
+    }
+    String name = names.get(from);
+    swift.send(HttpMethod.DELETE, SwiftPaths.path("/" + SwiftPaths.encode(container, false), name), null, null, name)
+      .onComplete(ar -> {
+        if (ar.failed() || ar.result().status() / 100 != 2 && ar.result().status() != 404) {
+          LOG.log(System.Logger.Level.WARNING, "Could not delete segment " + name + " of a replaced package");
+        }
+        deleteAll(container, names, from + 1);
+      });
+  }
+
+  /** Creates the package and segment containers, once (PUT of a container is idempotent); again after a failure. */
+  private Future<Void> containers() {
+    if (containers == null || containers.failed()) {
+      containers = createContainer(paths.container()).compose(v -> createContainer(paths.segmentContainer()));
+    }
+    return containers;
+  }
+
+  private Future<Void> createContainer(String path) {
+    return swift.send(HttpMethod.PUT, path, null, List.of(), path).compose(answer -> answer.status() / 100 == 2
+      ? Future.<Void>succeededFuture() : Future.failedFuture(SwiftErrors.status(answer.status(), "container " + path)));
+  }
+
+  /** The package as it is now, or null when there is none. */
+  private Future<SwiftObjects.Stored> current(String file) {
+    return stat(file, true).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
+      ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  private static StorageException versionChanged(String file) {
+    return new StorageException(StorageError.CHANGED, file + " has changed");
+  }
+
+  private record Known(String storeEtag, String sha256) {
+  }
+
+  private record Fresh(SwiftObjects.Stored stored, long checkedAt) {
+  }
+}

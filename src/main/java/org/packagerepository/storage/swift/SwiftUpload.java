@@ -1,0 +1,364 @@
+package org.packagerepository.storage.swift;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.WriteStream;
+import org.packagerepository.storage.Sha256;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The bytes of one upload on their way into Swift, and how they become a package. Nothing is visible before
+ * {@link #commit}, which happens only after the bytes were checked.
+ *
+ * <ul>
+ *   <li>A package that ends within the first {@code bufferLimit} bytes is kept, hashed, and sent with one PUT that
+ *   carries its SHA-256 in the metadata.</li>
+ *   <li>A larger one whose SHA-256 and size were announced, and that fits in one object, streams straight to its
+ *   name with the announced SHA-256 in the metadata; the last chunk is held back until the bytes are verified, because
+ *   Swift creates the object only then. A mismatch resets the connection: the object is never created.</li>
+ *   <li>Any other large package streams into segments of {@code segmentSize} bytes in the segment container, and
+ *   becomes a Static Large Object when its manifest, which carries the computed SHA-256, is written: the manifest is
+ *   the atomic publish. A failed upload deletes every segment it wrote.</li>
+ * </ul>
+ *
+ * <p>Chunks are hashed in order on worker threads. The stream reports itself full while {@code bufferLimit} bytes wait
+ * to be sent or hashed. All methods are called on the owning context.
+ */
+final class SwiftUpload implements WriteStream<Buffer> {
+
+  static final String CONTENT_TYPE = "application/gzip";
+  private static final long HASH_BATCH_BYTES = 1024 * 1024;
+
+  private enum Mode { UNDECIDED, SMALL, DIRECT, SEGMENTED }
+
+  private final Context context;
+  private final SwiftClient swift;
+  private final SwiftPaths paths;
+  private final String file;
+  private final String announcedSha256;
+  private final long expectedSize;
+  private final long segmentSize;
+  private final long bufferLimit;
+  private final Supplier<Future<Void>> containersReady;
+  private final String id = UUID.randomUUID().toString();
+
+  private final Sha256 digest = new Sha256();
+  private Future<Void> hashing = Future.succeededFuture();
+  private List<Buffer> hashBatch = new ArrayList<>();
+  private long hashBatchBytes;
+  private long hashBacklog;
+
+  private final ArrayDeque<Buffer> pending = new ArrayDeque<>();
+  private long pendingBytes;
+  private long received;
+  private Mode mode = Mode.UNDECIDED;
+  private StreamedPut target;
+  /** Opening a PUT or closing a segment; nothing else moves meanwhile. */
+  private Future<?> inFlight;
+  /** Every segment that may exist, in order; the manifest entries of those finished. */
+  private final List<String> segmentNames = new ArrayList<>();
+  private final JsonArray manifest = new JsonArray();
+  private Throwable failure;
+  private boolean aborted;
+  private Promise<Void> ended;
+  private Handler<Void> drainHandler;
+
+  /**
+   * @param bufferLimit     how much may be held before streaming starts: packages up to this size are sent whole
+   * @param containersReady makes sure the package and segment containers exist
+   */
+  SwiftUpload(Context context, SwiftClient swift, SwiftPaths paths, String file, String announcedSha256,
+              long expectedSize, long segmentSize, long bufferLimit, Supplier<Future<Void>> containersReady) {
+    this.context = context;
+    this.swift = swift;
+    this.paths = paths;
+    this.file = file;
+    this.announcedSha256 = announcedSha256;
+    this.expectedSize = expectedSize;
+    this.segmentSize = segmentSize;
+    this.bufferLimit = Math.min(bufferLimit, segmentSize);
+    this.containersReady = containersReady;
+  }
+
+  long received() {
+    return received;
+  }
+
+  /** After a successful {@link #end()}. */
+  String sha256() {
+    return digest.hex();
+  }
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (ended != null) {
+      return Future.failedFuture(new IllegalStateException("The upload has ended"));
+    }
+    received += data.length();
+    pending.add(data);
+    pendingBytes += data.length();
+    hashBatch.add(data);
+    hashBatchBytes += data.length();
+    if (hashBatchBytes >= HASH_BATCH_BYTES) {
+      hashBatch();
+    }
+    pump();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return pendingBytes >= bufferLimit || hashBacklog >= bufferLimit;
+  }
+
+  /** Completes when every byte is hashed and every byte but a small package's is in Swift (not yet published). */
+  @Override
+  public Future<Void> end() {
+    if (ended == null) {
+      ended = Promise.promise();
+      pump();
+      settle();
+    }
+    return ended.future();
+  }
+
+  /** Publishes the package with {@code sha256} in its metadata, after a successful {@link #end()}; Swift's ETag. */
+  Future<String> commit(String sha256) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", CONTENT_TYPE)
+      .add(SwiftObjects.SHA256_HEADER, sha256);
+    return switch (mode) {
+      case DIRECT -> target.finish();
+      case SEGMENTED -> created(swift.send(HttpMethod.PUT, paths.object(file) + "?multipart-manifest=put", headers,
+        List.of(manifest.toBuffer()), file));
+      default -> containersReady.get().compose(v -> created(swift.send(HttpMethod.PUT, paths.object(file), headers,
+        new ArrayList<>(pending), file)));
+    };
+  }
+
+  /** Leaves nothing behind: the object streaming in is never created, and every segment written is deleted. */
+  Future<Void> abort() {
+    aborted = true;
+    if (failure == null) {
+      failure = new IllegalStateException("The upload was aborted");
+    }
+    pending.clear();
+    pendingBytes = 0;
+    if (target != null) {
+      target.abort();
+      target = null;
+    }
+    Future<?> waited = inFlight == null ? Future.succeededFuture() : inFlight;
+    return waited.transform(ar -> deleteSegments(0));
+  }
+
+  private void pump() {
+    if (failure != null || inFlight != null) {
+      return;
+    }
+    if (mode == Mode.UNDECIDED) {
+      if (ended == null && pendingBytes < bufferLimit) {
+        return;
+      }
+      if (ended != null && pendingBytes <= bufferLimit) {
+        mode = Mode.SMALL;
+        return;
+      }
+      mode = announcedSha256 != null && expectedSize >= 0 && expectedSize <= segmentSize ? Mode.DIRECT : Mode.SEGMENTED;
+    }
+    if (mode == Mode.SMALL) {
+      return;
+    }
+    while (!pending.isEmpty()) {
+      if (target == null) {
+        open();
+        return;
+      }
+      if (target.failure() != null) {
+        fail(target.failure());
+        return;
+      }
+      if (target.writeQueueFull()) {
+        target.drainHandler(v -> pump());
+        return;
+      }
+      Buffer chunk = pending.poll();
+      if (mode == Mode.SEGMENTED && chunk.length() > segmentSize - target.written()) {
+        int room = (int) (segmentSize - target.written());
+        pending.addFirst(chunk.slice(room, chunk.length()));
+        chunk = chunk.slice(0, room);
+      }
+      pendingBytes -= chunk.length();
+      target.write(chunk);
+      if (mode == Mode.SEGMENTED && target.written() == segmentSize) {
+        closeSegment();
+        return;
+      }
+    }
+    drain();
+    settle();
+  }
+
+  private void open() {
+    Future<StreamedPut> opened;
+    if (mode == Mode.DIRECT) {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", CONTENT_TYPE)
+        .add(SwiftObjects.SHA256_HEADER, announcedSha256);
+      opened = containersReady.get().compose(v -> swift.startPut(paths.object(file), headers, file));
+    } else {
+      String name = paths.segmentName(file, id, segmentNames.size() + 1);
+      segmentNames.add(name);
+      opened = containersReady.get().compose(v -> swift.startPut(SwiftPaths.path(paths.segmentContainer(), name),
+        MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/octet-stream"), file));
+    }
+    inFlight = opened;
+    opened.onComplete(ar -> {
+      inFlight = null;
+      if (ar.failed()) {
+        fail(ar.cause());
+      } else if (aborted) {
+        ar.result().abort();
+      } else {
+        target = ar.result();
+        pump();
+      }
+    });
+  }
+
+  private void closeSegment() {
+    StreamedPut segment = target;
+    target = null;
+    String name = segmentNames.get(segmentNames.size() - 1);
+    Future<String> finished = segment.finish();
+    inFlight = finished;
+    finished.onComplete(ar -> {
+      inFlight = null;
+      if (ar.failed()) {
+        fail(ar.cause());
+        return;
+      }
+      manifest.add(new JsonObject().put("path", "/" + paths.segmentContainerName() + "/" + name)
+        .put("etag", ar.result()).put("size_bytes", segment.written()));
+      pump();
+    });
+  }
+
+  private void settle() {
+    if (ended == null || ended.future().isComplete()) {
+      return;
+    }
+    if (failure != null) {
+      ended.tryFail(failure);
+      return;
+    }
+    if (!pending.isEmpty() && mode != Mode.SMALL || inFlight != null || mode == Mode.UNDECIDED) {
+      return;
+    }
+    if (mode == Mode.SEGMENTED && target != null) {
+      closeSegment();
+      return;
+    }
+    if (!hashBatch.isEmpty()) {
+      hashBatch();
+    }
+    hashing.onComplete(ar -> {
+      Throwable streaming = target != null ? target.failure() : null;
+      if (ar.failed()) {
+        ended.tryFail(ar.cause());
+      } else if (failure != null || streaming != null) {
+        ended.tryFail(failure != null ? failure : streaming);
+      } else {
+        ended.tryComplete();
+      }
+    });
+  }
+
+  private void hashBatch() {
+    List<Buffer> batch = hashBatch;
+    long bytes = hashBatchBytes;
+    hashBatch = new ArrayList<>();
+    hashBatchBytes = 0;
+    hashBacklog += bytes;
+    hashing = hashing.compose(v -> context.owner().<Void>executeBlocking(() -> {
+      for (Buffer chunk : batch) {
+        digest.update(chunk);
+      }
+      return null;
+    }, false));
+    hashing.onComplete(ar -> {
+      hashBacklog -= bytes;
+      if (ar.failed()) {
+        fail(ar.cause());
+      } else {
+        drain();
+      }
+    });
+  }
+
+  private void fail(Throwable e) {
+    if (failure == null) {
+      failure = e;
+    }
+    settle();
+  }
+
+  private void drain() {
+    Handler<Void> handler = drainHandler;
+    if (handler != null && failure == null && !writeQueueFull()) {
+      handler.handle(null);
+    }
+  }
+
+  private Future<Void> deleteSegments(int from) {
+    if (from >= segmentNames.size()) {
+      return Future.succeededFuture();
+    }
+    String name = segmentNames.get(from);
+    return swift.send(HttpMethod.DELETE, SwiftPaths.path(paths.segmentContainer(), name), null, null, name)
+      .map(answer -> {
+        if (answer.status() / 100 != 2 && answer.status() != 404) {
+          System.getLogger(SwiftUpload.class.getName()).log(System.Logger.Level.WARNING,
+            "Could not delete segment " + name + " of an upload that failed: Swift answered " + answer.status());
+        }
+        return (Void) null;
+      })
+      .otherwiseEmpty()
+      .compose(v -> deleteSegments(from + 1));
+  }
+
+  private Future<String> created(Future<SwiftClient.Answer> answer) {
+    return answer.compose(a -> a.status() / 100 == 2 ? Future.succeededFuture(SwiftObjects.unquote(a.headers().get("Etag")))
+      : Future.failedFuture(SwiftErrors.status(a.status(), file)));
+  }
+
+  @Override
+  public SwiftUpload exceptionHandler(Handler<Throwable> handler) {
+    // Failures are reported through the futures of end() and commit().
+    return this;
+  }
+
+  @Override
+  public SwiftUpload setWriteQueueMaxSize(int maxSize) {
+    return this;
+  }
+
+  @Override
+  public SwiftUpload drainHandler(Handler<Void> handler) {
+    drainHandler = handler;
+    return this;
+  }
+}

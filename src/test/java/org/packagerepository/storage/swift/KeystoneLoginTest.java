@@ -1,0 +1,136 @@
+package org.packagerepository.storage.swift;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.packagerepository.storage.StorageException;
+
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Keystone v3 and v2.0 logins against a token endpoint in the test that checks the request body as the Identity API
+ * defines it and answers with a real tempauth token and the real storage URL of a Swift node, so that the session
+ * obtained must work on real Swift. The catalog also lists decoys: another service, another region, another interface.
+ */
+class KeystoneLoginTest {
+
+  private static SwiftTestNode node;
+  private static Vertx vertx;
+  private static HttpClient client;
+  private static HttpServer keystone;
+  private static String realToken;
+  private static String realStorageUrl;
+
+  @BeforeAll
+  static void startSwiftAndKeystone() throws Exception {
+    node = SwiftTestNode.start();
+    vertx = Vertx.vertx();
+    client = vertx.createHttpClient();
+    SwiftSession real = new V1Login(client, node.authUrl(), node.user(), node.key()).get().await(30, TimeUnit.SECONDS);
+    realToken = real.token();
+    realStorageUrl = real.storageUrl();
+    keystone = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      JsonObject json = new JsonObject(body);
+      if (request.method() == HttpMethod.POST && request.path().equals("/v3/auth/tokens")) {
+        JsonObject auth = json.getJsonObject("auth");
+        JsonObject user = auth.getJsonObject("identity").getJsonObject("password").getJsonObject("user");
+        JsonObject project = auth.getJsonObject("scope").getJsonObject("project");
+        boolean ok = auth.getJsonObject("identity").getJsonArray("methods").equals(new JsonArray().add("password"))
+          && "deployer".equals(user.getString("name")) && "secret".equals(user.getString("password"))
+          && "users".equals(user.getJsonObject("domain").getString("name"))
+          && "apps".equals(project.getString("name")) && "Default".equals(project.getJsonObject("domain").getString("name"));
+        if (!ok) {
+          request.response().setStatusCode(401).end(new JsonObject().put("error", json).encode());
+          return;
+        }
+        request.response().setStatusCode(201).putHeader("X-Subject-Token", realToken).end(new JsonObject()
+          .put("token", new JsonObject().put("expires_at", Instant.now().plusSeconds(3600).toString())
+            .put("catalog", new JsonArray()
+              .add(new JsonObject().put("type", "identity").put("endpoints", new JsonArray()
+                .add(endpoint("public", "RegionTwo", "http://127.0.0.1:1/identity"))))
+              .add(new JsonObject().put("type", "object-store").put("endpoints", new JsonArray()
+                .add(endpoint("public", "RegionOne", "http://127.0.0.1:1/wrong-region"))
+                .add(endpoint("internal", "RegionTwo", "http://127.0.0.1:1/wrong-interface"))
+                .add(endpoint("public", "RegionTwo", realStorageUrl))))))
+          .encode());
+      } else if (request.method() == HttpMethod.POST && request.path().equals("/v2.0/tokens")) {
+        JsonObject auth = json.getJsonObject("auth");
+        JsonObject credentials = auth.getJsonObject("passwordCredentials");
+        boolean ok = "apps".equals(auth.getString("tenantName")) && "deployer".equals(credentials.getString("username"))
+          && "secret".equals(credentials.getString("password"));
+        if (!ok) {
+          request.response().setStatusCode(401).end();
+          return;
+        }
+        request.response().setStatusCode(200).end(new JsonObject().put("access", new JsonObject()
+          .put("token", new JsonObject().put("id", realToken).put("expires", Instant.now().plusSeconds(3600).toString()))
+          .put("serviceCatalog", new JsonArray().add(new JsonObject().put("type", "object-store")
+            .put("endpoints", new JsonArray()
+              .add(new JsonObject().put("region", "RegionOne").put("publicURL", "http://127.0.0.1:1/wrong-region"))
+              .add(new JsonObject().put("region", "RegionTwo").put("publicURL", realStorageUrl)
+                .put("internalURL", "http://127.0.0.1:1/wrong-interface"))))))
+          .encode());
+      } else {
+        request.response().setStatusCode(404).end();
+      }
+    })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (vertx != null) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private static JsonObject endpoint(String interfaceName, String region, String url) {
+    return new JsonObject().put("interface", interfaceName).put("region", region).put("region_id", region).put("url", url);
+  }
+
+  private SwiftSettings settings(String version, String password) {
+    return SwiftSettings.fromJson(new JsonObject()
+      .put("access", new JsonObject().put("auth_url", "http://127.0.0.1:" + keystone.actualPort() + "/" + version)
+        .put("account", "apps").put("user", "deployer").put("key", password).put("user_domain_name", "users")
+        .put("region_name", "RegionTwo"))
+      .put("container", new JsonObject().put("container", "packages")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v3", "v2.0"})
+  void theSessionIsTheRealTokenAtTheCatalogsEndpointForTheRegionAndInterface(String version) throws Exception {
+    SwiftSession session = new KeystoneLogin(client, settings(version, "secret")).get().await(30, TimeUnit.SECONDS);
+    assertEquals(realStorageUrl, session.storageUrl());
+    assertEquals(realToken, session.token());
+    long lifeMinutes = TimeUnit.NANOSECONDS.toMinutes(session.expiresAt() - System.nanoTime());
+    assertTrue(lifeMinutes >= 58 && lifeMinutes <= 60, "expires_at read: " + lifeMinutes + " min");
+    int status = client.request(new RequestOptions().setMethod(HttpMethod.HEAD).setAbsoluteURI(session.storageUrl())
+        .putHeader("X-Auth-Token", session.token()))
+      .compose(request -> request.send()).map(response -> response.statusCode()).await(30, TimeUnit.SECONDS);
+    assertEquals(2, status / 100, "the token works on real Swift");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v3", "v2.0"})
+  void aWrongPasswordIsRefusedWithAMessageNamingTheSettings(String version) {
+    Throwable e = assertThrows(Exception.class, () -> new KeystoneLogin(client, settings(version, "wrong")).get()
+      .await(30, TimeUnit.SECONDS));
+    assertTrue(assertInstanceOf(StorageException.class, e).getMessage().contains("SwiftRepository.access"), e.getMessage());
+  }
+}

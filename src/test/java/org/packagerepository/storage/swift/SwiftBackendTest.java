@@ -1,0 +1,282 @@
+package org.packagerepository.storage.swift;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.packagerepository.http.ApiClient;
+import org.packagerepository.http.Eventually;
+import org.packagerepository.http.RawHttp;
+import org.packagerepository.http.TestBytes;
+import org.packagerepository.http.TestServer;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What only the Swift backend has, against a real one-node Swift: packages larger than a segment become Static Large
+ * Objects (1 MiB segments here), uploads that fail leave no segment, tokens that stop working are replaced, listings
+ * of several pages, and a Swift that goes away and comes back.
+ */
+class SwiftBackendTest {
+
+  private static final int MIB = 1024 * 1024;
+  private static final Duration CLEAN_UP = Duration.ofSeconds(20);
+
+  private static SwiftTestNode node;
+  private static SwiftTestAccount account;
+  private static int tests;
+
+  private String container;
+  private String segments;
+  private TestServer server;
+  private ApiClient api;
+
+  @BeforeAll
+  static void startSwift() throws Exception {
+    node = SwiftTestNode.start();
+    account = new SwiftTestAccount(node);
+  }
+
+  @AfterAll
+  static void stopSwift() throws Exception {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  /** A server on a new container with 1 MiB segments and {@code pageSize} names a listing page. */
+  private void startServer(JsonObject section) throws Exception {
+    container = "backend-" + (++tests);
+    segments = container + "_segments";
+    section.getJsonObject("container").put("container", container).put("segment_size", MIB);
+    server = TestServer.start(new JsonObject().put("SwiftRepository", section));
+    api = server.client();
+  }
+
+  private void startServer() throws Exception {
+    startServer(account.section("ignored", "releases"));
+  }
+
+  @AfterEach
+  void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (container != null) {
+      account.deleteContainer(container);
+      account.deleteContainer(segments);
+    }
+  }
+
+  @Test
+  void aPackageLargerThanASegmentIsAStaticLargeObjectWhoseBytesAndRangesComeBackExact() throws Exception {
+    startServer();
+    byte[] bytes = TestBytes.random(20 * MIB + 4321, 1);
+    HttpResponse<String> put = api.putChunked("big-1.0.0.tar.gz", bytes);
+    assertEquals(200, put.statusCode(), put.body());
+    assertEquals(TestBytes.sha256Hex(bytes), new JsonObject(put.body()).getString("sha256"));
+
+    HttpResponse<String> head = account.head(container, "releases/big-1.0.0.tar.gz");
+    assertEquals("True", head.headers().firstValue("X-Static-Large-Object").orElse(""), "a Static Large Object");
+    assertEquals(TestBytes.sha256Hex(bytes), head.headers().firstValue("X-Object-Meta-Sha256").orElse(""));
+    assertEquals(21, account.names(segments).size(), "20 full segments of 1 MiB and a short last one");
+    assertEquals(Set.copyOf(account.names(segments).stream().map(n -> segments + "/" + n).toList()),
+      account.segmentsOf(container, "releases/big-1.0.0.tar.gz"));
+
+    HttpResponse<byte[]> get = api.get("big-1.0.0.tar.gz");
+    assertEquals(TestBytes.sha256Hex(bytes), TestBytes.sha256Hex(get.body()));
+    assertEquals("\"" + TestBytes.sha256Hex(bytes) + "\"", get.headers().firstValue("etag").orElseThrow());
+    // Ranges within one segment, across one boundary, across several, and the end.
+    for (long[] range : new long[][] {{10, 20}, {MIB - 5, MIB + 5}, {3 * MIB - 1, 7 * MIB + 1}, {20 * MIB, 20 * MIB + 4320}}) {
+      HttpResponse<byte[]> part = api.get("big-1.0.0.tar.gz", "Range", "bytes=" + range[0] + "-" + range[1]);
+      assertEquals(206, part.statusCode());
+      assertArrayEquals(Arrays.copyOfRange(bytes, (int) range[0], (int) range[1] + 1), part.body(),
+        "bytes " + range[0] + "-" + range[1]);
+    }
+    HttpResponse<byte[]> suffix = api.get("big-1.0.0.tar.gz", "Range", "bytes=-1048580");
+    assertArrayEquals(Arrays.copyOfRange(bytes, bytes.length - 1_048_580, bytes.length), suffix.body());
+
+    assertEquals(200, api.delete("big-1.0.0.tar.gz").statusCode());
+    assertEquals(404, api.get("big-1.0.0.tar.gz").statusCode());
+    assertEquals(List.of(), account.names(container));
+    assertEquals(List.of(), account.names(segments), "DELETE removes the segments with the manifest");
+  }
+
+  @Test
+  void replacingALargePackageDeletesTheSegmentsOfTheOldVersion() throws Throwable {
+    startServer();
+    api.upload("swap-1.0.0.tar.gz", TestBytes.random(5 * MIB, 2));
+    byte[] second = TestBytes.random(3 * MIB + 1, 3);
+    api.upload("swap-1.0.0.tar.gz", second);
+    assertArrayEquals(second, api.get("swap-1.0.0.tar.gz").body());
+    Set<String> live = account.segmentsOf(container, "releases/swap-1.0.0.tar.gz");
+    assertEquals(4, live.size());
+    Eventually.within(CLEAN_UP, () -> assertEquals(live,
+      Set.copyOf(account.names(segments).stream().map(n -> segments + "/" + n).toList())));
+  }
+
+  @Test
+  void aWrongChecksumLeavesNoSegmentAndKeepsTheOldVersion() throws Exception {
+    startServer();
+    byte[] old = TestBytes.random(1000, 4);
+    api.upload("bad-1.0.0.tar.gz", old);
+    byte[] bytes = TestBytes.random(6 * MIB, 5);
+    // Size unknown (chunked): segments, which must all go.
+    HttpResponse<String> chunked = api.putChunked("bad-1.0.0.tar.gz", bytes, "X-Checksum-Sha256",
+      TestBytes.sha256Hex(new byte[1]));
+    assertEquals(400, chunked.statusCode(), chunked.body());
+    assertEquals(List.of(), account.names(segments));
+    // Size known and within a segment: straight to the package's name, the last chunk held back, never completed.
+    byte[] small = TestBytes.random(MIB - 10, 6);
+    startServerWithLargeSegments();
+    api.upload("bad-1.0.0.tar.gz", old);
+    HttpResponse<String> direct = api.put("bad-1.0.0.tar.gz", TestBytes.random(8 * MIB, 7), "X-Checksum-Sha256",
+      TestBytes.sha256Hex(small));
+    assertEquals(400, direct.statusCode(), direct.body());
+    assertArrayEquals(old, api.get("bad-1.0.0.tar.gz").body(), "the old version stays");
+    assertEquals(List.of(), account.names(segments));
+  }
+
+  /** A second server on a new container, with segments larger than the packages of the test. */
+  private void startServerWithLargeSegments() throws Exception {
+    server.close();
+    account.deleteContainer(container);
+    JsonObject section = account.section("ignored", "releases");
+    startServer(section);
+    server.close();
+    section.getJsonObject("container").put("segment_size", 64 * MIB);
+    server = TestServer.start(new JsonObject().put("SwiftRepository", section));
+    api = server.client();
+  }
+
+  @Test
+  void anAnnouncedChecksumAndSizeWithinASegmentStreamStraightToAPlainObject() throws Exception {
+    startServer();
+    startServerWithLargeSegments();
+    byte[] bytes = TestBytes.random(9 * MIB + 7, 8);
+    HttpResponse<String> put = api.put("sum-1.0.0.tar.gz", bytes, "X-Checksum-Sha256", TestBytes.sha256Hex(bytes));
+    assertEquals(200, put.statusCode(), put.body());
+    HttpResponse<String> head = account.head(container, "releases/sum-1.0.0.tar.gz");
+    assertTrue(head.headers().firstValue("X-Static-Large-Object").isEmpty(), "a plain object");
+    assertEquals(TestBytes.sha256Hex(bytes), head.headers().firstValue("X-Object-Meta-Sha256").orElse(""));
+    assertArrayEquals(bytes, api.get("sum-1.0.0.tar.gz").body());
+    assertEquals(List.of(), account.names(segments));
+  }
+
+  @Test
+  void aClientThatGoesAwayMidUploadLeavesNoSegmentAndNoPackage() throws Throwable {
+    startServer();
+    try (RawHttp http = RawHttp.connect(server.port())) {
+      http.sendHead("PUT", "/packages/gone-1.0.0.tar.gz", "Content-Length: " + 20 * MIB, "Expect: 100-continue");
+      assertEquals(100, http.readResponse(false).status());
+      http.send(TestBytes.random(8 * MIB, 9));
+      Eventually.within(CLEAN_UP, () -> assertTrue(account.names(segments).size() >= 3, "segments are being written"));
+    }
+    Eventually.within(CLEAN_UP, () -> assertEquals(List.of(), account.names(segments)));
+    assertEquals(List.of(), account.names(container));
+    assertEquals(404, api.get("gone-1.0.0.tar.gz").statusCode());
+  }
+
+  @Test
+  void aServerThatStopsDuringAnUploadDeletesItsSegments() throws Throwable {
+    startServer();
+    try (RawHttp http = RawHttp.connect(server.port())) {
+      http.sendHead("PUT", "/packages/stop-1.0.0.tar.gz", "Content-Length: " + 20 * MIB, "Expect: 100-continue");
+      assertEquals(100, http.readResponse(false).status());
+      http.send(TestBytes.random(8 * MIB, 10));
+      Eventually.within(CLEAN_UP, () -> assertTrue(account.names(segments).size() >= 3, "segments are being written"));
+      server.close();
+      server = null;
+    }
+    assertEquals(List.of(), account.names(segments));
+    assertEquals(List.of(), account.names(container));
+  }
+
+  @Test
+  void revokedTokensAreReplacedWithoutTheClientNoticing() throws Exception {
+    startServer();
+    byte[] small = TestBytes.random(1000, 11);
+    byte[] large = TestBytes.random(3 * MIB, 12);
+    api.upload("tok-1.0.0.tar.gz", small);
+
+    node.revokeTokens();
+    assertArrayEquals(small, api.get("tok-1.0.0.tar.gz").body());
+    node.revokeTokens();
+    assertEquals(1, api.listing().size());
+    node.revokeTokens();
+    assertEquals(200, api.putChunked("tok-2.0.0.tar.gz", large).statusCode(), "a streamed upload");
+    assertArrayEquals(large, api.get("tok-2.0.0.tar.gz").body());
+    node.revokeTokens();
+    assertEquals(200, api.put("tok-3.0.0.tar.gz", small).statusCode(), "a small upload");
+    node.revokeTokens();
+    assertEquals(200, api.head("tok-3.0.0.tar.gz").statusCode());
+    node.revokeTokens();
+    assertEquals(200, api.delete("tok-2.0.0.tar.gz").statusCode());
+    assertEquals(List.of(), account.names(segments));
+  }
+
+  @Test
+  void aListingOfSeveralPagesIsComplete() throws Exception {
+    JsonObject section = account.section("ignored", "releases");
+    section.getJsonObject("container").put("page_size", 3);
+    startServer(section);
+    for (int i = 0; i < 10; i++) {
+      account.put(container, "releases/many-1.0." + i + ".tar.gz", new byte[] {(byte) i});
+    }
+    account.put(container, "releases/deeper/other-1.0.0.tar.gz", new byte[1]);
+    account.put(container, "elsewhere-1.0.0.tar.gz", new byte[1]);
+    JsonArray listing = api.listing("?recency=100");
+    assertEquals(1, listing.size(), listing.encode());
+    assertEquals(10, listing.getJsonObject(0).getJsonArray("latest_versions").size());
+  }
+
+  @Test
+  void swiftsOwnClientSeesWhatTheServerStored() throws Exception {
+    startServer();
+    byte[] bytes = TestBytes.random(2 * MIB + 5, 13);
+    api.upload("cli-1.0.0.tar.gz", bytes);
+    api.upload("cli-1.0.1.tar.gz", new byte[10]);
+    assertEquals(List.of("releases/cli-1.0.0.tar.gz", "releases/cli-1.0.1.tar.gz"),
+      SwiftCli.run(node, "list", container));
+    List<String> stat = SwiftCli.run(node, "stat", container, "releases/cli-1.0.0.tar.gz");
+    assertTrue(stat.contains("Meta Sha256: " + TestBytes.sha256Hex(bytes)), String.join("\n", stat));
+    assertTrue(stat.contains("Content Length: " + bytes.length), String.join("\n", stat));
+    assertEquals(3, SwiftCli.run(node, "list", segments).size(), "three segments of the 2 MiB package");
+  }
+
+  @Test
+  void aSwiftThatGoesAwayGives503AndTheServerRecoversWithoutARestart() throws Exception {
+    try (TcpForwarder forwarder = TcpForwarder.to(node.proxyPort())) {
+      JsonObject section = account.section("ignored", "releases");
+      section.getJsonObject("access").put("auth_url", "http://127.0.0.1:" + forwarder.port() + "/auth/v1.0");
+      startServer(section);
+      byte[] bytes = TestBytes.random(1000, 14);
+      api.upload("up-1.0.0.tar.gz", bytes);
+
+      forwarder.stop();
+      HttpResponse<byte[]> get = api.get("up-1.0.0.tar.gz");
+      assertEquals(503, get.statusCode());
+      assertTrue(new String(get.body()).contains("\"error\""), new String(get.body()));
+      assertEquals(503, api.call("GET", "/packages").statusCode());
+      assertEquals(503, api.put("down-1.0.0.tar.gz", bytes).statusCode());
+      assertEquals(503, api.putChunked("down-1.0.0.tar.gz", TestBytes.random(5 * MIB, 15)).statusCode());
+
+      forwarder.start();
+      assertArrayEquals(bytes, api.get("up-1.0.0.tar.gz").body());
+      assertEquals(200, api.put("down-1.0.0.tar.gz", bytes).statusCode());
+      assertEquals(2, api.listing().getJsonObject(0).getJsonArray("latest_versions").size()
+        + api.listing().size() - 1);
+      assertEquals(List.of(), account.names(segments));
+    }
+  }
+}
