@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.packagerepository.storage.s3.S3TestStore;
+import org.packagerepository.storage.swift.SwiftTestNode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -104,6 +105,44 @@ class SmallHeapRoundTripTest {
       HttpResponse<String> put = client.send(HttpRequest.newBuilder(uri).header("X-Checksum-Sha256", sent)
         .PUT(HttpRequest.BodyPublishers.ofFile(upload)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, put.statusCode(), put.body());
+      Files.delete(upload);
+
+      HttpResponse<InputStream> get = client.send(HttpRequest.newBuilder(uri).GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+      assertEquals(200, get.statusCode());
+      assertEquals(String.valueOf(size), get.headers().firstValue("content-length").orElseThrow());
+      assertEquals(sent, sha256(get.body()));
+      assertFalse(outOfMemory, "The server ran out of memory");
+    }
+  }
+
+  /**
+   * The same through the Swift backend (a real one-node Swift): a 1 GiB package without an announced checksum goes up
+   * as four 256 MiB segments and a short one, then a manifest, and comes back as a streamed GET, byte-exact, through a
+   * server with a 64 MiB heap.
+   */
+  @Test
+  void aSwiftPackageOf1GiBRoundTripsByteExact(@TempDir Path dir) throws Exception {
+    try (SwiftTestNode node = SwiftTestNode.start()) {
+      String[] user = node.user().split(":");
+      JsonObject swift = new JsonObject()
+        .put("access", new JsonObject().put("auth_url", node.authUrl()).put("account", user[0]).put("user", user[1])
+          .put("key", node.key()))
+        .put("container", new JsonObject().put("container", "big").put("segment_size", 256 * 1024 * 1024));
+      Path config = dir.resolve("pr-config.json");
+      Files.writeString(config, new JsonObject().put("SwiftRepository", swift)
+        .put("config", new JsonObject().put("port", 0)).encode());
+      int port = startServer(config);
+
+      Path upload = dir.resolve("upload.tar.gz");
+      long size = 1024L * 1024 * 1024 + 77;
+      String sent = writeRandomFile(upload, size);
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      URI uri = URI.create("http://127.0.0.1:" + port + "/packages/big-1.0.0.tar.gz");
+      HttpResponse<String> put = client.send(HttpRequest.newBuilder(uri)
+        .PUT(HttpRequest.BodyPublishers.ofFile(upload)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, put.statusCode(), put.body());
+      assertEquals(sent, new JsonObject(put.body()).getString("sha256"));
       Files.delete(upload);
 
       HttpResponse<InputStream> get = client.send(HttpRequest.newBuilder(uri).GET().build(),

@@ -18,6 +18,7 @@ final class StreamedPut {
   private final String what;
   private final Future<HttpClientResponse> answer;
   private Throwable failure;
+  private Handler<Throwable> failureHandler;
   private boolean finishing;
   private long written;
 
@@ -77,9 +78,17 @@ final class StreamedPut {
     request.reset();
   }
 
+  /** Told of a failure while streaming (not of one after {@link #finish()}, which that future reports). */
+  void failureHandler(Handler<Throwable> handler) {
+    failureHandler = handler;
+  }
+
   private void failed(Throwable e) {
     if (failure == null && !finishing) {
       failure = SwiftErrors.unreachable(e, what);
+      if (failureHandler != null) {
+        failureHandler.handle(failure);
+      }
     }
   }
 }

@@ -46,7 +46,6 @@ final class SwiftStorageVerticle extends StorageVerticle {
   /** A token is renewed this long before it expires, so that a request never starts with one about to expire. */
   static final long RENEW_BEFORE_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final int MAX_STATS = 10_000;
-  private static final System.Logger LOG = System.getLogger(SwiftStorageVerticle.class.getName());
 
   private final SwiftSettings settings;
   private final SwiftPaths paths;
@@ -61,6 +60,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
   private Future<Void> containers;
   private HttpClient http;
   private SwiftClient swift;
+  private SegmentCleaner cleaner;
   private Context context;
 
   SwiftStorageVerticle(SwiftSettings settings) {
@@ -78,6 +78,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
       ? new V1Login(http, settings.authUrl(), settings.v1User(), settings.key())
       : new KeystoneLogin(http, settings);
     swift = new SwiftClient(vertx, http, new SwiftAuth(login, RENEW_BEFORE_NANOS));
+    cleaner = new SegmentCleaner(vertx, swift, paths);
     return super.start();
   }
 
@@ -205,6 +206,10 @@ final class SwiftStorageVerticle extends StorageVerticle {
     MultiMap range = MultiMap.caseInsensitiveMultiMap()
       .add("Range", "bytes=" + request.offset() + "-" + (request.offset() + request.length() - 1));
     return swift.get(paths.object(file), range, file).compose(response -> {
+      if (response.statusCode() == 200 && request.offset() != 0) {
+        SwiftClient.discard(response);   // the whole object instead of the range asked for
+        return Future.failedFuture(new StorageException(StorageError.INTERNAL, "Swift ignored the range of " + file));
+      }
       if (response.statusCode() != 206 && response.statusCode() != 200) {
         SwiftClient.discard(response);
         if (response.statusCode() == 404 || response.statusCode() == 416) {
@@ -244,7 +249,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
     return current(file).compose(current -> {
       WriteChecks.checkConditions(request, current != null, current == null ? null : current.info().etag());
       SwiftUpload upload = new SwiftUpload(context, swift, paths, file, request.expectedSha256(),
-        request.expectedSize(), settings.segmentSize(), BUFFER_LIMIT, this::containers);
+        request.expectedSize(), settings.segmentSize(), BUFFER_LIMIT, this::containers, cleaner);
       uploads.add(upload);
       receive(request, upload);
       return Future.<Void>succeededFuture();
@@ -264,7 +269,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
           checksums.put(file, new Known(storeEtag, sha256));
           changed(file);
           // The old version's segments are no longer part of any package.
-          deleteAll(settings.segmentContainer(), oldSegments, 0);
+          cleaner.delete(oldSegments);
           return Future.succeededFuture(new PackageInfo(file, upload.received(), System.currentTimeMillis(), sha256,
             sha256));
         }));
@@ -325,20 +330,6 @@ final class SwiftStorageVerticle extends StorageVerticle {
       }
       return names;
     });
-  }
-
-  private void deleteAll(String container, List<String> names, int from) {
-    if (from >= names.size()) {
-      return;
-    }
-    String name = names.get(from);
-    swift.send(HttpMethod.DELETE, SwiftPaths.path("/" + SwiftPaths.encode(container, false), name), null, null, name)
-      .onComplete(ar -> {
-        if (ar.failed() || ar.result().status() / 100 != 2 && ar.result().status() != 404) {
-          LOG.log(System.Logger.Level.WARNING, "Could not delete segment " + name + " of a replaced package");
-        }
-        deleteAll(container, names, from + 1);
-      });
   }
 
   /** Creates the package and segment containers, once (PUT of a container is idempotent); again after a failure. */

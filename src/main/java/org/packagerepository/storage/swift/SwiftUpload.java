@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
 import org.packagerepository.storage.Sha256;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,6 +42,8 @@ final class SwiftUpload implements WriteStream<Buffer> {
 
   static final String CONTENT_TYPE = "application/gzip";
   private static final long HASH_BATCH_BYTES = 1024 * 1024;
+  /** How long Swift may take no bytes of an upload before the upload fails. */
+  static final long STALL_TIMEOUT_MS = 60_000;
 
   private enum Mode { UNDECIDED, SMALL, DIRECT, SEGMENTED }
 
@@ -52,6 +56,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
   private final long segmentSize;
   private final long bufferLimit;
   private final Supplier<Future<Void>> containersReady;
+  private final SegmentCleaner cleaner;
   private final String id = UUID.randomUUID().toString();
 
   private final Sha256 digest = new Sha256();
@@ -78,9 +83,11 @@ final class SwiftUpload implements WriteStream<Buffer> {
   /**
    * @param bufferLimit     how much may be held before streaming starts: packages up to this size are sent whole
    * @param containersReady makes sure the package and segment containers exist
+   * @param cleaner         deletes the segments of an upload that failed
    */
   SwiftUpload(Context context, SwiftClient swift, SwiftPaths paths, String file, String announcedSha256,
-              long expectedSize, long segmentSize, long bufferLimit, Supplier<Future<Void>> containersReady) {
+              long expectedSize, long segmentSize, long bufferLimit, Supplier<Future<Void>> containersReady,
+              SegmentCleaner cleaner) {
     this.context = context;
     this.swift = swift;
     this.paths = paths;
@@ -90,6 +97,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
     this.segmentSize = segmentSize;
     this.bufferLimit = Math.min(bufferLimit, segmentSize);
     this.containersReady = containersReady;
+    this.cleaner = cleaner;
   }
 
   long received() {
@@ -163,7 +171,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
       target = null;
     }
     Future<?> waited = inFlight == null ? Future.succeededFuture() : inFlight;
-    return waited.transform(ar -> deleteSegments(0));
+    return waited.transform(ar -> cleaner.delete(segmentNames));
   }
 
   private void pump() {
@@ -193,7 +201,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
         return;
       }
       if (target.writeQueueFull()) {
-        target.drainHandler(v -> pump());
+        waitForDrain(target);
         return;
       }
       Buffer chunk = pending.poll();
@@ -211,6 +219,23 @@ final class SwiftUpload implements WriteStream<Buffer> {
     }
     drain();
     settle();
+  }
+
+  /**
+   * Waits until Swift takes more bytes; a Swift that stops reading in the middle of an upload (an overloaded or dead
+   * object server behind a live proxy) fails it instead of holding it forever.
+   */
+  private void waitForDrain(StreamedPut waiting) {
+    long timer = context.owner().setTimer(STALL_TIMEOUT_MS, id -> {
+      if (target == waiting) {
+        fail(new StorageException(StorageError.UNAVAILABLE, "Swift stopped taking the bytes of " + file
+          + " for " + STALL_TIMEOUT_MS / 1000 + " s; nothing was stored"));
+      }
+    });
+    waiting.drainHandler(v -> {
+      context.owner().cancelTimer(timer);
+      pump();
+    });
   }
 
   private void open() {
@@ -234,6 +259,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
         ar.result().abort();
       } else {
         target = ar.result();
+        target.failureHandler(this::fail);
         pump();
       }
     });
@@ -313,31 +339,16 @@ final class SwiftUpload implements WriteStream<Buffer> {
     if (failure == null) {
       failure = e;
     }
+    // A writer waiting for room must write again, to learn of the failure.
+    drain();
     settle();
   }
 
   private void drain() {
     Handler<Void> handler = drainHandler;
-    if (handler != null && failure == null && !writeQueueFull()) {
+    if (handler != null && (failure != null || !writeQueueFull())) {
       handler.handle(null);
     }
-  }
-
-  private Future<Void> deleteSegments(int from) {
-    if (from >= segmentNames.size()) {
-      return Future.succeededFuture();
-    }
-    String name = segmentNames.get(from);
-    return swift.send(HttpMethod.DELETE, SwiftPaths.path(paths.segmentContainer(), name), null, null, name)
-      .map(answer -> {
-        if (answer.status() / 100 != 2 && answer.status() != 404) {
-          System.getLogger(SwiftUpload.class.getName()).log(System.Logger.Level.WARNING,
-            "Could not delete segment " + name + " of an upload that failed: Swift answered " + answer.status());
-        }
-        return (Void) null;
-      })
-      .otherwiseEmpty()
-      .compose(v -> deleteSegments(from + 1));
   }
 
   private Future<String> created(Future<SwiftClient.Answer> answer) {

@@ -11,11 +11,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.packagerepository.http.ApiClient;
+import org.packagerepository.http.TestBytes;
+import org.packagerepository.http.TestServer;
 import org.packagerepository.storage.StorageException;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +37,7 @@ class KeystoneLoginTest {
   private static Vertx vertx;
   private static HttpClient client;
   private static HttpServer keystone;
-  private static String realToken;
+  private static final java.util.concurrent.atomic.AtomicInteger LOGINS = new java.util.concurrent.atomic.AtomicInteger();
   private static String realStorageUrl;
 
   @BeforeAll
@@ -41,9 +46,18 @@ class KeystoneLoginTest {
     vertx = Vertx.vertx();
     client = vertx.createHttpClient();
     SwiftSession real = new V1Login(client, node.authUrl(), node.user(), node.key()).get().await(30, TimeUnit.SECONDS);
-    realToken = real.token();
     realStorageUrl = real.storageUrl();
     keystone = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      LOGINS.incrementAndGet();
+      // Each login hands out tempauth's current token: a new one once the old one was revoked.
+      new V1Login(client, node.authUrl(), node.user(), node.key()).get().onSuccess(fresh -> answer(request, body,
+        fresh.token()));
+    })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+  }
+
+  private static void answer(io.vertx.core.http.HttpServerRequest request, io.vertx.core.buffer.Buffer body,
+                             String realToken) {
+    {
       JsonObject json = new JsonObject(body);
       if (request.method() == HttpMethod.POST && request.path().equals("/v3/auth/tokens")) {
         JsonObject auth = json.getJsonObject("auth");
@@ -87,7 +101,7 @@ class KeystoneLoginTest {
       } else {
         request.response().setStatusCode(404).end();
       }
-    })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    }
   }
 
   @AfterAll
@@ -105,11 +119,44 @@ class KeystoneLoginTest {
   }
 
   private SwiftSettings settings(String version, String password) {
-    return SwiftSettings.fromJson(new JsonObject()
+    return SwiftSettings.fromJson(section(version, password));
+  }
+
+  private JsonObject section(String version, String password) {
+    return new JsonObject()
       .put("access", new JsonObject().put("auth_url", "http://127.0.0.1:" + keystone.actualPort() + "/" + version)
         .put("account", "apps").put("user", "deployer").put("key", password).put("user_domain_name", "users")
         .put("region_name", "RegionTwo"))
-      .put("container", new JsonObject().put("container", "packages")));
+      .put("container", new JsonObject().put("container", "packages"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v3", "v2.0"})
+  void aServerConfiguredLikeAnOpenrcStoresInRealSwiftAndLogsInAgainWhenItsTokenIsRevoked(String version)
+    throws Exception {
+    JsonObject section = section(version, "secret");
+    String container = "keystone-" + version.replace(".", "");
+    section.getJsonObject("container").put("container", container);
+    SwiftTestAccount account = new SwiftTestAccount(node);
+    try (TestServer server = TestServer.start(new JsonObject().put("SwiftRepository", section))) {
+      ApiClient api = server.client();
+      byte[] small = TestBytes.random(1000, 1);
+      byte[] large = TestBytes.random(5 * 1024 * 1024 + 3, 2);
+      api.upload("ks-1.0.0.tar.gz", small);
+      api.upload("ks-2.0.0.tar.gz", large);
+      assertArrayEquals(large, api.get("ks-2.0.0.tar.gz").body());
+      assertEquals(List.of("ks-1.0.0.tar.gz", "ks-2.0.0.tar.gz"), account.names(container), "in the real container");
+
+      int logins = LOGINS.get();
+      node.revokeTokens();
+      assertArrayEquals(small, api.get("ks-1.0.0.tar.gz").body());
+      assertEquals(logins + 1, LOGINS.get(), "one new login at Keystone after the 401");
+      assertEquals(200, api.delete("ks-1.0.0.tar.gz").statusCode());
+      assertEquals(200, api.delete("ks-2.0.0.tar.gz").statusCode());
+    } finally {
+      account.deleteContainer(container);
+      account.deleteContainer(container + "_segments");
+    }
   }
 
   @ParameterizedTest
@@ -117,7 +164,8 @@ class KeystoneLoginTest {
   void theSessionIsTheRealTokenAtTheCatalogsEndpointForTheRegionAndInterface(String version) throws Exception {
     SwiftSession session = new KeystoneLogin(client, settings(version, "secret")).get().await(30, TimeUnit.SECONDS);
     assertEquals(realStorageUrl, session.storageUrl());
-    assertEquals(realToken, session.token());
+    assertEquals(new V1Login(client, node.authUrl(), node.user(), node.key()).get().await(30, TimeUnit.SECONDS).token(),
+      session.token(), "tempauth's current token");
     long lifeMinutes = TimeUnit.NANOSECONDS.toMinutes(session.expiresAt() - System.nanoTime());
     assertTrue(lifeMinutes >= 58 && lifeMinutes <= 60, "expires_at read: " + lifeMinutes + " min");
     int status = client.request(new RequestOptions().setMethod(HttpMethod.HEAD).setAbsoluteURI(session.storageUrl())
