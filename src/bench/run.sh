@@ -10,7 +10,9 @@
 #   BENCH_DURATION  seconds per wrk run (default 5, --quick 2)
 #   BENCH_JAVA_OPTS extra JVM options for our main server (default none: what a user would run)
 #   BENCH_S3=0      skip the S3 rows (S3Proxy, started from the project's test classpath)
-#   BENCH_ONLY=s3   only the S3 rows (results still go to results/latest.md: do not commit those)
+#   BENCH_SWIFT=0   skip the Swift rows (a one-node Swift from Debian's packages, via src/test/swift/swift-node.sh)
+#   BENCH_ONLY=s3   only the S3 rows (results still go to results/latest.md: do not commit those);
+#                   BENCH_ONLY=swift: only the Swift rows
 #   BENCH_NGINX_OPEN_FILE_CACHE=1  give nginx `open_file_cache` with 1 s validity, the same freshness
 #                   as our server's own caches (default off: nginx as Debian configures it)
 #
@@ -84,6 +86,10 @@ cleanup() {
     stop_pid "$pid"
   done
   if ((POLICY_RC_CREATED)); then rm -f /usr/sbin/policy-rc.d; fi
+  if [[ -n ${SWIFT_NODE:-} && -d $SWIFT_NODE ]]; then
+    bash "$ROOT/src/test/swift/swift-node.sh" stop "$SWIFT_NODE" || true
+    rm -rf "$(dirname "$SWIFT_NODE")"
+  fi
   if [[ -n $WORK && -d $WORK ]]; then rm -rf "$WORK"; fi
   exit "$rc"
 }
@@ -311,7 +317,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<< " $1"; }
 
-declare -A OURS NGINX RAW NOTE PEAK
+declare -A OURS NGINX RAW NOTE PEAK REMOTE_BASE
 ROWS=()
 OUT_DIR=""            # per-run scratch files
 
@@ -735,45 +741,113 @@ s3_scenarios() {
   cp "$PKGS"/pkg-*.tar.gz "$WORK/s3/packages/bench/"
   sleep 1
   S3_BASE=$(status_kb "$pid" VmRSS)
+  REMOTE_BASE[s3]=$S3_BASE
   S3_RSS="$OUT_DIR/s3.rss"
   start_sampler "$pid" "$S3_RSS"
   log "ours on S3 (pid $pid) on $S3_URL, S3Proxy (pid $s3_pid) on port $s3_port"
 
-  # wrk_scenario samples MAIN_RSS: point it at this server for these rows.
-  local main_rss=$MAIN_RSS
-  MAIN_RSS=$S3_RSS
-  wrk_scenario s3_get_big "S3: GET $(human_size "$BIG_SIZE"), 16 connections" mibs 16 \
-    "$S3_URL/packages/$BIG" "$NGINX_URL/packages/$BIG"
-  wrk_scenario s3_get_small "S3: GET $(human_size "$SMALL_SIZE"), 64 connections" rps 64 \
-    "$S3_URL/packages/$SMALL" "$NGINX_URL/packages/$SMALL"
-  wrk_scenario s3_list "S3: GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages, 4 connections" rps 4 \
-    "$S3_URL/packages" "$NGINX_URL/packages/"
-  MAIN_RSS=$main_rss
-  s3_put_scenario
+  remote_rows s3 "$S3_URL" "$S3_RSS"
   S3_HWM=$(status_kb "$pid" VmHWM)
   stop_pid "$pid"
   stop_pid "$s3_pid"
 }
 
-s3_put_scenario() {
+# The Swift backend, on a one-node Swift from Debian's packages started by the tests' script
+# (src/test/swift/swift-node.sh), its objects on this disk. As for S3, nginx is there for scale only.
+swift_scenarios() {
+  local node_dir ours_port pid code auth_url token storage_url f
+  if [[ ${BENCH_SWIFT:-1} == 0 ]]; then log "Swift rows skipped (BENCH_SWIFT=0)"; return 0; fi
+  if ! command -v swift-proxy-server > /dev/null || ! command -v memcached > /dev/null; then
+    log "Swift rows skipped: apt-get install swift-proxy swift-account swift-container swift-object memcached"
+    return 0
+  fi
+  log "Swift: starting a one-node Swift"
+  # Its servers run as user swift: the directory must be reachable by it.
+  node_dir=$(mktemp -d /tmp/pr-bench-swift.XXXXXX); chmod 755 "$node_dir"
+  SWIFT_NODE="$node_dir/node"
+  bash "$ROOT/src/test/swift/swift-node.sh" start "$SWIFT_NODE" > "$WORK/swift-node.out" 2> "$WORK/logs/swift-node.err" \
+    || die "Swift did not start: $(tail -5 "$WORK/logs/swift-node.err")"
+  auth_url=$(sed -n 's/^SWIFT_AUTH_URL=//p' "$WORK/swift-node.out")
+  ours_port=$(free_port)
+  printf '%s\n' '{"SwiftRepository":{"access":{"auth_url":"'"$auth_url"'","account":"test","user":"tester","key":"testing"},' \
+    '  "container":{"container":"packages","path":"bench"}},' \
+    ' "config":{"port":'"$ours_port"',"host":"127.0.0.1","log_level":"WARN"}}' > "$WORK/swift.json"
+  # shellcheck disable=SC2086
+  java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/swift.json" > "$WORK/logs/swift.out" 2> "$WORK/logs/swift.err" &
+  pid=$!; STARTED+=("$pid")
+  SWIFT_URL="http://127.0.0.1:$ours_port"
+  wait_ready "$SWIFT_URL/packages" "$pid" "ours on Swift"
+  for f in "$BIG" "$SMALL"; do
+    read -r code _ _ <<< "$(put_once "$SWIFT_URL" "$f" "$PKGS/$f")"
+    [[ $code == 200 ]] || die "Swift: PUT $f answered $code: $(cat "$OUT_DIR/put.resp")"
+  done
+  # The 10,000 packages of the listing go in as objects another tool wrote, in one bulk request.
+  token=$(curl -s -D - -o /dev/null -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' "$auth_url" \
+    | tr -d '\r' | sed -n 's/^X-Auth-Token: //Ip')
+  storage_url=$(curl -s -D - -o /dev/null -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' "$auth_url" \
+    | tr -d '\r' | sed -n 's/^X-Storage-Url: //Ip')
+  (cd "$PKGS" && tar -cf - pkg-*.tar.gz) | curl -s -o "$WORK/swift-bulk.out" -H "X-Auth-Token: $token" \
+    -H 'Accept: application/json' -T - "$storage_url/packages/bench?extract-archive=tar"
+  grep -q '"Number Files Created": '"$((LIST_NAMES * LIST_VERSIONS))" "$WORK/swift-bulk.out" \
+    || die "Swift: the bulk upload of the listing's packages failed: $(cat "$WORK/swift-bulk.out")"
+  sleep 1
+  REMOTE_BASE[swift]=$(status_kb "$pid" VmRSS)
+  SWIFT_RSS="$OUT_DIR/swift.rss"
+  start_sampler "$pid" "$SWIFT_RSS"
+  log "ours on Swift (pid $pid) on $SWIFT_URL, Swift's proxy at $auth_url"
+  remote_rows swift "$SWIFT_URL" "$SWIFT_RSS"
+  SWIFT_HWM=$(status_kb "$pid" VmHWM)
+  stop_pid "$pid"
+  bash "$ROOT/src/test/swift/swift-node.sh" stop "$SWIFT_NODE" || true
+  rm -rf "$node_dir"
+  SWIFT_NODE=""
+}
+
+# The rows of a remote store (s3, swift) through ours on URL, whose RSS is sampled into RSS_FILE.
+remote_rows() {
+  local store=$1 url=$2 rss_file=$3 label
+  label=$(store_label "$store")
+  # wrk_scenario samples MAIN_RSS: point it at this server for these rows.
+  local main_rss=$MAIN_RSS
+  MAIN_RSS=$rss_file
+  wrk_scenario "${store}_get_big" "$label: GET $(human_size "$BIG_SIZE"), 16 connections" mibs 16 \
+    "$url/packages/$BIG" "$NGINX_URL/packages/$BIG"
+  wrk_scenario "${store}_get_small" "$label: GET $(human_size "$SMALL_SIZE"), 64 connections" rps 64 \
+    "$url/packages/$SMALL" "$NGINX_URL/packages/$SMALL"
+  wrk_scenario "${store}_list" "$label: GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages, 4 connections" rps 4 \
+    "$url/packages" "$NGINX_URL/packages/"
+  MAIN_RSS=$main_rss
+  remote_put_scenario "$store" "$url" "$rss_file"
+}
+
+store_label() {
+  case $1 in
+    s3) echo "S3 (S3Proxy)" ;;
+    swift) echo "Swift (one node)" ;;
+  esac
+}
+
+remote_put_scenario() {
+  local store=$1 url=$2 rss_file=$3 id="${1}_put" label
   local r side base name code bytes secs value peak=0 p t0 t1 raw="" bad=0
-  local -a v_s3=() v_ng=()
-  log "S3: PUT $(human_size "$PUT_SIZE"): $ROUNDS round(s) of ours on S3, nginx"
-  put_once "$S3_URL" "warmup-1.0.0.tar.gz" "$SRC/put.bin" > /dev/null
+  local -a v_ours=() v_ng=()
+  label=$(store_label "$store")
+  log "$label: PUT $(human_size "$PUT_SIZE"): $ROUNDS round(s) of ours on $store, nginx"
+  put_once "$url" "warmup-1.0.0.tar.gz" "$SRC/put.bin" > /dev/null
   for ((r = 1; r <= ROUNDS; r++)); do
-    for side in s3 nginx; do
-      if [[ $side == s3 ]]; then base=$S3_URL; else base=$NGINX_URL; fi
-      name="bench-s3put-$side-1.0.$r.tar.gz"
+    for side in "$store" nginx; do
+      if [[ $side == nginx ]]; then base=$NGINX_URL; else base=$url; fi
+      name="bench-${store}put-$side-1.0.$r.tar.gz"
       sync
       t0=$(now_us)
       read -r code bytes secs <<< "$(put_once "$base" "$name" "$SRC/put.bin")"
       t1=$(now_us)
       value=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1048576 / s }')
-      if [[ $side == s3 ]]; then
+      if [[ $side != nginx ]]; then
         if [[ $code != 200 ]] || ! grep -q "\"sha256\":\"$PUT_SHA\"" "$OUT_DIR/put.resp"; then
-          bad=$((bad + 1)); log "  ours on S3 answered $code: $(cat "$OUT_DIR/put.resp")"
+          bad=$((bad + 1)); log "  ours on $store answered $code: $(cat "$OUT_DIR/put.resp")"
         fi
-        v_s3+=("$value"); p=$(peak_kb "$S3_RSS" "$t0" "$t1"); ((p > peak)) && peak=$p
+        v_ours+=("$value"); p=$(peak_kb "$rss_file" "$t0" "$t1"); ((p > peak)) && peak=$p
       else
         [[ $code == 201 || $code == 204 ]] || { bad=$((bad + 1)); log "  nginx PUT answered $code"; }
         v_ng+=("$value"); remove_package "$name"
@@ -782,10 +856,10 @@ s3_put_scenario() {
       log "  round $r $side: $value MiB/s (HTTP $code, ${secs}s)"
     done
   done
-  OURS[s3_put]=$(median "${v_s3[@]}"); NGINX[s3_put]=$(median "${v_ng[@]}")
-  RAW[s3_put]="$raw(MiB/s)"; PEAK[s3_put]=$peak
-  ((bad > 0)) && NOTE[s3_put]="$bad failed checks (status or sha256)"
-  ROWS+=(s3_put)
+  OURS[$id]=$(median "${v_ours[@]}"); NGINX[$id]=$(median "${v_ng[@]}")
+  RAW[$id]="$raw(MiB/s)"; PEAK[$id]=$peak
+  ((bad > 0)) && NOTE[$id]="$bad failed checks (status or sha256)"
+  ROWS+=("$id")
   return 0
 }
 
@@ -846,17 +920,20 @@ report() {
           [[ $HP_OOM != 0 ]] && broken+="; **OutOfMemoryError** in the server's log"
           [[ $HP_ALIVE != 200 ]] && broken+="; afterwards \`GET /packages\` got $HP_ALIVE (server wedged)"
           echo "| $CONC concurrent PUTs of $(human_size "$CONC_SIZE"), same \`-Xmx64m\` server (fsync on) | RSS growth **$(mib "$HP_GROWTH") MiB**; $HP_OK/$CONC answered 200; $HP_MIBS MiB/s aggregate (${HP_SECS} s)$broken | — | — | RSS growth ≤ 64 MiB, all 200: $met | $(mib "$HP_PEAK") MiB (start-up $(mib "$RT_BASE") MiB) |" ;;
-        s3_get_big | s3_get_small | s3_list | s3_put)
-          case $id in
-            s3_get_big) title="S3 (S3Proxy): GET $(human_size "$BIG_SIZE"), 16 connections (wrk)"; unit="MiB/s" ;;
-            s3_get_small) title="S3 (S3Proxy): GET $(human_size "$SMALL_SIZE"), 64 keep-alive connections (wrk)"; unit="req/s" ;;
-            s3_list) title="S3 (S3Proxy): GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages, 4 connections (wrk)"; unit="req/s" ;;
-            s3_put) title="S3 (S3Proxy): PUT $(human_size "$PUT_SIZE") streamed (curl -T; multipart, then a copy in the store)"; unit="MiB/s" ;;
+        s3_get_big | s3_get_small | s3_list | s3_put | swift_get_big | swift_get_small | swift_list | swift_put)
+          local store=${id%%_*} label how
+          label=$(store_label "$store")
+          if [[ $store == s3 ]]; then how="multipart, then a copy in the store"; else how="segments of a Static Large Object, then its manifest"; fi
+          case ${id#*_} in
+            get_big) title="$label: GET $(human_size "$BIG_SIZE"), 16 connections (wrk)"; unit="MiB/s" ;;
+            get_small) title="$label: GET $(human_size "$SMALL_SIZE"), 64 keep-alive connections (wrk)"; unit="req/s" ;;
+            list) title="$label: GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages, 4 connections (wrk)"; unit="req/s" ;;
+            put) title="$label: PUT $(human_size "$PUT_SIZE") streamed (curl -T; $how)"; unit="MiB/s" ;;
           esac
           ours=${OURS[$id]}; ng=${NGINX[$id]}; ratio=$(ratio_of "$ours" "$ng")
-          tcell="none set (nginx serves the local file; ours goes through S3Proxy on the same cores)"
+          tcell="none set (nginx serves the local file; ours goes through $label on the same cores)"
           [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
-          echo "| $title | $(fmt_num "$ours") $unit | $(fmt_num "$ng") $unit | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "$S3_BASE") |" ;;
+          echo "| $title | $(fmt_num "$ours") $unit | $(fmt_num "$ng") $unit | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "${REMOTE_BASE[$store]}") |" ;;
         list_cold)
           ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
           tcell="none set (the target is the row above)"
@@ -873,7 +950,7 @@ report() {
     echo "of our server sampled every 100 ms during that scenario's measured runs, in brackets its growth over the RSS right after start-up."
     echo "The main server runs with the JVM's default heap (a quarter of RAM), so its RSS shows how far the heap is let grow, not what it needs;"
     echo "the memory target is measured by the \`-Xmx64m\` rows. Whole run: main server (fsync on) peak $(mib "$MAIN_HWM") MiB (VmHWM), $(mib "$MAIN_BASE") MiB after start-up;"
-    echo "fsync-off server peak $(mib "$NOFSYNC_HWM") MiB; \`-Xmx64m\` server peak $(mib "$RT_HWM") MiB$([[ -n ${S3_HWM:-} ]] && echo "; S3 server peak $(mib "$S3_HWM") MiB (VmHWM), $(mib "$S3_BASE") MiB after start-up")."
+    echo "fsync-off server peak $(mib "$NOFSYNC_HWM") MiB; \`-Xmx64m\` server peak $(mib "$RT_HWM") MiB$([[ -n ${S3_HWM:-} ]] && echo "; S3 server peak $(mib "$S3_HWM") MiB (VmHWM), $(mib "$S3_BASE") MiB after start-up")$([[ -n ${SWIFT_HWM:-} ]] && echo "; Swift server peak $(mib "$SWIFT_HWM") MiB (VmHWM), $(mib "${REMOTE_BASE[swift]}") MiB after start-up")."
     echo
     echo "<details><summary>raw rounds</summary>"
     echo
@@ -927,8 +1004,8 @@ main() {
   start_sampler "$ours_pid" "$MAIN_RSS"
   log "ours (pid $ours_pid) on $OURS_URL, RSS $(mib "$MAIN_BASE") MiB after start-up; nginx (pid $nginx_pid) on $NGINX_URL"
   precheck
-  if [[ ${BENCH_ONLY:-} == s3 ]]; then
-    s3_scenarios
+  if [[ ${BENCH_ONLY:-} == s3 || ${BENCH_ONLY:-} == swift ]]; then
+    "${BENCH_ONLY}_scenarios"
     report
     return 0
   fi
@@ -959,6 +1036,7 @@ main() {
 
   smallheap_scenario
   s3_scenarios
+  swift_scenarios
   mkdir -p "$WORK/empty/packages"
   startup_scenario startup_empty "$WORK/empty"
   startup_scenario startup "$WORK"
@@ -966,7 +1044,7 @@ main() {
   MAIN_HWM=$(status_kb "$ours_pid" VmHWM)
   # What our servers logged (WARN and above), timestamps cut off, counted per distinct line.
   local f
-  for f in ours nofsync roundtrip s3; do
+  for f in ours nofsync roundtrip s3 swift; do
     [[ -s $WORK/logs/$f.err ]] || continue
     sed -E 's/^[0-9T:.-]+Z //; s/in thread "[^"]*"/in thread "…"/; /^[[:space:]]*$/d' "$WORK/logs/$f.err" \
       | sort | uniq -c | sort -rn | head -15 | sed "s/^/[$f] /"
