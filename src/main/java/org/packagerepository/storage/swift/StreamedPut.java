@@ -5,6 +5,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
 
 /**
  * A chunked PUT whose body is streaming into Swift. Swift creates the object only when the body's last chunk arrives:
@@ -16,15 +18,17 @@ final class StreamedPut {
 
   private final HttpClientRequest request;
   private final String what;
+  private final long timeoutMs;
   private final Future<HttpClientResponse> answer;
   private Throwable failure;
   private Handler<Throwable> failureHandler;
   private boolean finishing;
   private long written;
 
-  StreamedPut(HttpClientRequest request, String what) {
+  StreamedPut(HttpClientRequest request, String what, long timeoutMs) {
     this.request = request;
     this.what = what;
+    this.timeoutMs = timeoutMs;
     request.exceptionHandler(this::failed);
     // Read in the response's own callback: one added later may come after the body has gone by.
     answer = request.response().compose(response -> response.body().map(body -> response));
@@ -64,12 +68,20 @@ final class StreamedPut {
       return Future.failedFuture(failure);
     }
     finishing = true;
-    request.idleTimeout(SwiftClient.ANSWER_TIMEOUT_MS);
+    request.idleTimeout(timeoutMs);
     request.end();   // a failure to send shows as the answer's failure
     return answer.recover(e -> Future.failedFuture(SwiftErrors.unreachable(e, what)))
-      .compose(response -> response.statusCode() / 100 == 2
-        ? Future.succeededFuture(SwiftObjects.unquote(response.getHeader("Etag")))
-        : Future.failedFuture(SwiftErrors.status(response.statusCode(), what)));
+      .compose(response -> {
+        if (response.statusCode() == 201) {
+          return Future.succeededFuture(SwiftObjects.unquote(response.getHeader("Etag")));
+        }
+        if (response.statusCode() == 202) {
+          // Swift dates a PUT when it starts: a change to the object that started later has won.
+          return Future.failedFuture(new StorageException(StorageError.PRECONDITION_FAILED, what + " was changed while "
+            + "this upload was streaming, by a request that started after it; nothing was stored"));
+        }
+        return Future.failedFuture(SwiftErrors.status(response.statusCode(), what));
+      });
   }
 
   /** Cuts the connection before the last chunk: the object is not created. */

@@ -23,8 +23,6 @@ import java.util.function.Function;
  */
 final class SwiftClient {
 
-  /** Time for an answer to a request whose body is sent (listing, HEAD, DELETE, a manifest, a small package). */
-  static final long ANSWER_TIMEOUT_MS = 60_000;
   /**
    * A download stalls when its reader does, for as long as the event-bus transfer allows (its idle timeout is 120 s):
    * Swift's side must wait longer than that before giving up.
@@ -34,11 +32,18 @@ final class SwiftClient {
   private final Vertx vertx;
   private final HttpClient http;
   private final SwiftAuth auth;
+  /** Time for an answer to a request whose body is sent (listing, HEAD, DELETE, a manifest, a small package). */
+  private final long timeoutMs;
 
-  SwiftClient(Vertx vertx, HttpClient http, SwiftAuth auth) {
+  SwiftClient(Vertx vertx, HttpClient http, SwiftAuth auth, long timeoutMs) {
     this.vertx = vertx;
     this.http = http;
     this.auth = auth;
+    this.timeoutMs = timeoutMs;
+  }
+
+  long timeoutMs() {
+    return timeoutMs;
   }
 
   /** An answer read to its end: never a package's bytes, only listings, manifests and empty bodies. */
@@ -51,7 +56,7 @@ final class SwiftClient {
    * @param what what the request is about, for error messages
    */
   Future<Answer> send(HttpMethod method, String path, MultiMap headers, List<Buffer> body, String what) {
-    return withToken(session -> http.request(options(method, session, path, headers).setIdleTimeout(ANSWER_TIMEOUT_MS))
+    return withToken(session -> http.request(options(method, session, path, headers).setIdleTimeout(timeoutMs))
       .compose(request -> {
         Future<HttpClientResponse> sent;
         if (body == null) {
@@ -103,13 +108,13 @@ final class SwiftClient {
         request.setChunked(true).putHeader(HttpHeaders.EXPECT, HttpHeaders.CONTINUE);
         request.exceptionHandler(e -> { });   // failures arrive through the futures below
         Promise<StreamedPut> ready = Promise.promise();
-        long timer = vertx.setTimer(ANSWER_TIMEOUT_MS, id -> {
+        long timer = vertx.setTimer(timeoutMs, id -> {
           request.reset();
           ready.tryFail(SwiftErrors.unreachable(new IllegalStateException("no 100 Continue"), what));
         });
         request.continueHandler(v -> {
           vertx.cancelTimer(timer);
-          ready.tryComplete(new StreamedPut(request, what));
+          ready.tryComplete(new StreamedPut(request, what, timeoutMs));
         });
         request.response().onComplete(ar -> {
           if (ready.future().isComplete()) {

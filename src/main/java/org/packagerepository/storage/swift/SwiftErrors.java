@@ -21,6 +21,11 @@ final class SwiftErrors {
       case 507:
         LOG.log(System.Logger.Level.WARNING, "Swift has no space left for " + what);
         return new StorageException(StorageError.NO_SPACE, "Swift has no space left; nothing was stored");
+      case 413:
+        // A quota of the account or container (or Swift's limit on one object) is reached.
+        LOG.log(System.Logger.Level.WARNING, "Swift refused to store more (413) for " + what);
+        return new StorageException(StorageError.NO_SPACE, "Swift refused to store more (a quota or size limit was "
+          + "reached); nothing was stored");
       default:
         break;
     }

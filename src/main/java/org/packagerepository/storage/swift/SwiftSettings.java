@@ -24,12 +24,14 @@ import java.util.Locale;
  * @param container         {@code container.container}
  * @param prefix            {@code container.path} without leading or trailing slashes
  * @param segmentSize       {@code container.segment_size}: larger packages become Static Large Objects
+ * @param timeoutMs         {@code access.timeout} (seconds, default 60) in milliseconds: how long Swift may take to answer,
+ *                          or to take more bytes of an upload, before the request fails
  * @param pageSize          {@code container.page_size}: how many names one listing request asks for (Swift's maximum,
  *                          10,000, by default)
  */
 public record SwiftSettings(String authUrl, int authVersion, String account, String user, String key,
                             String userDomain, String projectDomain, String region, String endpointInterface,
-                            String container, String prefix, long segmentSize, int pageSize) {
+                            String container, String prefix, long segmentSize, long timeoutMs, int pageSize) {
 
   /** Swift stores at most 5 GiB + 2 bytes in one object. */
   public static final long DEFAULT_SEGMENT_SIZE = 5L * 1024 * 1024 * 1024 - 1024 * 1024;
@@ -71,6 +73,10 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
     if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       throw new ConfigException("SwiftRepository.container.page_size is " + pageSize + "; use 1 to " + MAX_PAGE_SIZE);
     }
+    long timeout = Settings.integer(access, "timeout", 60, "SwiftRepository.access.timeout");
+    if (timeout < 1 || timeout > 3600) {
+      throw new ConfigException("SwiftRepository.access.timeout is " + timeout + "; use 1 to 3600 (seconds)");
+    }
     return new SwiftSettings(authUrl, authVersion(Settings.string(access, "auth_version", "").trim(), uri),
       Settings.string(access, "account", "").trim(),
       required(access, "user", "access.user", "the user name (OS_USERNAME)"),
@@ -78,7 +84,7 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       orDefault(Settings.string(access, "user_domain_name", "")), orDefault(Settings.string(access, "project_domain_name", "")),
       Settings.string(access, "region_name", "").trim(), interfaceName,
       required(container, "container", "container.container", "the container that holds the packages"),
-      Settings.pathPrefix(Settings.string(container, "path", "")), segmentSize, (int) pageSize);
+      Settings.pathPrefix(Settings.string(container, "path", "")), segmentSize, timeout * 1000, (int) pageSize);
   }
 
   /** The container that holds the segments of large packages, apart from the packages (as python-swiftclient names it). */

@@ -3,6 +3,7 @@ package org.packagerepository.storage.swift;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -55,6 +56,10 @@ final class SwiftStorageVerticle extends StorageVerticle {
   /** The SHA-256 of versions this server wrote or looked at, by Swift's ETag of that version (listings lack it). */
   private final Map<String, Known> checksums = new HashMap<>();
   private final Map<String, Fresh> stats = new HashMap<>();
+  /** Downloads streaming now, by package and entity tag. */
+  private final Map<String, Integer> reading = new HashMap<>();
+  /** Segments of versions no longer published, deleted once their last download here ends. */
+  private final Map<String, List<String>> retiredWhileRead = new HashMap<>();
   /** Changes this server made, so that a stat sent before one of them is not kept as fresh. */
   private long changes;
   private Future<Void> containers;
@@ -77,7 +82,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
     Supplier<Future<SwiftSession>> login = settings.authVersion() == 1
       ? new V1Login(http, settings.authUrl(), settings.v1User(), settings.key())
       : new KeystoneLogin(http, settings);
-    swift = new SwiftClient(vertx, http, new SwiftAuth(login, RENEW_BEFORE_NANOS));
+    swift = new SwiftClient(vertx, http, new SwiftAuth(login, RENEW_BEFORE_NANOS), settings.timeoutMs());
     cleaner = new SegmentCleaner(vertx, swift, paths);
     return super.start();
   }
@@ -206,7 +211,8 @@ final class SwiftStorageVerticle extends StorageVerticle {
     MultiMap range = MultiMap.caseInsensitiveMultiMap()
       .add("Range", "bytes=" + request.offset() + "-" + (request.offset() + request.length() - 1));
     return swift.get(paths.object(file), range, file).compose(response -> {
-      if (response.statusCode() == 200 && request.offset() != 0) {
+      if (response.statusCode() == 200 && (request.offset() != 0
+        || !Long.toString(request.length()).equals(response.getHeader("Content-Length")))) {
         SwiftClient.discard(response);   // the whole object instead of the range asked for
         return Future.failedFuture(new StorageException(StorageError.INTERNAL, "Swift ignored the range of " + file));
       }
@@ -226,13 +232,22 @@ final class SwiftStorageVerticle extends StorageVerticle {
         stats.remove(file);
         return Future.failedFuture(versionChanged(file));
       }
-      stream(response, ChunkSender.create(vertx, request.transfer(), transferOptions), file);
+      stream(response, ChunkSender.create(vertx, request.transfer(), transferOptions), file, served);
       return Future.<Void>succeededFuture();
     });
   }
 
-  private void stream(HttpClientResponse response, ChunkSender sender, String file) {
+  private void stream(HttpClientResponse response, ChunkSender sender, String file, String etag) {
+    String version = file + "\n" + etag;
+    reading.merge(version, 1, Integer::sum);
     response.pipe().endOnFailure(false).to(sender).onComplete(ar -> {
+      if (reading.merge(version, -1, Integer::sum) == 0) {
+        reading.remove(version);
+        List<String> retired = retiredWhileRead.remove(version);
+        if (retired != null) {
+          cleaner.delete(retired);
+        }
+      }
       if (ar.failed()) {
         SwiftClient.discard(response);
         if (!(ar.cause() instanceof TransferException)) {
@@ -249,7 +264,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
     return current(file).compose(current -> {
       WriteChecks.checkConditions(request, current != null, current == null ? null : current.info().etag());
       SwiftUpload upload = new SwiftUpload(context, swift, paths, file, request.expectedSha256(),
-        request.expectedSize(), settings.segmentSize(), BUFFER_LIMIT, this::containers, cleaner);
+        request.expectedSize(), settings.segmentSize(), BUFFER_LIMIT, this::containers, () -> containers = null, cleaner);
       uploads.add(upload);
       receive(request, upload);
       return Future.<Void>succeededFuture();
@@ -269,7 +284,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
           checksums.put(file, new Known(storeEtag, sha256));
           changed(file);
           // The old version's segments are no longer part of any package.
-          cleaner.delete(oldSegments);
+          retire(file, current == null ? "" : current.info().etag(), oldSegments);
           return Future.succeededFuture(new PackageInfo(file, upload.received(), System.currentTimeMillis(), sha256,
             sha256));
         }));
@@ -280,9 +295,14 @@ final class SwiftStorageVerticle extends StorageVerticle {
           receiver.complete(ar.result().toJson());
           return;
         }
-        // Answered once the segments are gone, so that the client never sees an upload's leftovers.
-        upload.abort().onComplete(v -> {
-          uploads.remove(upload);
+        // Answered once the segments are gone, so that the client never sees an upload's leftovers; but not later
+        // than the timeout, should Swift be slow to delete them (the cleaner keeps trying).
+        Future<Void> cleaned = upload.abort();
+        cleaned.onComplete(v -> uploads.remove(upload));
+        Promise<Void> settled = Promise.promise();
+        cleaned.onComplete(v -> settled.tryComplete());
+        vertx.setTimer(settings.timeoutMs(), id -> settled.tryComplete());
+        settled.future().onComplete(v -> {
           if (!(ar.cause() instanceof TransferException)) {
             StorageException error = ar.cause() instanceof StorageException se ? se
               : new StorageException(StorageError.INTERNAL, "The Swift backend failed: " + ar.cause().getMessage());
@@ -295,24 +315,37 @@ final class SwiftStorageVerticle extends StorageVerticle {
   @Override
   protected Future<Void> delete(String file) {
     return changeQueue.run(file, () -> stat(file, true).compose(stored -> {
-      if (!stored.largeObject()) {
-        return swift.send(HttpMethod.DELETE, paths.object(file), null, null, file).compose(answer ->
-          answer.status() / 100 == 2 ? Future.<Void>succeededFuture()
-            : Future.failedFuture(SwiftErrors.status(answer.status(), file)));
-      }
-      // The manifest and its segments, in one request.
-      return swift.send(HttpMethod.DELETE, paths.object(file) + "?multipart-manifest=delete",
-        MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json"), null, file).compose(answer -> {
-          String status = answer.status() / 100 == 2 ? new JsonObject(answer.body()).getString("Response Status", "")
-            : Integer.toString(answer.status());
-          return status.startsWith("2") ? Future.<Void>succeededFuture()
-            : Future.failedFuture(SwiftErrors.status(Integer.parseInt(status.split(" ")[0]), file));
-        });
-    }).map(v -> {
+      Future<List<String>> segments = stored.largeObject() ? segmentsOf(file) : Future.succeededFuture(List.of());
+      // The manifest alone goes at once, which unpublishes the package; then its segments.
+      return segments.compose(names -> swift.send(HttpMethod.DELETE, paths.object(file), null, null, file)
+        .compose(answer -> answer.status() / 100 == 2 ? retire(file, stored.info().etag(), names)
+          : Future.failedFuture(SwiftErrors.status(answer.status(), file))));
+    }).eventually(() -> {
+      // Whatever happened, what was known of the package may no longer hold.
       checksums.remove(file);
       changed(file);
-      return (Void) null;
+      return Future.succeededFuture();
     }));
+  }
+
+  /**
+   * Deletes the segments of a version that is no longer published, once no download of it streams from this server
+   * (Swift reads the segments of a large object one after the other while it sends it). Completes after the first try
+   * when they can go at once.
+   */
+  private Future<Void> retire(String file, String etag, List<String> segments) {
+    if (segments.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String version = file + "\n" + etag;
+    if (reading.containsKey(version)) {
+      retiredWhileRead.merge(version, new ArrayList<>(segments), (a, b) -> {
+        a.addAll(b);
+        return a;
+      });
+      return Future.succeededFuture();
+    }
+    return cleaner.delete(segments);
   }
 
   /** The segment names (in the segment container) of the Static Large Object {@code file}. */

@@ -42,8 +42,6 @@ final class SwiftUpload implements WriteStream<Buffer> {
 
   static final String CONTENT_TYPE = "application/gzip";
   private static final long HASH_BATCH_BYTES = 1024 * 1024;
-  /** How long Swift may take no bytes of an upload before the upload fails. */
-  static final long STALL_TIMEOUT_MS = 60_000;
 
   private enum Mode { UNDECIDED, SMALL, DIRECT, SEGMENTED }
 
@@ -56,6 +54,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
   private final long segmentSize;
   private final long bufferLimit;
   private final Supplier<Future<Void>> containersReady;
+  private final Runnable containersGone;
   private final SegmentCleaner cleaner;
   private final String id = UUID.randomUUID().toString();
 
@@ -79,15 +78,17 @@ final class SwiftUpload implements WriteStream<Buffer> {
   private boolean aborted;
   private Promise<Void> ended;
   private Handler<Void> drainHandler;
+  private long stallTimer = -1;
 
   /**
    * @param bufferLimit     how much may be held before streaming starts: packages up to this size are sent whole
    * @param containersReady makes sure the package and segment containers exist
+   * @param containersGone  tells that a container was found missing
    * @param cleaner         deletes the segments of an upload that failed
    */
   SwiftUpload(Context context, SwiftClient swift, SwiftPaths paths, String file, String announcedSha256,
               long expectedSize, long segmentSize, long bufferLimit, Supplier<Future<Void>> containersReady,
-              SegmentCleaner cleaner) {
+              Runnable containersGone, SegmentCleaner cleaner) {
     this.context = context;
     this.swift = swift;
     this.paths = paths;
@@ -97,6 +98,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
     this.segmentSize = segmentSize;
     this.bufferLimit = Math.min(bufferLimit, segmentSize);
     this.containersReady = containersReady;
+    this.containersGone = containersGone;
     this.cleaner = cleaner;
   }
 
@@ -150,12 +152,68 @@ final class SwiftUpload implements WriteStream<Buffer> {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", CONTENT_TYPE)
       .add(SwiftObjects.SHA256_HEADER, sha256);
     return switch (mode) {
-      case DIRECT -> target.finish();
-      case SEGMENTED -> created(swift.send(HttpMethod.PUT, paths.object(file) + "?multipart-manifest=put", headers,
-        List.of(manifest.toBuffer()), file));
+      case DIRECT -> target.finish().recover(this::containerGone);
+      case SEGMENTED -> publishManifest(headers);
       default -> containersReady.get().compose(v -> created(swift.send(HttpMethod.PUT, paths.object(file), headers,
-        new ArrayList<>(pending), file)));
+        new ArrayList<>(pending), file))).recover(this::containerGone);
     };
+  }
+
+  /**
+   * Writes the manifest. Swift checks every segment before it answers, which may take long: with
+   * {@code heartbeat=on} it answers 202 at once, keeps the connection alive, and puts the real status in the body.
+   * When the outcome is unknown (the connection broke), the manifest is read back: if it names this upload's
+   * segments, the package was published.
+   */
+  private Future<String> publishManifest(MultiMap headers) {
+    headers.add("Accept", "application/json");
+    return swift.send(HttpMethod.PUT, paths.object(file) + "?multipart-manifest=put&heartbeat=on", headers,
+        List.of(manifest.toBuffer()), file)
+      .compose(answer -> {
+        if (answer.status() == 202) {
+          JsonObject outcome = new JsonObject(answer.body().toString().trim());
+          String status = outcome.getString("Response Status", "");
+          return status.startsWith("201") ? Future.succeededFuture(SwiftObjects.unquote(outcome.getString("Etag")))
+            : Future.failedFuture(SwiftErrors.status(leadingNumber(status), file));
+        }
+        return created(Future.succeededFuture(answer));
+      })
+      .recover(e -> e instanceof StorageException se && se.error() == StorageError.UNAVAILABLE
+        ? publishedAnyway().compose(etag -> etag != null ? Future.succeededFuture(etag) : Future.failedFuture(e))
+        : Future.failedFuture(e));
+  }
+
+  /** Swift's ETag of the package when its manifest is this upload's, else null. */
+  private Future<String> publishedAnyway() {
+    return swift.send(HttpMethod.HEAD, paths.object(file), null, null, file).compose(head -> {
+      if (head.status() / 100 != 2 || !"true".equalsIgnoreCase(head.headers().get("X-Static-Large-Object"))) {
+        return Future.succeededFuture(null);
+      }
+      return swift.send(HttpMethod.GET, paths.object(file) + "?multipart-manifest=get", null, null, file)
+        .map(answer -> answer.status() / 100 == 2 && answer.body().toString().contains("/" + id + "/")
+          ? SwiftObjects.unquote(head.headers().get("Etag")) : null);
+    }).otherwise((String) null);
+  }
+
+  private static int leadingNumber(String status) {
+    try {
+      return Integer.parseInt(status.split(" ")[0]);
+    } catch (NumberFormatException e) {
+      return 500;
+    }
+  }
+
+  /**
+   * A PUT found no container: someone deleted it behind this server's back. It is created again before the next
+   * upload; this one fails as something to try again.
+   */
+  private Future<String> containerGone(Throwable e) {
+    if (e instanceof StorageException se && se.error() == StorageError.NOT_FOUND) {
+      containersGone.run();
+      return Future.failedFuture(new StorageException(StorageError.UNAVAILABLE, "The Swift container of the "
+        + "packages is gone; it is created again on the next upload"));
+    }
+    return Future.failedFuture(e);
   }
 
   /** Leaves nothing behind: the object streaming in is never created, and every segment written is deleted. */
@@ -166,6 +224,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
     }
     pending.clear();
     pendingBytes = 0;
+    cancelStallTimer();
     if (target != null) {
       target.abort();
       target = null;
@@ -222,20 +281,32 @@ final class SwiftUpload implements WriteStream<Buffer> {
   }
 
   /**
-   * Waits until Swift takes more bytes; a Swift that stops reading in the middle of an upload (an overloaded or dead
-   * object server behind a live proxy) fails it instead of holding it forever.
+   * Waits until Swift takes more bytes; a Swift that takes none for the timeout in the middle of an upload (an
+   * overloaded or dead object server behind a live proxy) fails it instead of holding it forever. One timer runs
+   * while the writer waits, however many writes find the queue full.
    */
   private void waitForDrain(StreamedPut waiting) {
-    long timer = context.owner().setTimer(STALL_TIMEOUT_MS, id -> {
-      if (target == waiting) {
-        fail(new StorageException(StorageError.UNAVAILABLE, "Swift stopped taking the bytes of " + file
-          + " for " + STALL_TIMEOUT_MS / 1000 + " s; nothing was stored"));
-      }
-    });
+    if (stallTimer < 0) {
+      long timeoutMs = swift.timeoutMs();
+      stallTimer = context.owner().setTimer(timeoutMs, id -> {
+        stallTimer = -1;
+        if (target == waiting) {
+          fail(new StorageException(StorageError.UNAVAILABLE, "Swift took no bytes of " + file + " for "
+            + timeoutMs / 1000 + " s; nothing was stored"));
+        }
+      });
+    }
     waiting.drainHandler(v -> {
-      context.owner().cancelTimer(timer);
+      cancelStallTimer();
       pump();
     });
+  }
+
+  private void cancelStallTimer() {
+    if (stallTimer >= 0) {
+      context.owner().cancelTimer(stallTimer);
+      stallTimer = -1;
+    }
   }
 
   private void open() {
@@ -254,7 +325,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
     opened.onComplete(ar -> {
       inFlight = null;
       if (ar.failed()) {
-        fail(ar.cause());
+        containerGone(ar.cause()).onFailure(this::fail);
       } else if (aborted) {
         ar.result().abort();
       } else {
@@ -266,6 +337,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
   }
 
   private void closeSegment() {
+    cancelStallTimer();
     StreamedPut segment = target;
     target = null;
     String name = segmentNames.get(segmentNames.size() - 1);

@@ -54,11 +54,19 @@ class SwiftBackendTest {
     }
   }
 
-  /** A server on a new container with 1 MiB segments and {@code pageSize} names a listing page. */
+  /** A server on a new container with 1 MiB segments. */
   private void startServer(JsonObject section) throws Exception {
+    startServer(section, MIB);
+  }
+
+  private void startServer(JsonObject section, long segmentSize) throws Exception {
+    if (container != null) {
+      account.deleteContainer(container);
+      account.deleteContainer(segments);
+    }
     container = "backend-" + (++tests);
     segments = container + "_segments";
-    section.getJsonObject("container").put("container", container).put("segment_size", MIB);
+    section.getJsonObject("container").put("container", container).put("segment_size", segmentSize);
     server = TestServer.start(new JsonObject().put("SwiftRepository", section));
     api = server.client();
   }
@@ -136,6 +144,7 @@ class SwiftBackendTest {
       TestBytes.sha256Hex(new byte[1]));
     assertEquals(400, chunked.statusCode(), chunked.body());
     assertEquals(List.of(), account.names(segments));
+    assertArrayEquals(old, api.get("bad-1.0.0.tar.gz").body(), "the old version stays");
     // Size known and within a segment: straight to the package's name, the last chunk held back, never completed.
     byte[] small = TestBytes.random(MIB - 10, 6);
     startServerWithLargeSegments();
@@ -150,19 +159,12 @@ class SwiftBackendTest {
   /** A second server on a new container, with segments larger than the packages of the test. */
   private void startServerWithLargeSegments() throws Exception {
     server.close();
-    account.deleteContainer(container);
-    JsonObject section = account.section("ignored", "releases");
-    startServer(section);
-    server.close();
-    section.getJsonObject("container").put("segment_size", 64 * MIB);
-    server = TestServer.start(new JsonObject().put("SwiftRepository", section));
-    api = server.client();
+    startServer(account.section("ignored", "releases"), 64 * MIB);
   }
 
   @Test
   void anAnnouncedChecksumAndSizeWithinASegmentStreamStraightToAPlainObject() throws Exception {
-    startServer();
-    startServerWithLargeSegments();
+    startServer(account.section("ignored", "releases"), 64 * MIB);
     byte[] bytes = TestBytes.random(9 * MIB + 7, 8);
     HttpResponse<String> put = api.put("sum-1.0.0.tar.gz", bytes, "X-Checksum-Sha256", TestBytes.sha256Hex(bytes));
     assertEquals(200, put.statusCode(), put.body());
@@ -223,6 +225,62 @@ class SwiftBackendTest {
     node.revokeTokens();
     assertEquals(200, api.delete("tok-2.0.0.tar.gz").statusCode());
     assertEquals(List.of(), account.names(segments));
+
+    // The download itself gets the 401: what the server knew of the package (kept 1 s) spares it the HEAD that
+    // would have renewed the token first.
+    assertArrayEquals(small, api.get("tok-1.0.0.tar.gz").body());
+    node.revokeTokens();
+    assertArrayEquals(small, api.get("tok-1.0.0.tar.gz").body());
+    // The streamed upload itself gets the 401: the token is revoked after the checks before its body.
+    try (RawHttp http = RawHttp.connect(server.port())) {
+      http.sendHead("PUT", "/packages/tok-4.0.0.tar.gz", "Content-Length: " + large.length, "Expect: 100-continue");
+      assertEquals(100, http.readResponse(false).status());
+      node.revokeTokens();
+      http.send(large);
+      RawHttp.Response put = http.readResponse(false);
+      assertEquals(200, put.status(), put.bodyText());
+    }
+    assertArrayEquals(large, api.get("tok-4.0.0.tar.gz").body());
+  }
+
+  @Test
+  void aSwiftThatStopsTakingAnUploadsBytesFailsItAfterTheTimeoutAndLeavesNoSegment() throws Throwable {
+    try (TcpForwarder forwarder = TcpForwarder.to(node.proxyPort())) {
+      JsonObject section = account.section("ignored", "releases");
+      section.getJsonObject("access").put("auth_url", "http://127.0.0.1:" + forwarder.port() + "/auth/v1.0")
+        .put("timeout", 1);
+      startServer(section, 512 * MIB);
+      // An upload that takes longer than the timeout, its queue to a slow Swift full again and again, is not a stall.
+      forwarder.limitRate(8L * MIB);
+      byte[] slow = TestBytes.random(24 * MIB, 18);
+      HttpResponse<String> slowPut = api.putChunked("slow-1.0.0.tar.gz", slow);
+      assertEquals(200, slowPut.statusCode(), slowPut.body());
+      assertArrayEquals(slow, api.get("slow-1.0.0.tar.gz").body());
+      forwarder.limitRate(0);
+
+      try (RawHttp http = RawHttp.connect(server.port())) {
+        http.sendHead("PUT", "/packages/hang-1.0.0.tar.gz", "Content-Length: " + 64 * MIB, "Expect: 100-continue");
+        assertEquals(100, http.readResponse(false).status());
+        long before = forwarder.bytesSent();
+        http.send(TestBytes.random(6 * MIB, 19));
+        Eventually.within(CLEAN_UP, () -> assertTrue(forwarder.bytesSent() - before > MIB,
+          "the upload's bytes are on their way to Swift"));
+        forwarder.stallOpenConnections();
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+          try {
+            http.send(TestBytes.random(58 * MIB, 20));
+          } catch (java.io.IOException e) {
+            // the server gave up on the upload: expected
+          }
+        });
+        RawHttp.Response answer = http.readResponse(false);
+        assertEquals(503, answer.status(), answer.bodyText());
+        assertTrue(answer.bodyText().contains("took no bytes"), answer.bodyText());
+      }
+      Eventually.within(CLEAN_UP, () -> assertEquals(List.of(), account.names(segments).stream()
+        .filter(n -> n.contains("hang-")).toList()));
+      assertEquals(404, api.get("hang-1.0.0.tar.gz").statusCode());
+    }
   }
 
   @Test
