@@ -134,6 +134,42 @@ class SwiftBackendTest {
   }
 
   @Test
+  void aDownloadOfALargePackageBeingReplacedOrDeletedGetsTheWholeOldVersion() throws Throwable {
+    startServer();
+    byte[] old = TestBytes.random(12 * MIB + 1, 21);
+    api.upload("read-1.0.0.tar.gz", old);
+    for (boolean delete : new boolean[] {false, true}) {
+      HttpResponse<java.io.InputStream> get = api.getStream("read-1.0.0.tar.gz");
+      assertEquals(200, get.statusCode());
+      try (java.io.InputStream body = get.body()) {
+        byte[] head = body.readNBytes(MIB);
+        // Swift reads a large object's segments one after the other: those of the old version must outlive the change.
+        if (delete) {
+          assertEquals(200, api.delete("read-1.0.0.tar.gz").statusCode());
+        } else {
+          api.upload("read-1.0.0.tar.gz", TestBytes.random(3 * MIB, 22));
+        }
+        byte[] rest = body.readAllBytes();
+        assertEquals(TestBytes.sha256Hex(old), TestBytes.sha256Hex(concat(head, rest)),
+          delete ? "read while deleted" : "read while replaced");
+      }
+      if (!delete) {
+        api.upload("read-1.0.0.tar.gz", old);
+      }
+      // Once the download is over, the old segments go.
+      Eventually.within(CLEAN_UP, () -> assertEquals(account.names(container).isEmpty() ? Set.of()
+          : account.segmentsOf(container, "releases/read-1.0.0.tar.gz"),
+        Set.copyOf(account.names(segments).stream().map(n -> segments + "/" + n).toList())));
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void aWrongChecksumLeavesNoSegmentAndKeepsTheOldVersion() throws Exception {
     startServer();
     byte[] old = TestBytes.random(1000, 4);
