@@ -26,12 +26,15 @@ import java.util.Locale;
  * @param segmentSize       {@code container.segment_size}: larger packages become Static Large Objects
  * @param timeoutMs         {@code access.timeout} (seconds, default 60) in milliseconds: how long Swift may take to answer,
  *                          or to take more bytes of an upload, before the request fails
+ * @param orphanAgeMillis   {@code container.orphan_segment_age} (seconds, default a day) in milliseconds: segments that
+ *                          no package uses are deleted once the newest of their upload is this old
  * @param pageSize          {@code container.page_size}: how many names one listing request asks for (Swift's maximum,
  *                          10,000, by default)
  */
 public record SwiftSettings(String authUrl, int authVersion, String account, String user, String key,
                             String userDomain, String projectDomain, String region, String endpointInterface,
-                            String container, String prefix, long segmentSize, long timeoutMs, int pageSize) {
+                            String container, String prefix, long segmentSize, long timeoutMs, long orphanAgeMillis,
+                            int pageSize) {
 
   /** Swift stores at most 5 GiB + 2 bytes in one object. */
   public static final long DEFAULT_SEGMENT_SIZE = 5L * 1024 * 1024 * 1024 - 1024 * 1024;
@@ -77,6 +80,12 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
     if (timeout < 1 || timeout > 3600) {
       throw new ConfigException("SwiftRepository.access.timeout is " + timeout + "; use 1 to 3600 (seconds)");
     }
+    long orphanAge = Settings.integer(container, "orphan_segment_age", 86_400,
+      "SwiftRepository.container.orphan_segment_age");
+    if (orphanAge < 0) {
+      throw new ConfigException("SwiftRepository.container.orphan_segment_age is " + orphanAge
+        + "; use a number of seconds (default 86400, a day)");
+    }
     return new SwiftSettings(authUrl, authVersion(Settings.string(access, "auth_version", "").trim(), uri),
       Settings.string(access, "account", "").trim(),
       required(access, "user", "access.user", "the user name (OS_USERNAME)"),
@@ -84,7 +93,8 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       orDefault(Settings.string(access, "user_domain_name", "")), orDefault(Settings.string(access, "project_domain_name", "")),
       Settings.string(access, "region_name", "").trim(), interfaceName,
       required(container, "container", "container.container", "the container that holds the packages"),
-      Settings.pathPrefix(Settings.string(container, "path", "")), segmentSize, timeout * 1000, (int) pageSize);
+      Settings.pathPrefix(Settings.string(container, "path", "")), segmentSize, timeout * 1000,
+      orphanAge * 1000, (int) pageSize);
   }
 
   /** The container that holds the segments of large packages, apart from the packages (as python-swiftclient names it). */

@@ -47,6 +47,8 @@ final class SwiftStorageVerticle extends StorageVerticle {
   /** A token is renewed this long before it expires, so that a request never starts with one about to expire. */
   static final long RENEW_BEFORE_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final int MAX_STATS = 10_000;
+  /** How often segments that no package uses are looked for (and once at start). */
+  static final long SWEEP_PERIOD_MS = TimeUnit.HOURS.toMillis(1);
 
   private final SwiftSettings settings;
   private final SwiftPaths paths;
@@ -84,7 +86,13 @@ final class SwiftStorageVerticle extends StorageVerticle {
       : new KeystoneLogin(http, settings);
     swift = new SwiftClient(vertx, http, new SwiftAuth(login, RENEW_BEFORE_NANOS), settings.timeoutMs());
     cleaner = new SegmentCleaner(vertx, swift, paths);
-    return super.start();
+    SegmentSweeper sweeper = new SegmentSweeper(swift, paths, settings, cleaner, settings.orphanAgeMillis(),
+      id -> uploads.stream().anyMatch(upload -> upload.id().equals(id)));
+    return super.start().onSuccess(v -> {
+      // In the background: the server answers meanwhile.
+      sweeper.sweep();
+      vertx.setPeriodic(SWEEP_PERIOD_MS, id -> sweeper.sweep());
+    });
   }
 
   @Override

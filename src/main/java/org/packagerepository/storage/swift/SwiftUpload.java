@@ -102,6 +102,11 @@ final class SwiftUpload implements WriteStream<Buffer> {
     this.cleaner = cleaner;
   }
 
+  /** The id in the names of this upload's segments. */
+  String id() {
+    return id;
+  }
+
   long received() {
     return received;
   }

@@ -170,6 +170,33 @@ class SwiftBackendTest {
   }
 
   @Test
+  void segmentsThatNoPackageUsesAreDeletedWhenTheServerStarts() throws Throwable {
+    JsonObject section = account.section("ignored", "releases");
+    // Any age: the segments a killed server left are made just now in this test.
+    section.getJsonObject("container").put("orphan_segment_age", 0);
+    startServer(section);
+    byte[] bytes = TestBytes.random(3 * MIB + 5, 23);
+    api.upload("kept-1.0.0.tar.gz", bytes);
+    server.close();
+    server = null;
+    Set<String> used = account.segmentsOf(container, "releases/kept-1.0.0.tar.gz");
+    assertEquals(4, used.size());
+    // What a server killed during uploads leaves: segments of a package that exists and of one that does not.
+    account.put(segments, "releases/kept-1.0.0.tar.gz/killed-upload/00000001", new byte[10]);
+    account.put(segments, "releases/never-1.0.0.tar.gz/killed-upload/00000001", new byte[10]);
+    // Not this server's: outside its path.
+    account.put(segments, "other/never-1.0.0.tar.gz/x/00000001", new byte[10]);
+
+    server = TestServer.start(new JsonObject().put("SwiftRepository", section));
+    api = server.client();
+    Set<String> expected = new java.util.HashSet<>(used);
+    expected.add(segments + "/other/never-1.0.0.tar.gz/x/00000001");
+    Eventually.within(CLEAN_UP, () -> assertEquals(expected,
+      Set.copyOf(account.names(segments).stream().map(n -> segments + "/" + n).toList())));
+    assertArrayEquals(bytes, api.get("kept-1.0.0.tar.gz").body());
+  }
+
+  @Test
   void aWrongChecksumLeavesNoSegmentAndKeepsTheOldVersion() throws Exception {
     startServer();
     byte[] old = TestBytes.random(1000, 4);

@@ -33,6 +33,8 @@ class SwiftSettingsTest {
     assertEquals("releases", s.prefix());
     assertEquals(SwiftSettings.DEFAULT_SEGMENT_SIZE, s.segmentSize());
     assertEquals(10_000, s.pageSize());
+    assertEquals(60_000, s.timeoutMs());
+    assertEquals(86_400_000, s.orphanAgeMillis());
     assertEquals("releases/", s.namePrefix());
     assertEquals("apps_segments", s.segmentContainer());
     assertTrue(s.segmentSize() < 5L * 1024 * 1024 * 1024, "just under Swift's 5 GiB");
@@ -72,6 +74,10 @@ class SwiftSettingsTest {
     JsonObject hugePages = section(openrc("https://k/v3"));
     hugePages.getJsonObject("container").put("page_size", 10_001);
     assertMessage("SwiftRepository.container.page_size", hugePages);
+    assertMessage("SwiftRepository.access.timeout", section(openrc("https://k/v3").put("timeout", 0)));
+    JsonObject negativeAge = section(openrc("https://k/v3"));
+    negativeAge.getJsonObject("container").put("orphan_segment_age", -1);
+    assertMessage("SwiftRepository.container.orphan_segment_age", negativeAge);
   }
 
   private static void assertMessage(String expected, JsonObject section) {
