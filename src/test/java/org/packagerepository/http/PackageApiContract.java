@@ -1370,6 +1370,18 @@ public abstract class PackageApiContract {
     assertNotNull(new JsonObject(response.bodyText()).getString("error"), method);
   }
 
+  /** Every version of every package that {@code GET /packages} shows. */
+  protected java.util.Set<String> listedFiles() throws Exception {
+    JsonArray listing = api.listing("?recency=99999999999");
+    java.util.Set<String> files = new java.util.HashSet<>();
+    for (Object pkg : listing) {
+      for (Object version : ((JsonObject) pkg).getJsonArray("latest_versions")) {
+        files.add(((JsonObject) version).getString("file"));
+      }
+    }
+    return files;
+  }
+
   protected static List<String> names(JsonArray listing) {
     return listing.stream().map(p -> ((JsonObject) p).getString("name")).toList();
   }

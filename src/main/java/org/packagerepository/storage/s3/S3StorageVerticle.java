@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
+import org.packagerepository.storage.RecentStats;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StorageVerticle;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,8 +39,6 @@ import java.util.concurrent.CompletableFuture;
  */
 final class S3StorageVerticle extends StorageVerticle {
 
-  static final long STAT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final int MAX_STATS = 10_000;
 
   private final S3Settings settings;
   private final TransferOptions transferOptions = new TransferOptions();
@@ -51,9 +49,7 @@ final class S3StorageVerticle extends StorageVerticle {
    * carries no metadata) shows the checksum of a version only while the object still has that ETag.
    */
   private final Map<String, Known> checksums = new HashMap<>();
-  private final Map<String, Fresh> stats = new HashMap<>();
-  /** Changes this server made, so that a stat sent before one of them is not kept as fresh. */
-  private long changes;
+  private final RecentStats<PackageInfo> stats = new RecentStats<>();
   private S3AsyncClient client;
   private Context context;
 
@@ -114,37 +110,30 @@ final class S3StorageVerticle extends StorageVerticle {
   }
 
   /**
-   * What the store says of a package; what it said less than {@link #STAT_MAX_AGE_NANOS} ago unless {@code recheck}.
+   * What the store says of a package; what it said less than {@link RecentStats#MAX_AGE_NANOS} ago unless {@code recheck}.
    * A hot package costs one request to the store per download instead of two; changes made by other writers show
    * within that time, this server's own at once.
    */
   private Future<PackageInfo> stat(String file, boolean recheck) {
-    Fresh fresh = recheck ? null : stats.get(file);
-    if (fresh != null && System.nanoTime() - fresh.checkedAt < STAT_MAX_AGE_NANOS) {
-      return Future.succeededFuture(fresh.info);
+    PackageInfo fresh = recheck ? null : stats.fresh(file);
+    if (fresh != null) {
+      return Future.succeededFuture(fresh);
     }
-    long changesBefore = changes;
+    long mark = stats.mark();
     return call(client.headObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file)
       .map(head -> {
         PackageInfo info = info(file, head);
         if (info.sha256() != null) {
           checksums.put(file, new Known(unquote(head.eTag()), info.sha256()));
         }
-        // An answer to a request sent before this server changed a package may describe the old version.
-        if (changes == changesBefore) {
-          if (stats.size() >= MAX_STATS) {
-            stats.clear();
-          }
-          stats.put(file, new Fresh(info, System.nanoTime()));
-        }
+        stats.put(file, info, mark);
         return info;
       });
   }
 
   /** This server changed {@code file}: what was known of it no longer holds. */
   private void changed(String file) {
-    changes++;
-    stats.remove(file);
+    stats.changed(file);
     listingChanged();
   }
 
@@ -180,7 +169,7 @@ final class S3StorageVerticle extends StorageVerticle {
           // The body is not wanted: cancelling the subscription releases the connection.
           body.cancel();
           // What was known of it is out of date: the caller's next try must ask the store.
-          stats.remove(file);
+          stats.forget(file);
           return Future.failedFuture(versionChanged(file));
         }
         ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
@@ -291,8 +280,6 @@ final class S3StorageVerticle extends StorageVerticle {
   private record Known(String eTag, String sha256) {
   }
 
-  private record Fresh(PackageInfo info, long checkedAt) {
-  }
 
   private <T> Future<T> call(CompletableFuture<T> request, String file) {
     Promise<T> promise = Promise.promise();

@@ -15,6 +15,7 @@ import org.packagerepository.storage.ChangeQueue;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
+import org.packagerepository.storage.RecentStats;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StorageVerticle;
@@ -41,12 +42,10 @@ import java.util.function.Supplier;
  */
 final class SwiftStorageVerticle extends StorageVerticle {
 
-  static final long STAT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Packages up to this size are held whole and sent with one PUT; larger ones stream. */
   static final long BUFFER_LIMIT = 4L * 1024 * 1024;
   /** A token is renewed this long before it expires, so that a request never starts with one about to expire. */
   static final long RENEW_BEFORE_NANOS = TimeUnit.SECONDS.toNanos(60);
-  private static final int MAX_STATS = 10_000;
   /** How often segments that no package uses are looked for (and once at start). */
   static final long SWEEP_PERIOD_MS = TimeUnit.HOURS.toMillis(1);
 
@@ -57,13 +56,11 @@ final class SwiftStorageVerticle extends StorageVerticle {
   private final Set<SwiftUpload> uploads = new HashSet<>();
   /** The SHA-256 of versions this server wrote or looked at, by Swift's ETag of that version (listings lack it). */
   private final Map<String, Known> checksums = new HashMap<>();
-  private final Map<String, Fresh> stats = new HashMap<>();
+  private final RecentStats<SwiftObjects.Stored> stats = new RecentStats<>();
   /** Downloads streaming now, by package and entity tag. */
   private final Map<String, Integer> reading = new HashMap<>();
   /** Segments of versions no longer published, deleted once their last download here ends. */
   private final Map<String, List<String>> retiredWhileRead = new HashMap<>();
-  /** Changes this server made, so that a stat sent before one of them is not kept as fresh. */
-  private long changes;
   private Future<Void> containers;
   private HttpClient http;
   private SwiftClient swift;
@@ -155,29 +152,23 @@ final class SwiftStorageVerticle extends StorageVerticle {
   }
 
   /**
-   * What Swift says of a package; what it said less than {@link #STAT_MAX_AGE_NANOS} ago unless {@code recheck}.
+   * What Swift says of a package; what it said less than {@link RecentStats#MAX_AGE_NANOS} ago unless {@code recheck}.
    * A hot package costs one request to Swift per download instead of two; changes made by other writers show within
    * that time, this server's own at once.
    */
   private Future<SwiftObjects.Stored> stat(String file, boolean recheck) {
-    Fresh fresh = recheck ? null : stats.get(file);
-    if (fresh != null && System.nanoTime() - fresh.checkedAt < STAT_MAX_AGE_NANOS) {
-      return Future.succeededFuture(fresh.stored);
+    SwiftObjects.Stored fresh = recheck ? null : stats.fresh(file);
+    if (fresh != null) {
+      return Future.succeededFuture(fresh);
     }
-    long changesBefore = changes;
+    long mark = stats.mark();
     return swift.send(HttpMethod.HEAD, paths.object(file), null, null, file).compose(answer -> {
       if (answer.status() / 100 != 2) {
         return Future.failedFuture(SwiftErrors.status(answer.status(), file));
       }
       SwiftObjects.Stored stored = SwiftObjects.fromHeaders(file, answer.headers());
       remember(file, stored);
-      // An answer to a request sent before this server changed a package may describe the old version.
-      if (changes == changesBefore) {
-        if (stats.size() >= MAX_STATS) {
-          stats.clear();
-        }
-        stats.put(file, new Fresh(stored, System.nanoTime()));
-      }
+      stats.put(file, stored, mark);
       return Future.succeededFuture(stored);
     });
   }
@@ -190,8 +181,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
 
   /** This server changed {@code file}: what was known of it no longer holds. */
   private void changed(String file) {
-    changes++;
-    stats.remove(file);
+    stats.changed(file);
     listingChanged();
   }
 
@@ -227,7 +217,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
       if (response.statusCode() != 206 && response.statusCode() != 200) {
         SwiftClient.discard(response);
         if (response.statusCode() == 404 || response.statusCode() == 416) {
-          stats.remove(file);
+          stats.forget(file);
           return Future.failedFuture(response.statusCode() == 404 ? SwiftErrors.status(404, file) : versionChanged(file));
         }
         return Future.failedFuture(SwiftErrors.status(response.statusCode(), file));
@@ -237,7 +227,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
       if (!served.equals(request.etag())) {
         SwiftClient.discard(response);
         // What was known of it is out of date: the caller's next try must ask Swift.
-        stats.remove(file);
+        stats.forget(file);
         return Future.failedFuture(versionChanged(file));
       }
       stream(response, ChunkSender.create(vertx, request.transfer(), transferOptions), file, served);
@@ -399,6 +389,4 @@ final class SwiftStorageVerticle extends StorageVerticle {
   private record Known(String storeEtag, String sha256) {
   }
 
-  private record Fresh(SwiftObjects.Stored stored, long checkedAt) {
-  }
 }

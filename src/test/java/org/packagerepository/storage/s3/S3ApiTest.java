@@ -128,16 +128,4 @@ class S3ApiTest extends PackageApiContract {
 
     assertNothingLeftBehind();
   }
-
-  /** Every version of every package that {@code GET /packages} shows. */
-  private Set<String> listedFiles() throws Exception {
-    JsonArray listing = api.listing("?recency=99999999999");
-    Set<String> files = new HashSet<>();
-    for (Object pkg : listing) {
-      for (Object version : ((JsonObject) pkg).getJsonArray("latest_versions")) {
-        files.add(((JsonObject) version).getString("file"));
-      }
-    }
-    return files;
-  }
 }

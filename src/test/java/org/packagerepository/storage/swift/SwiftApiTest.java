@@ -95,16 +95,4 @@ class SwiftApiTest extends PackageApiContract {
       account.deleteContainer(container + "_segments");
     }
   }
-
-  /** Every version of every package that {@code GET /packages} shows. */
-  private Set<String> listedFiles() throws Exception {
-    JsonArray listing = api.listing("?recency=99999999999");
-    Set<String> files = new HashSet<>();
-    for (Object pkg : listing) {
-      for (Object version : ((JsonObject) pkg).getJsonArray("latest_versions")) {
-        files.add(((JsonObject) version).getString("file"));
-      }
-    }
-    return files;
-  }
 }

@@ -311,11 +311,11 @@ class SwiftBackendTest {
     try (TcpForwarder forwarder = TcpForwarder.to(node.proxyPort())) {
       JsonObject section = account.section("ignored", "releases");
       section.getJsonObject("access").put("auth_url", "http://127.0.0.1:" + forwarder.port() + "/auth/v1.0")
-        .put("timeout", 1);
+        .put("timeout", 3);
       startServer(section, 512 * MIB);
       // An upload that takes longer than the timeout, its queue to a slow Swift full again and again, is not a stall.
       forwarder.limitRate(8L * MIB);
-      byte[] slow = TestBytes.random(24 * MIB, 18);
+      byte[] slow = TestBytes.random(40 * MIB, 18);
       HttpResponse<String> slowPut = api.putChunked("slow-1.0.0.tar.gz", slow);
       assertEquals(200, slowPut.statusCode(), slowPut.body());
       assertArrayEquals(slow, api.get("slow-1.0.0.tar.gz").body());

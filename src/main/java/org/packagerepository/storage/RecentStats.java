@@ -1,0 +1,68 @@
+package org.packagerepository.storage;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * What a remote store said of packages less than {@link #MAX_AGE_NANOS} ago, so that a hot package costs one request
+ * to the store per download instead of two. Changes made by other writers show within that time; this server's own at
+ * once: a change forgets the package, and an answer to a request sent before a change is not kept, since it may
+ * describe the old version. Used from one event loop.
+ *
+ * @param <T> what is kept of a package
+ */
+public final class RecentStats<T> {
+
+  public static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int MAX_ENTRIES = 10_000;
+
+  private final Map<String, Entry<T>> entries = new HashMap<>();
+  private final LongSupplier clock;
+  private long changes;
+
+  public RecentStats() {
+    this(System::nanoTime);
+  }
+
+  RecentStats(LongSupplier clock) {
+    this.clock = clock;
+  }
+
+  /** What was said of {@code file} less than the maximum age ago, or null. */
+  public T fresh(String file) {
+    Entry<T> entry = entries.get(file);
+    return entry != null && clock.getAsLong() - entry.at < MAX_AGE_NANOS ? entry.value : null;
+  }
+
+  /** A mark to take before asking the store, for {@link #put}. */
+  public long mark() {
+    return changes;
+  }
+
+  /** Keeps what the store answered to a request sent at {@code mark}, unless this server changed a package since. */
+  public void put(String file, T value, long mark) {
+    if (changes != mark) {
+      return;
+    }
+    if (entries.size() >= MAX_ENTRIES) {
+      entries.clear();
+    }
+    entries.put(file, new Entry<>(value, clock.getAsLong()));
+  }
+
+  /** This server changed {@code file}. */
+  public void changed(String file) {
+    changes++;
+    entries.remove(file);
+  }
+
+  /** What was said of {@code file} turned out to be out of date. */
+  public void forget(String file) {
+    entries.remove(file);
+  }
+
+  private record Entry<T>(T value, long at) {
+  }
+}
