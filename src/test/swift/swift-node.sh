@@ -8,6 +8,13 @@
 #                             SWIFT_PROXY_PORT, SWIFT_MEMCACHE_PORT (where tempauth keeps its tokens)
 #   swift-node.sh stop DIR    stop what `start DIR` started (by the pids it recorded)
 #
+# With SWIFT_KEYSTONE=1 a real Keystone (Debian's keystone, sqlite, fernet tokens) starts first and
+# the proxy authenticates with it (keystonemiddleware's authtoken, Swift's keystoneauth); tempauth
+# stays for the readiness check, with reseller prefix TEMP. Keystone holds: domain `users` with
+# user `deployer` (password `secret`), member of project `apps` in domain Default, and Swift as the
+# `object-store` service of region RegionOne (public and internal endpoints). Printed in addition:
+# SWIFT_KEYSTONE_URL (http://127.0.0.1:<port>/v3), SWIFT_KEYSTONE_ADMIN_PASSWORD.
+#
 # Nothing outside DIR is written: rings and configuration live in DIR/etc (swift_dir), objects in
 # DIR/devices. Swift reads /etc/swift/swift.conf (its hash prefix and suffix) from the package.
 # As root, the servers run as user swift; otherwise as the calling user.
@@ -36,10 +43,16 @@ for tool in swift-ring-builder swift-proxy-server swift-account-server swift-con
   swift-object-server memcached python3 curl; do
   command -v "$tool" > /dev/null || { echo "missing $tool: apt-get install swift-proxy swift-account swift-container swift-object memcached curl" >&2; exit 3; }
 done
+keystone=${SWIFT_KEYSTONE:-0}
+if [[ $keystone == 1 ]]; then
+  for tool in keystone-manage keystone-wsgi-public; do
+    command -v "$tool" > /dev/null || { echo "missing $tool: apt-get install keystone python3-keystonemiddleware" >&2; exit 3; }
+  done
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 proxy_port=$(free_port); account_port=$(free_port); container_port=$(free_port); object_port=$(free_port)
-memcache_port=$(free_port)
+memcache_port=$(free_port); keystone_port=$(free_port)
 
 mkdir -p "$dir/etc" "$dir/devices/d1" "$dir/run" "$dir/log"
 run_as=()
@@ -60,6 +73,30 @@ mount_check = false
 log_name = swift-test
 EOF
 }
+auth_filters=tempauth; tempauth_prefix=AUTH; keystone_filters=""
+if [[ $keystone == 1 ]]; then
+  auth_filters="authtoken keystoneauth tempauth"; tempauth_prefix=TEMP
+  keystone_filters="
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+www_authenticate_uri = http://127.0.0.1:$keystone_port/v3
+auth_url = http://127.0.0.1:$keystone_port/v3
+auth_type = password
+project_domain_name = Default
+user_domain_name = Default
+project_name = service
+username = swift
+password = swift-service
+delay_auth_decision = True
+# Every request asks Keystone: a revoked token stops working at once.
+token_cache_time = -1
+
+[filter:keystoneauth]
+use = egg:swift#keystoneauth
+operator_roles = admin, member
+"
+fi
+
 for server in account container object; do
   port_var=${server}_port
   { common "${!port_var}"; printf '\n[pipeline:main]\npipeline = %s-server\n\n[app:%s-server]\nuse = egg:swift#%s\n' \
@@ -68,7 +105,7 @@ done
 { common "$proxy_port"; cat <<EOF
 
 [pipeline:main]
-pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk tempauth copy slo dlo proxy-logging proxy-server
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk $auth_filters copy slo dlo proxy-logging proxy-server
 
 [app:proxy-server]
 use = egg:swift#proxy
@@ -78,7 +115,8 @@ account_autocreate = true
 use = egg:swift#tempauth
 user_test_tester = testing .admin
 token_life = ${SWIFT_TOKEN_LIFE:-86400}
-
+reseller_prefix = $tempauth_prefix
+$keystone_filters
 [filter:cache]
 use = egg:swift#memcache
 memcache_servers = 127.0.0.1:$memcache_port
@@ -123,6 +161,85 @@ done
 : > "$dir/run/pids"
 "${run_as[@]}" memcached -l 127.0.0.1 -p "$memcache_port" -U 0 > "$dir/log/memcached.log" 2>&1 &
 echo $! >> "$dir/run/pids"
+if [[ $keystone == 1 ]]; then
+  kdir=$dir/keystone
+  mkdir -p "$kdir/fernet-keys" "$kdir/receipt-keys" "$kdir/credential-keys"
+  cat > "$kdir/keystone.conf" <<EOF
+[DEFAULT]
+use_stderr = true
+[database]
+# A writer waits for sqlite's lock instead of failing at once ("database is locked").
+connection = sqlite:///$kdir/keystone.db?timeout=3
+[token]
+provider = fernet
+expiration = 3600
+[fernet_tokens]
+key_repository = $kdir/fernet-keys
+[fernet_receipts]
+key_repository = $kdir/receipt-keys
+[credential]
+key_repository = $kdir/credential-keys
+EOF
+  kuser=$(id -un); kgroup=$(id -gn)
+  if [[ $(id -u) == 0 ]]; then chown -R swift:swift "$kdir"; kuser=swift; kgroup=swift; fi
+  km() { "${run_as[@]}" keystone-manage --config-file "$kdir/keystone.conf" "$@" >> "$dir/log/keystone-manage.log" 2>&1; }
+  admin_password=admin-$RANDOM$RANDOM
+  keystone_url="http://127.0.0.1:$keystone_port/v3"
+  km db_sync && km fernet_setup --keystone-user "$kuser" --keystone-group "$kgroup" \
+    && km credential_setup --keystone-user "$kuser" --keystone-group "$kgroup" \
+    && km bootstrap --bootstrap-password "$admin_password" --bootstrap-admin-url "$keystone_url/" \
+      --bootstrap-public-url "$keystone_url/" --bootstrap-internal-url "$keystone_url/" \
+      --bootstrap-region-id RegionOne \
+    || { echo "keystone-manage failed:" >&2; tail -n 20 "$dir/log/keystone-manage.log" >&2; stop; exit 1; }
+  "${run_as[@]}" env OS_KEYSTONE_CONFIG_FILES="$kdir/keystone.conf" keystone-wsgi-public --host 127.0.0.1 \
+    --port "$keystone_port" > "$dir/log/keystone.log" 2>&1 &
+  echo $! >> "$dir/run/pids"
+  for _ in $(seq 300); do
+    curl -sf -o /dev/null "$keystone_url" && break
+    sleep 0.1
+  done
+  # The project, user, roles and catalog the tests use, through Keystone's own API.
+  /usr/bin/python3 - "$keystone_url" "$admin_password" "http://127.0.0.1:$proxy_port" <<'KSEOF' \
+    || { echo "provisioning Keystone failed; logs in $dir/log" >&2; tail -n 20 "$dir/log/keystone.log" >&2; stop; exit 1; }
+import json, sys, urllib.error, urllib.request
+base, admin_password, swift_url = sys.argv[1:4]
+
+def call(method, path, body=None, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["X-Auth-Token"] = token
+    data = json.dumps(body).encode() if body is not None else None
+    for attempt in range(5):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(base + path, data=data, method=method,
+                                                               headers=headers)) as r:
+                text = r.read()
+                return r.headers, json.loads(text) if text else None
+        except urllib.error.HTTPError as e:
+            # sqlite under Keystone now and then answers 500 "database is locked": once more.
+            if e.code != 500 or attempt == 4:
+                raise
+
+headers, _ = call("POST", "/auth/tokens", {"auth": {
+    "identity": {"methods": ["password"], "password": {"user": {
+        "name": "admin", "domain": {"name": "Default"}, "password": admin_password}}},
+    "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}})
+token = headers["X-Subject-Token"]
+users = call("POST", "/domains", {"domain": {"name": "users"}}, token)[1]["domain"]["id"]
+apps = call("POST", "/projects", {"project": {"name": "apps", "domain_id": "default"}}, token)[1]["project"]["id"]
+service = call("POST", "/projects", {"project": {"name": "service", "domain_id": "default"}}, token)[1]["project"]["id"]
+deployer = call("POST", "/users", {"user": {"name": "deployer", "domain_id": users, "password": "secret"}}, token)[1]["user"]["id"]
+swift = call("POST", "/users", {"user": {"name": "swift", "domain_id": "default", "password": "swift-service"}}, token)[1]["user"]["id"]
+roles = {r["name"]: r["id"] for r in call("GET", "/roles", None, token)[1]["roles"]}
+call("PUT", "/projects/%s/users/%s/roles/%s" % (apps, deployer, roles["member"]), None, token)
+call("PUT", "/projects/%s/users/%s/roles/%s" % (service, swift, roles["admin"]), None, token)
+store = call("POST", "/services", {"service": {"type": "object-store", "name": "swift"}}, token)[1]["service"]["id"]
+for interface in ("public", "internal"):
+    call("POST", "/endpoints", {"endpoint": {"service_id": store, "interface": interface, "region_id": "RegionOne",
+                                             "url": swift_url + "/v1/AUTH_$(project_id)s"}}, token)
+KSEOF
+fi
+
 for server in account container object proxy; do
   "${run_as[@]}" "swift-$server-server" "$dir/etc/$server-server.conf" > "$dir/log/$server.log" 2>&1 &
   echo $! >> "$dir/run/pids"
@@ -141,6 +258,10 @@ for _ in $(seq 300); do
     echo "SWIFT_KEY=testing"
     echo "SWIFT_PROXY_PORT=$proxy_port"
     echo "SWIFT_MEMCACHE_PORT=$memcache_port"
+    if [[ $keystone == 1 ]]; then
+      echo "SWIFT_KEYSTONE_URL=$keystone_url"
+      echo "SWIFT_KEYSTONE_ADMIN_PASSWORD=$admin_password"
+    fi
     exit 0
   fi
   sleep 0.1

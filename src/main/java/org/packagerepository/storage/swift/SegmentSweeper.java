@@ -30,6 +30,7 @@ final class SegmentSweeper {
   private final SegmentCleaner cleaner;
   private final long minAgeMillis;
   private final Predicate<String> inProgressHere;
+  private boolean stopped;
 
   /** @param inProgressHere whether an upload id belongs to an upload streaming in this server now */
   SegmentSweeper(SwiftClient swift, SwiftPaths paths, SwiftSettings settings, SegmentCleaner cleaner,
@@ -54,8 +55,17 @@ final class SegmentSweeper {
         }
       }
       return sweepFiles(new ArrayList<>(oldByFile.entrySet()), 0, 0);
-    }).onFailure(e -> LOG.log(System.Logger.Level.WARNING, "Looking for segments that no package uses in "
-      + settings.segmentContainer() + " failed; trying again later: " + e.getMessage()));
+    }).onFailure(e -> {
+      if (!stopped) {
+        LOG.log(System.Logger.Level.WARNING, "Looking for segments that no package uses in "
+          + settings.segmentContainer() + " failed; trying again later: " + e.getMessage());
+      }
+    });
+  }
+
+  /** The server is stopping: a sweep cut short by it is not worth a warning. */
+  void stop() {
+    stopped = true;
   }
 
   private Future<Integer> sweepFiles(List<Map.Entry<String, List<Upload>>> files, int from, int deleted) {

@@ -65,6 +65,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
   private HttpClient http;
   private SwiftClient swift;
   private SegmentCleaner cleaner;
+  private SegmentSweeper sweeper;
   private Context context;
 
   SwiftStorageVerticle(SwiftSettings settings) {
@@ -83,7 +84,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
       : new KeystoneLogin(http, settings);
     swift = new SwiftClient(vertx, http, new SwiftAuth(login, RENEW_BEFORE_NANOS), settings.timeoutMs());
     cleaner = new SegmentCleaner(vertx, swift, paths);
-    SegmentSweeper sweeper = new SegmentSweeper(swift, paths, settings, cleaner, settings.orphanAgeMillis(),
+    sweeper = new SegmentSweeper(swift, paths, settings, cleaner, settings.orphanAgeMillis(),
       id -> uploads.stream().anyMatch(upload -> upload.id().equals(id)));
     return super.start().onSuccess(v -> {
       // In the background: the server answers meanwhile.
@@ -94,6 +95,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
 
   @Override
   public Future<?> stop() {
+    sweeper.stop();
     List<Future<Void>> aborted = new ArrayList<>();
     for (SwiftUpload upload : uploads) {
       aborted.add(upload.abort());
@@ -272,7 +274,16 @@ final class SwiftStorageVerticle extends StorageVerticle {
   private void receive(WriteRequest request, SwiftUpload upload) {
     String file = request.file();
     ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
-    receiver.pipe().endOnFailure(false).to(upload)
+    Promise<Void> streamed = Promise.promise();
+    upload.failureHandler(streamed::tryFail);
+    receiver.pipe().endOnFailure(false).to(upload).onComplete(ar -> {
+      if (ar.succeeded()) {
+        streamed.tryComplete();
+      } else {
+        streamed.tryFail(ar.cause());
+      }
+    });
+    streamed.future()
       .compose(v -> WriteChecks.verify(request, upload.received(), upload.sha256()))
       .compose(sha256 -> changeQueue.run(file, () -> current(file).compose(current -> {
         WriteChecks.checkConditions(request, current != null, current == null ? null : current.info().etag());

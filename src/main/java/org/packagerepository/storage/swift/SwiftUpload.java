@@ -79,6 +79,7 @@ final class SwiftUpload implements WriteStream<Buffer> {
   private Promise<Void> ended;
   private Handler<Void> drainHandler;
   private long stallTimer = -1;
+  private Handler<Throwable> failureHandler;
 
   /**
    * @param bufferLimit     how much may be held before streaming starts: packages up to this size are sent whole
@@ -412,9 +413,20 @@ final class SwiftUpload implements WriteStream<Buffer> {
     });
   }
 
+  /**
+   * Told of the first failure on Swift's side as soon as it happens: a writer that is not writing at the time (a client
+   * pausing between chunks) would otherwise learn of it only with its next write.
+   */
+  void failureHandler(Handler<Throwable> handler) {
+    failureHandler = handler;
+  }
+
   private void fail(Throwable e) {
     if (failure == null) {
       failure = e;
+      if (failureHandler != null) {
+        failureHandler.handle(e);
+      }
     }
     // A writer waiting for room must write again, to learn of the failure.
     drain();

@@ -388,6 +388,14 @@ class SwiftBackendTest {
         Eventually.within(CLEAN_UP, () -> assertTrue(account.names(segments).size() >= 3, "segments are being written"));
 
         forwarder.stop();
+        // More of the body: whether or not a request to Swift was open when it went away, these bytes find it gone.
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+          try {
+            http.send(TestBytes.random(2 * MIB, 24));
+          } catch (java.io.IOException e) {
+            // the server gave up on the upload: expected
+          }
+        });
         // Answered while the body is still unfinished: the upload cannot go on.
         assertEquals(503, http.readResponse(false).status());
       }

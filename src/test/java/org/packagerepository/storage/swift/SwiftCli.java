@@ -16,6 +16,11 @@ final class SwiftCli {
 
   /** The output lines of {@code swift -A <auth> -U <user> -K <key> <args>}, trimmed; fails unless it exits with 0. */
   static List<String> run(SwiftTestNode node, String... args) throws Exception {
+    return runWith(List.of("-A", node.authUrl(), "-U", node.user(), "-K", node.key()), args);
+  }
+
+  /** The same with other authentication options, e.g. Keystone v3's. */
+  static List<String> runWith(List<String> auth, String... args) throws Exception {
     if (!Files.isExecutable(Path.of("/usr/bin/swift"))) {
       String message = "Debian's swift command is not installed: apt-get install python3-swiftclient";
       if ("true".equals(System.getenv("PR_REQUIRE_ALL_BACKENDS"))) {
@@ -23,8 +28,8 @@ final class SwiftCli {
       }
       Assumptions.abort(message);
     }
-    List<String> command = new java.util.ArrayList<>(List.of("swift", "-A", node.authUrl(), "-U", node.user(), "-K",
-      node.key()));
+    List<String> command = new java.util.ArrayList<>(List.of("swift"));
+    command.addAll(auth);
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] output = process.getInputStream().readAllBytes();

@@ -34,22 +34,32 @@ public final class SwiftTestNode implements AutoCloseable {
 
   /** Starts a node in a new directory; skips (or fails, in CI) when Swift is not installed. */
   public static SwiftTestNode start() throws Exception {
-    boolean installed = Files.isExecutable(Path.of("/usr/bin/swift-proxy-server"))
-      && Files.isExecutable(Path.of("/usr/bin/memcached"));
-    if (!installed) {
-      String message = "OpenStack Swift is not installed: " + INSTALL;
-      if ("true".equals(System.getenv("PR_REQUIRE_ALL_BACKENDS"))) {
-        throw new AssertionError(message + " (PR_REQUIRE_ALL_BACKENDS=true: a missing backend server is a failure)");
-      }
-      Assumptions.abort(message);
+    return start(false);
+  }
+
+  /**
+   * Starts a node whose proxy authenticates with a real Keystone started with it (see the script); skips (or fails, in
+   * CI) when Swift or Keystone is not installed.
+   */
+  public static SwiftTestNode startWithKeystone() throws Exception {
+    return start(true);
+  }
+
+  private static SwiftTestNode start(boolean keystone) throws Exception {
+    requireInstalled("OpenStack Swift", INSTALL, "/usr/bin/swift-proxy-server", "/usr/bin/memcached");
+    if (keystone) {
+      requireInstalled("OpenStack Keystone", "apt-get install keystone python3-keystonemiddleware",
+        "/usr/bin/keystone-manage", "/usr/bin/keystone-wsgi-public");
     }
     // The servers may run as user swift: the directory must be reachable by it.
     Path dir = Files.createTempDirectory("pr-swift-",
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     Path log = dir.resolve("start.out");
-    Process start = new ProcessBuilder("bash", SCRIPT.toAbsolutePath().toString(), "start", dir.resolve("node").toString())
-      .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!start.waitFor(90, TimeUnit.SECONDS) || start.exitValue() != 0) {
+    ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toAbsolutePath().toString(), "start",
+      dir.resolve("node").toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("SWIFT_KEYSTONE", keystone ? "1" : "0");
+    Process start = builder.start();
+    if (!start.waitFor(180, TimeUnit.SECONDS) || start.exitValue() != 0) {
       start.destroyForcibly();
       String output = Files.readString(log, StandardCharsets.UTF_8);
       stop(dir);
@@ -63,6 +73,27 @@ public final class SwiftTestNode implements AutoCloseable {
       }
     }
     return new SwiftTestNode(dir, values);
+  }
+
+  private static void requireInstalled(String what, String install, String... executables) {
+    for (String executable : executables) {
+      if (!Files.isExecutable(Path.of(executable))) {
+        String message = what + " is not installed: " + install;
+        if ("true".equals(System.getenv("PR_REQUIRE_ALL_BACKENDS"))) {
+          throw new AssertionError(message + " (PR_REQUIRE_ALL_BACKENDS=true: a missing backend server is a failure)");
+        }
+        Assumptions.abort(message);
+      }
+    }
+  }
+
+  /** Keystone's v3 URL, {@code http://127.0.0.1:<port>/v3}, on a node started with Keystone. */
+  public String keystoneUrl() {
+    return values.get("SWIFT_KEYSTONE_URL");
+  }
+
+  public String keystoneAdminPassword() {
+    return values.get("SWIFT_KEYSTONE_ADMIN_PASSWORD");
   }
 
   /** The v1 (tempauth) authentication URL, {@code http://127.0.0.1:<port>/auth/v1.0}. */
