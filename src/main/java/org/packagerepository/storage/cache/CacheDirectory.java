@@ -90,17 +90,8 @@ public final class CacheDirectory {
       }
     }
     boolean intact;
-    try (FileChannel channel = FileChannel.open(entry.path(), StandardOpenOption.READ)) {
-      Sha256 digest = new Sha256();
-      ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-      long total = 0;
-      while (channel.read(buffer) > 0) {
-        buffer.flip();
-        total += buffer.remaining();
-        digest.update(buffer);
-        buffer.clear();
-      }
-      intact = total == entry.size() && digest.hex().equals(entry.sha256());
+    try {
+      intact = Files.size(entry.path()) == entry.size() && sha256Of(entry.path()).equals(entry.sha256());
     } catch (NoSuchFileException e) {
       intact = false;
     }
@@ -112,6 +103,11 @@ public final class CacheDirectory {
       }
     }
     return intact;
+  }
+
+  /** Where the bytes of a version are once published. */
+  public Path dataPath(String file, String etag) {
+    return dir.resolve(key(file, etag) + ".pkg");
   }
 
   /** A new file to write a version into; {@link #publish} or delete it. */
@@ -155,7 +151,7 @@ public final class CacheDirectory {
    */
   public Entry publish(Path part, String file, String etag, long size, String sha256, long reserved) throws IOException {
     String key = key(file, etag);
-    Path data = dir.resolve(key + ".pkg");
+    Path data = dataPath(file, etag);
     Path meta = dir.resolve(key + ".json");
     JsonObject json = new JsonObject().put("file", file).put("etag", etag).put("size", size).put("sha256", sha256);
     Path metaPart = dir.resolve(key + "." + UUID.randomUUID() + ".part");
@@ -249,6 +245,20 @@ public final class CacheDirectory {
     }
     Files.deleteIfExists(meta);
     Files.deleteIfExists(data);
+  }
+
+  /** The SHA-256 of a file's bytes, in lower-case hex. */
+  static String sha256Of(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      Sha256 digest = new Sha256();
+      ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+      while (channel.read(buffer) > 0) {
+        buffer.flip();
+        digest.update(buffer);
+        buffer.clear();
+      }
+      return digest.hex();
+    }
   }
 
   /** The name of a version's files: a hash of the package name and its entity tag (both free of path characters). */

@@ -1,0 +1,305 @@
+package org.packagerepository.storage.cache;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One version of a package on its way from the store into the cache, which readers follow while it fills: a reader
+ * gets each byte as soon as it is on disk, and its end only once the whole version is verified (size and SHA-256) and
+ * in the cache, so that no reader is ever shown a partial or damaged version as complete. A fill that fails fails its
+ * readers and leaves nothing in the cache.
+ *
+ * <p>Created and used on one context; file reads and the final check run on worker threads.
+ */
+public final class CacheFill {
+
+  private static final int READ_CHUNK = 64 * 1024;
+
+  private final Context context;
+  private final CacheDirectory cache;
+  private final String file;
+  private final String etag;
+  private final long size;
+  private final String expectedSha256;
+  private final Path part;
+  private final Promise<CacheDirectory.Entry> done = Promise.promise();
+  private final List<Reader> readers = new ArrayList<>();
+  private long written;
+
+  private CacheFill(Context context, CacheDirectory cache, String file, String etag, long size, String expectedSha256,
+                    Path part) {
+    this.context = context;
+    this.cache = cache;
+    this.file = file;
+    this.etag = etag;
+    this.size = size;
+    this.expectedSha256 = expectedSha256;
+    this.part = part;
+  }
+
+  /**
+   * Copies {@code source} (the whole version, {@code size} bytes) into the cache, for which {@code size} bytes must
+   * already be reserved.
+   *
+   * @param expectedSha256 the version's SHA-256 when the store knows it; else the one computed is kept
+   */
+  public static CacheFill start(Context context, CacheDirectory cache, String file, String etag, long size,
+                                String expectedSha256, ReadStream<Buffer> source) {
+    CacheFill fill = new CacheFill(context, cache, file, etag, size, expectedSha256, cache.newPart());
+    fill.copy(source);
+    return fill;
+  }
+
+  /** Completes with the cached version once it is verified and published; fails when the fill does. */
+  public Future<CacheDirectory.Entry> done() {
+    return done.future();
+  }
+
+  public long written() {
+    return written;
+  }
+
+  /** Bytes {@code [offset, offset + length)} of the version, as they arrive; on the fill's context. */
+  public ReadStream<Buffer> reader(long offset, long length) {
+    Reader reader = new Reader(offset, offset + length);
+    readers.add(reader);
+    return reader;
+  }
+
+  private void copy(ReadStream<Buffer> source) {
+    source.pause();
+    context.owner().fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+      .compose(out -> source.pipe().to(new Counting(out)).eventually(out::close))
+      .compose(v -> written == size ? Future.succeededFuture()
+        : Future.failedFuture(new StorageException(StorageError.CHANGED, file + ": the store sent " + written
+          + " bytes instead of " + size)))
+      .compose(v -> context.owner().executeBlocking(this::checkAndPublish, false))
+      .onComplete(ar -> {
+        if (ar.failed()) {
+          cache.unreserve(size);
+          try {
+            Files.deleteIfExists(part);
+          } catch (IOException ignored) {
+            // deleted when the cache next opens
+          }
+          done.fail(ar.cause());
+        } else {
+          done.complete(ar.result());
+        }
+        new ArrayList<>(readers).forEach(Reader::pump);
+      });
+  }
+
+  private CacheDirectory.Entry checkAndPublish() throws IOException {
+    String sha256 = CacheDirectory.sha256Of(part);
+    if (expectedSha256 != null && !expectedSha256.equals(sha256)) {
+      throw new StorageException(StorageError.CHANGED, file + ": the bytes from the store have SHA-256 " + sha256
+        + ", not " + expectedSha256);
+    }
+    return cache.publish(part, file, etag, size, sha256, size);
+  }
+
+  /** The part file, counting what has reached it and telling the readers. */
+  private final class Counting implements WriteStream<Buffer> {
+
+    private final AsyncFile out;
+    private Future<Void> last = Future.succeededFuture();
+
+    Counting(AsyncFile out) {
+      this.out = out;
+    }
+
+    @Override
+    public Future<Void> write(Buffer data) {
+      last = out.write(data).onSuccess(v -> {
+        written += data.length();
+        new ArrayList<>(readers).forEach(Reader::pump);
+      });
+      return last;
+    }
+
+    /** Completes once every write has completed (and been counted): the pipe waits for it before it completes. */
+    @Override
+    public Future<Void> end() {
+      return last.compose(v -> out.flush());
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return out.writeQueueFull();
+    }
+
+    @Override
+    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+      out.drainHandler(handler);
+      return this;
+    }
+
+    @Override
+    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+      out.exceptionHandler(handler);
+      return this;
+    }
+
+    @Override
+    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+      out.setWriteQueueMaxSize(maxSize);
+      return this;
+    }
+  }
+
+  /** Follows the fill: reads what is on disk, waits for more, ends once the fill is published. */
+  private final class Reader implements ReadStream<Buffer> {
+
+    private final long end;
+    private long position;
+    private long demand = Long.MAX_VALUE;
+    private boolean reading;
+    private boolean closed;
+    private FileChannel channel;
+    private Handler<Buffer> handler;
+    private Handler<Void> endHandler;
+    private Handler<Throwable> exceptionHandler;
+
+    Reader(long start, long end) {
+      this.position = start;
+      this.end = end;
+    }
+
+    void pump() {
+      if (closed || reading || handler == null) {
+        return;
+      }
+      if (done.future().failed()) {
+        close();
+        if (exceptionHandler != null) {
+          exceptionHandler.handle(done.future().cause());
+        }
+        return;
+      }
+      if (position >= end) {
+        if (done.future().succeeded()) {
+          close();
+          if (endHandler != null) {
+            endHandler.handle(null);
+          }
+        }
+        return;
+      }
+      if (demand == 0 || written <= position) {
+        return;
+      }
+      int n = (int) Math.min(READ_CHUNK, Math.min(written, end) - position);
+      reading = true;
+      context.owner().executeBlocking(() -> read(position, n), false).onComplete(ar -> {
+        reading = false;
+        if (closed) {
+          return;
+        }
+        if (ar.failed()) {
+          close();
+          if (exceptionHandler != null) {
+            exceptionHandler.handle(ar.cause());
+          }
+          return;
+        }
+        position += n;
+        if (demand != Long.MAX_VALUE) {
+          demand--;
+        }
+        handler.handle(ar.result());
+        pump();
+      });
+    }
+
+    private Buffer read(long at, int n) throws IOException {
+      if (channel == null) {
+        try {
+          channel = FileChannel.open(part, StandardOpenOption.READ);   // stays valid when the file is renamed
+        } catch (NoSuchFileException e) {
+          channel = FileChannel.open(cache.dataPath(file, etag), StandardOpenOption.READ);   // already published
+        }
+      }
+      ByteBuffer bytes = ByteBuffer.allocate(n);
+      while (bytes.hasRemaining()) {
+        if (channel.read(bytes, at + bytes.position()) < 0) {
+          throw new IOException("The cache file ended early");
+        }
+      }
+      return Buffer.buffer(bytes.array());
+    }
+
+    private void close() {
+      closed = true;
+      readers.remove(this);
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException ignored) {
+          // nothing to do
+        }
+      }
+    }
+
+    @Override
+    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+      exceptionHandler = handler;
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+      this.handler = handler;
+      if (handler == null) {
+        close();
+      } else {
+        pump();
+      }
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> pause() {
+      demand = 0;
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> resume() {
+      return fetch(Long.MAX_VALUE);
+    }
+
+    @Override
+    public ReadStream<Buffer> fetch(long amount) {
+      long more = demand + amount;
+      demand = demand == Long.MAX_VALUE || amount == Long.MAX_VALUE || more < 0 ? Long.MAX_VALUE : more;
+      pump();
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+      this.endHandler = endHandler;
+      return this;
+    }
+  }
+}

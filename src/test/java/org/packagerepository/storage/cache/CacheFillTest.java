@@ -1,0 +1,230 @@
+package org.packagerepository.storage.cache;
+
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.packagerepository.http.Eventually;
+import org.packagerepository.http.TestBytes;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CacheFillTest {
+
+  @TempDir
+  Path dir;
+  private final Vertx vertx = Vertx.vertx();
+  private final Context context = vertx.getOrCreateContext();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** A store's answer the test feeds by hand. */
+  private static final class Feed implements ReadStream<Buffer> {
+    private volatile Handler<Buffer> handler;
+    private Handler<Void> endHandler;
+    private Handler<Throwable> exceptionHandler;
+
+    void push(Buffer chunk) {
+      handler.handle(chunk);
+    }
+
+    void end() {
+      endHandler.handle(null);
+    }
+
+    void fail(Throwable e) {
+      exceptionHandler.handle(e);
+    }
+
+    @Override
+    public Feed exceptionHandler(Handler<Throwable> handler) {
+      exceptionHandler = handler;
+      return this;
+    }
+
+    @Override
+    public Feed handler(Handler<Buffer> handler) {
+      this.handler = handler;
+      return this;
+    }
+
+    @Override
+    public Feed pause() {
+      return this;
+    }
+
+    @Override
+    public Feed resume() {
+      return this;
+    }
+
+    @Override
+    public Feed fetch(long amount) {
+      return this;
+    }
+
+    @Override
+    public Feed endHandler(Handler<Void> endHandler) {
+      this.endHandler = endHandler;
+      return this;
+    }
+  }
+
+  /** What a reader got, and how it ended. */
+  private static final class Collected {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    final CompletableFuture<byte[]> ended = new CompletableFuture<>();
+
+    synchronized int size() {
+      return bytes.size();
+    }
+
+    static Collected from(ReadStream<Buffer> stream) {
+      Collected c = new Collected();
+      stream.exceptionHandler(c.ended::completeExceptionally);
+      stream.endHandler(v -> c.ended.complete(c.bytes.toByteArray()));
+      stream.handler(chunk -> {
+        synchronized (c) {
+          c.bytes.writeBytes(chunk.getBytes());
+        }
+      });
+      return c;
+    }
+  }
+
+  private <T> T on(Callable<T> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        result.complete(action.call());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  private static void within10s(java.util.function.BooleanSupplier condition) throws Throwable {
+    Eventually.within(java.time.Duration.ofSeconds(10), () -> assertTrue(condition.getAsBoolean()));
+  }
+
+  @Test
+  void readersGetBytesWhileTheFillRunsAndTheirEndOnlyOnceItIsVerifiedAndCached() throws Throwable {
+    CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
+    byte[] bytes = TestBytes.random(300_000, 1);
+    assertTrue(cache.reserve(bytes.length));
+    Feed feed = new Feed();
+    CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length,
+      TestBytes.sha256Hex(bytes), feed));
+    within10s(() -> feed.handler != null);
+    Collected whole = on(() -> Collected.from(fill.reader(0, bytes.length)));
+    Collected range = on(() -> Collected.from(fill.reader(1000, 999)));
+
+    on(() -> {
+      feed.push(Buffer.buffer(Arrays.copyOfRange(bytes, 0, 100_000)));
+      return null;
+    });
+    within10s(() -> whole.size() == 100_000);
+    within10s(() -> range.size() == 999);
+    assertFalse(range.ended.isDone(), "the range's bytes are there, but the fill is not verified yet");
+
+    on(() -> {
+      feed.push(Buffer.buffer(Arrays.copyOfRange(bytes, 100_000, bytes.length)));
+      feed.end();
+      return null;
+    });
+    assertArrayEquals(bytes, whole.ended.get(10, TimeUnit.SECONDS));
+    assertArrayEquals(Arrays.copyOfRange(bytes, 1000, 1999), range.ended.get(10, TimeUnit.SECONDS));
+    CacheDirectory.Entry entry = fill.done().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertArrayEquals(bytes, Files.readAllBytes(entry.path()));
+    assertNotNull(cache.lookup("app-1.tar.gz", "e1"));
+
+    // A reader that comes after the fill reads the cached file.
+    Collected late = on(() -> Collected.from(fill.reader(5, 10)));
+    assertArrayEquals(Arrays.copyOfRange(bytes, 5, 15), late.ended.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void bytesThatAreNotTheVersionFailItsReadersAndLeaveNothing() throws Throwable {
+    CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
+    byte[] bytes = TestBytes.random(10_000, 2);
+    assertTrue(cache.reserve(bytes.length));
+    Feed feed = new Feed();
+    CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length,
+      TestBytes.sha256Hex(new byte[1]), feed));
+    within10s(() -> feed.handler != null);
+    Collected reader = on(() -> Collected.from(fill.reader(0, bytes.length)));
+    on(() -> {
+      feed.push(Buffer.buffer(bytes));
+      feed.end();
+      return null;
+    });
+    assertThrows(Exception.class, () -> reader.ended.get(10, TimeUnit.SECONDS));
+    assertThrows(Exception.class, () -> fill.done().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertNull(cache.lookup("app-1.tar.gz", "e1"));
+    assertNothingOnDisk();
+    assertTrue(cache.reserve(1 << 24), "the reservation was given back");
+  }
+
+  @Test
+  void aStoreThatFailsOrSendsTooLittleFailsTheReadersThatDependOnIt() throws Throwable {
+    CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
+    for (boolean cut : new boolean[] {true, false}) {
+      byte[] bytes = TestBytes.random(10_000, 3);
+      assertTrue(cache.reserve(bytes.length));
+      Feed feed = new Feed();
+      CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length, null, feed));
+      within10s(() -> feed.handler != null);
+      Collected reader = on(() -> Collected.from(fill.reader(0, bytes.length)));
+      on(() -> {
+        feed.push(Buffer.buffer(Arrays.copyOf(bytes, 4000)));
+        return null;
+      });
+      within10s(() -> reader.size() == 4000);
+      on(() -> {
+        if (cut) {
+          feed.fail(new java.io.IOException("connection reset"));
+        } else {
+          feed.end();
+        }
+        return null;
+      });
+      assertThrows(Exception.class, () -> reader.ended.get(10, TimeUnit.SECONDS),
+        cut ? "the store went away" : "short: the store sent less than the version's size");
+      assertNull(cache.lookup("app-1.tar.gz", "e1"));
+      assertNothingOnDisk();
+    }
+  }
+
+  private void assertNothingOnDisk() throws Throwable {
+    within10s(() -> {
+      try (Stream<Path> files = Files.list(dir)) {
+        return files.findAny().isEmpty();
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
+  }
+}
