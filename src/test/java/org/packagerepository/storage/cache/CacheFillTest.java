@@ -40,80 +40,6 @@ class CacheFillTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  /** A store's answer the test feeds by hand. */
-  private static final class Feed implements ReadStream<Buffer> {
-    private volatile Handler<Buffer> handler;
-    private Handler<Void> endHandler;
-    private Handler<Throwable> exceptionHandler;
-
-    void push(Buffer chunk) {
-      handler.handle(chunk);
-    }
-
-    void end() {
-      endHandler.handle(null);
-    }
-
-    void fail(Throwable e) {
-      exceptionHandler.handle(e);
-    }
-
-    @Override
-    public Feed exceptionHandler(Handler<Throwable> handler) {
-      exceptionHandler = handler;
-      return this;
-    }
-
-    @Override
-    public Feed handler(Handler<Buffer> handler) {
-      this.handler = handler;
-      return this;
-    }
-
-    @Override
-    public Feed pause() {
-      return this;
-    }
-
-    @Override
-    public Feed resume() {
-      return this;
-    }
-
-    @Override
-    public Feed fetch(long amount) {
-      return this;
-    }
-
-    @Override
-    public Feed endHandler(Handler<Void> endHandler) {
-      this.endHandler = endHandler;
-      return this;
-    }
-  }
-
-  /** What a reader got, and how it ended. */
-  private static final class Collected {
-    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    final CompletableFuture<byte[]> ended = new CompletableFuture<>();
-
-    synchronized int size() {
-      return bytes.size();
-    }
-
-    static Collected from(ReadStream<Buffer> stream) {
-      Collected c = new Collected();
-      stream.exceptionHandler(c.ended::completeExceptionally);
-      stream.endHandler(v -> c.ended.complete(c.bytes.toByteArray()));
-      stream.handler(chunk -> {
-        synchronized (c) {
-          c.bytes.writeBytes(chunk.getBytes());
-        }
-      });
-      return c;
-    }
-  }
-
   private <T> T on(Callable<T> action) throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
     context.runOnContext(v -> {
@@ -135,12 +61,12 @@ class CacheFillTest {
     CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
     byte[] bytes = TestBytes.random(300_000, 1);
     assertTrue(cache.reserve(bytes.length));
-    Feed feed = new Feed();
+    TestStreams.Feed feed = new TestStreams.Feed();
     CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length,
       TestBytes.sha256Hex(bytes), feed));
-    within10s(() -> feed.handler != null);
-    Collected whole = on(() -> Collected.from(fill.reader(0, bytes.length)));
-    Collected range = on(() -> Collected.from(fill.reader(1000, 999)));
+    within10s(() -> feed.attached());
+    TestStreams.Collected whole = on(() -> TestStreams.Collected.from(fill.reader(0, bytes.length)));
+    TestStreams.Collected range = on(() -> TestStreams.Collected.from(fill.reader(1000, 999)));
 
     on(() -> {
       feed.push(Buffer.buffer(Arrays.copyOfRange(bytes, 0, 100_000)));
@@ -162,7 +88,7 @@ class CacheFillTest {
     assertNotNull(cache.lookup("app-1.tar.gz", "e1"));
 
     // A reader that comes after the fill reads the cached file.
-    Collected late = on(() -> Collected.from(fill.reader(5, 10)));
+    TestStreams.Collected late = on(() -> TestStreams.Collected.from(fill.reader(5, 10)));
     assertArrayEquals(Arrays.copyOfRange(bytes, 5, 15), late.ended.get(10, TimeUnit.SECONDS));
   }
 
@@ -171,11 +97,11 @@ class CacheFillTest {
     CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
     byte[] bytes = TestBytes.random(10_000, 2);
     assertTrue(cache.reserve(bytes.length));
-    Feed feed = new Feed();
+    TestStreams.Feed feed = new TestStreams.Feed();
     CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length,
       TestBytes.sha256Hex(new byte[1]), feed));
-    within10s(() -> feed.handler != null);
-    Collected reader = on(() -> Collected.from(fill.reader(0, bytes.length)));
+    within10s(() -> feed.attached());
+    TestStreams.Collected reader = on(() -> TestStreams.Collected.from(fill.reader(0, bytes.length)));
     on(() -> {
       feed.push(Buffer.buffer(bytes));
       feed.end();
@@ -194,10 +120,10 @@ class CacheFillTest {
     for (boolean cut : new boolean[] {true, false}) {
       byte[] bytes = TestBytes.random(10_000, 3);
       assertTrue(cache.reserve(bytes.length));
-      Feed feed = new Feed();
+      TestStreams.Feed feed = new TestStreams.Feed();
       CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length, null, feed));
-      within10s(() -> feed.handler != null);
-      Collected reader = on(() -> Collected.from(fill.reader(0, bytes.length)));
+      within10s(() -> feed.attached());
+      TestStreams.Collected reader = on(() -> TestStreams.Collected.from(fill.reader(0, bytes.length)));
       on(() -> {
         feed.push(Buffer.buffer(Arrays.copyOf(bytes, 4000)));
         return null;

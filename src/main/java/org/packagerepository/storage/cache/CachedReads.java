@@ -1,0 +1,156 @@
+package org.packagerepository.storage.cache;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.streams.ReadStream;
+import org.packagerepository.storage.OpenedRead;
+import org.packagerepository.storage.PackageInfo;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads of a remote store's packages through a {@link CacheDirectory}: a cached version is opened for the kernel's
+ * sendfile; a version not cached is copied into the cache by one {@link CacheFill}, which every concurrent reader of
+ * that version follows, so that N readers cost the store exactly one GET. When the cache has no room, reads stream
+ * from the store as they would without a cache. Used from one context (the storage verticle's).
+ */
+public final class CachedReads {
+
+  /** The store behind the cache. */
+  public interface Store {
+    /** Bytes {@code [offset, offset + length)} of version {@code etag} of {@code file}; failed if it has changed. */
+    Future<ReadStream<Buffer>> fetch(String file, String etag, long offset, long length);
+  }
+
+  /** What the cache did, for the counters of the HTTP side. */
+  public record Counters(long hits, long misses, long coalesced, long bypassed, long storeBytes) {
+  }
+
+  private final Context context;
+  private final CacheDirectory cache;
+  private final Store store;
+  /** The fills in progress (or about to start), by version. */
+  private final Map<String, Future<CacheFill>> fills = new HashMap<>();
+  private long hits;
+  private long misses;
+  private long coalesced;
+  private long bypassed;
+  private long storeBytes;
+
+  public CachedReads(Context context, CacheDirectory cache, Store store) {
+    this.context = context;
+    this.cache = cache;
+    this.store = store;
+  }
+
+  public Counters counters() {
+    return new Counters(hits, misses, coalesced, bypassed, storeBytes);
+  }
+
+  /**
+   * The cached, verified version {@code info} opened for sendfile (held in the cache until the read is closed), or
+   * null when it is not cached.
+   */
+  public Future<OpenedRead> openCached(PackageInfo info) {
+    return context.owner().executeBlocking(() -> {
+      CacheDirectory.Entry entry = cache.lookup(info.file(), info.etag());
+      if (entry == null || !cache.verify(entry)) {
+        return null;
+      }
+      cache.pin(entry);
+      try {
+        FileChannel channel = FileChannel.open(entry.path(), StandardOpenOption.READ);
+        return new OpenedRead(info, channel, () -> {
+          try {
+            channel.close();
+          } catch (IOException ignored) {
+            // nothing to do
+          } finally {
+            cache.unpin(entry);
+          }
+        });
+      } catch (IOException e) {
+        cache.unpin(entry);
+        return null;
+      }
+    }, false).map(opened -> {
+      if (opened != null) {
+        hits++;
+      }
+      return opened;
+    });
+  }
+
+  /** Bytes {@code [offset, offset + length)} of version {@code info}: from the cache, a fill, or the store. */
+  public Future<ReadStream<Buffer>> read(PackageInfo info, long offset, long length) {
+    String version = info.file() + "\u0000" + info.etag();
+    Future<CacheFill> running = fills.get(version);
+    if (running != null) {
+      coalesced++;
+      return serve(running, info, offset, length);
+    }
+    Future<CacheFill> started = context.owner().executeBlocking(() -> {
+      CacheDirectory.Entry entry = cache.lookup(info.file(), info.etag());
+      if (entry != null && cache.verify(entry)) {
+        return Boolean.TRUE;   // filled meanwhile
+      }
+      return cache.reserve(info.size()) ? Boolean.FALSE : null;
+    }, false).compose(state -> {
+      if (state == null || state) {
+        return Future.succeededFuture(null);   // no room, or cached meanwhile: no fill
+      }
+      misses++;
+      return store.fetch(info.file(), info.etag(), 0, info.size())
+        .recover(e -> {
+          cache.unreserve(info.size());
+          return Future.failedFuture(e);
+        })
+        .map(source -> CacheFill.start(context, cache, info.file(), info.etag(), info.size(), info.sha256(),
+          counted(source)));
+    });
+    fills.put(version, started);
+    started.onComplete(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        fills.remove(version, started);
+      } else {
+        ar.result().done().onComplete(done -> fills.remove(version, started));
+      }
+    });
+    return serve(started, info, offset, length);
+  }
+
+  /** Follows the fill; without one (no room, or filled meanwhile), reads the cached file or the store. */
+  private Future<ReadStream<Buffer>> serve(Future<CacheFill> fill, PackageInfo info, long offset, long length) {
+    return fill.compose(running -> {
+      if (running != null) {
+        return Future.succeededFuture(running.reader(offset, length));
+      }
+      CacheDirectory.Entry entry = cache.lookup(info.file(), info.etag());
+      if (entry != null) {
+        hits++;
+        return context.owner().fileSystem().open(entry.path().toString(), new OpenOptions().setRead(true))
+          .map(file -> (ReadStream<Buffer>) file.setReadPos(offset).setReadLength(length));
+      }
+      bypassed++;
+      return store.fetch(info.file(), info.etag(), offset, length).map(this::counted);
+    });
+  }
+
+  /** This server changed or deleted {@code file}: its cached versions go. */
+  public Future<Void> changed(String file) {
+    return context.owner().executeBlocking(() -> {
+      cache.removeAll(file);
+      return null;
+    }, false);
+  }
+
+  private ReadStream<Buffer> counted(ReadStream<Buffer> source) {
+    return new CountingReadStream(source, n -> storeBytes += n);
+  }
+}
