@@ -724,7 +724,8 @@ s3_scenarios() {
     sleep 0.1
   done
   printf '%s\n' '{"S3Repository":{"access":{"region":"us-east-1","access_key":"'"$key"'","secret_access_key":"'"$secret"'",' \
-    '  "endpoint":"http://127.0.0.1:'"$s3_port"'","path_style":true},"container":{"bucket":"packages","path":"bench"}},' \
+    '  "endpoint":"http://127.0.0.1:'"$s3_port"'","path_style":true},"container":{"bucket":"packages","path":"bench"},' \
+    '  "cache":{"path":"'"$WORK/cache-s3"'"}},' \
     ' "config":{"port":'"$ours_port"',"host":"127.0.0.1","log_level":"WARN"}}' > "$WORK/s3.json"
   # shellcheck disable=SC2086
   java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/s3.json" > "$WORK/logs/s3.out" 2> "$WORK/logs/s3.err" &
@@ -770,7 +771,7 @@ swift_scenarios() {
   auth_url=$(sed -n 's/^SWIFT_AUTH_URL=//p' "$WORK/swift-node.out")
   ours_port=$(free_port)
   printf '%s\n' '{"SwiftRepository":{"access":{"auth_url":"'"$auth_url"'","account":"test","user":"tester","key":"testing"},' \
-    '  "container":{"container":"packages","path":"bench"}},' \
+    '  "container":{"container":"packages","path":"bench"},"cache":{"path":"'"$WORK/cache-swift"'"}},' \
     ' "config":{"port":'"$ours_port"',"host":"127.0.0.1","log_level":"WARN"}}' > "$WORK/swift.json"
   # shellcheck disable=SC2086
   java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/swift.json" > "$WORK/logs/swift.out" 2> "$WORK/logs/swift.err" &

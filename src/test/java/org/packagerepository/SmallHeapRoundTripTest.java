@@ -94,7 +94,10 @@ class SmallHeapRoundTripTest {
     Path blobs = Files.createDirectories(dir.resolve("blobs"));
     try (S3TestStore store = S3TestStore.createOnDisk(blobs)) {
       Path config = dir.resolve("pr-config.json");
-      Files.writeString(config, store.section("big").put("config", new JsonObject().put("port", 0)).encode());
+      JsonObject s3 = store.section("big");
+      // The cache in the test's directory (a 1 GiB package goes into it).
+      s3.getJsonObject("S3Repository").put("cache", new JsonObject().put("path", dir.resolve("cache").toString()));
+      Files.writeString(config, s3.put("config", new JsonObject().put("port", 0)).encode());
       int port = startServer(config);
 
       Path upload = dir.resolve("upload.tar.gz");
@@ -128,7 +131,8 @@ class SmallHeapRoundTripTest {
       JsonObject swift = new JsonObject()
         .put("access", new JsonObject().put("auth_url", node.authUrl()).put("account", user[0]).put("user", user[1])
           .put("key", node.key()))
-        .put("container", new JsonObject().put("container", "big").put("segment_size", 256 * 1024 * 1024));
+        .put("container", new JsonObject().put("container", "big").put("segment_size", 256 * 1024 * 1024))
+        .put("cache", new JsonObject().put("path", dir.resolve("cache").toString()));
       Path config = dir.resolve("pr-config.json");
       Files.writeString(config, new JsonObject().put("SwiftRepository", swift)
         .put("config", new JsonObject().put("port", 0)).encode());

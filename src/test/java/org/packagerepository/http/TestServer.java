@@ -7,6 +7,8 @@ import org.packagerepository.Server;
 import org.packagerepository.config.RepositoryConfig;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,9 +22,43 @@ public final class TestServer implements AutoCloseable {
   private final Vertx vertx;
   private final Server server;
 
-  private TestServer(Vertx vertx, Server server) {
+  private final Path cache;
+
+  private TestServer(Vertx vertx, Server server, Path cache) {
     this.vertx = vertx;
     this.server = server;
+    this.cache = cache;
+  }
+
+  /**
+   * Gives a remote backend's section a cache directory of this server's own (a new temporary one, deleted when it
+   * closes) unless the test chose one: tests must not share a cache, nor leave one in the working directory.
+   */
+  private static Path withOwnCache(JsonObject json) throws java.io.IOException {
+    Path cache = null;
+    for (String name : new String[] {"S3Repository", "SwiftRepository"}) {
+      JsonObject section = json.getJsonObject(name);
+      if (section == null) {
+        continue;
+      }
+      JsonObject group = section.getJsonObject("cache", new JsonObject());
+      if (group.getString("path") == null) {
+        if (cache == null) {
+          cache = Files.createTempDirectory("pr-cache-");
+        }
+        section.put("cache", group.copy().put("path", cache.resolve(name).toString()));
+      }
+    }
+    return cache;
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   /**
@@ -33,12 +69,14 @@ public final class TestServer implements AutoCloseable {
     JsonObject json = prConfig.copy();
     JsonObject settings = json.getJsonObject("config", new JsonObject()).copy().put("port", 0).put("host", "127.0.0.1");
     json.put("config", settings);
+    Path cache = withOwnCache(json);
     Vertx vertx = Vertx.vertx();
     try {
       Server server = await(Server.start(vertx, RepositoryConfig.from(json)));
-      return new TestServer(vertx, server);
+      return new TestServer(vertx, server, cache);
     } catch (Exception | Error e) {
       await(vertx.close());
+      deleteTree(cache);
       throw e;
     }
   }
@@ -61,7 +99,11 @@ public final class TestServer implements AutoCloseable {
     try {
       await(server.stop());
     } finally {
-      await(vertx.close());
+      try {
+        await(vertx.close());
+      } finally {
+        deleteTree(cache);
+      }
     }
   }
 

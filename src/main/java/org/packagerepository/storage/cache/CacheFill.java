@@ -11,12 +11,12 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.StoreStream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -43,6 +43,7 @@ public final class CacheFill {
   private final Path part;
   private final Promise<CacheDirectory.Entry> done = Promise.promise();
   private final List<Reader> readers = new ArrayList<>();
+  private FileChannel shared;
   private long written;
 
   private CacheFill(Context context, CacheDirectory cache, String file, String etag, long size, String expectedSha256,
@@ -88,13 +89,19 @@ public final class CacheFill {
   private void copy(ReadStream<Buffer> source) {
     source.pause();
     context.owner().fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
-      .compose(out -> source.pipe().to(new Counting(out)).eventually(out::close))
+      .compose(out -> context.owner().executeBlocking(() -> FileChannel.open(part, StandardOpenOption.READ), false)
+        .onSuccess(channel -> shared = channel)
+        .compose(channel -> source.pipe().to(new Counting(out)))
+        .eventually(out::close))
       .compose(v -> written == size ? Future.succeededFuture()
         : Future.failedFuture(new StorageException(StorageError.CHANGED, file + ": the store sent " + written
           + " bytes instead of " + size)))
       .compose(v -> context.owner().executeBlocking(this::checkAndPublish, false))
       .onComplete(ar -> {
         if (ar.failed()) {
+          if (source instanceof StoreStream cancellable) {
+            cancellable.cancel();   // e.g. the cache's disk failed: the store's answer is not wanted any more
+          }
           cache.unreserve(size);
           try {
             Files.deleteIfExists(part);
@@ -106,7 +113,24 @@ public final class CacheFill {
           done.complete(ar.result());
         }
         new ArrayList<>(readers).forEach(Reader::pump);
+        closeSharedWhenUnused();
       });
+  }
+
+  /**
+   * The readers of the fill read through one channel opened on the part file when the fill started: it reads the same
+   * bytes whatever happens to the file's name meanwhile (published by a rename, or deleted because this server changed
+   * the package). Closed once the fill is over and no reader needs it.
+   */
+  private void closeSharedWhenUnused() {
+    if (done.future().isComplete() && readers.isEmpty() && shared != null) {
+      try {
+        shared.close();
+      } catch (IOException ignored) {
+        // nothing to do
+      }
+      shared = null;
+    }
   }
 
   private CacheDirectory.Entry checkAndPublish() throws IOException {
@@ -122,25 +146,47 @@ public final class CacheFill {
   private final class Counting implements WriteStream<Buffer> {
 
     private final AsyncFile out;
-    private Future<Void> last = Future.succeededFuture();
+    private Promise<Void> allWritten;
+    private final java.util.ArrayDeque<long[]> inFlight = new java.util.ArrayDeque<>();
 
     Counting(AsyncFile out) {
       this.out = out;
     }
 
+    /**
+     * Writes go to the file at increasing positions but may complete out of order (on several worker threads): only a
+     * prefix of completed writes counts as written, so that readers never read a hole.
+     */
     @Override
     public Future<Void> write(Buffer data) {
-      last = out.write(data).onSuccess(v -> {
-        written += data.length();
-        new ArrayList<>(readers).forEach(Reader::pump);
+      long[] pending = {data.length(), 0};   // length, completed
+      inFlight.add(pending);
+      Future<Void> write = out.write(data);
+      write.onComplete(ar -> {
+        pending[1] = 1;
+        boolean advanced = false;
+        while (!inFlight.isEmpty() && inFlight.peek()[1] == 1) {
+          written += inFlight.poll()[0];
+          advanced = true;
+        }
+        if (advanced) {
+          new ArrayList<>(readers).forEach(Reader::pump);
+        }
+        if (inFlight.isEmpty() && allWritten != null) {
+          allWritten.tryComplete();
+        }
       });
-      return last;
+      return write;
     }
 
     /** Completes once every write has completed (and been counted): the pipe waits for it before it completes. */
     @Override
     public Future<Void> end() {
-      return last.compose(v -> out.flush());
+      allWritten = Promise.promise();
+      if (inFlight.isEmpty()) {
+        allWritten.tryComplete();
+      }
+      return allWritten.future().compose(v -> out.flush());
     }
 
     @Override
@@ -180,6 +226,8 @@ public final class CacheFill {
     private Handler<Void> endHandler;
     private Handler<Throwable> exceptionHandler;
 
+    private boolean ownChannel;
+
     Reader(long start, long end) {
       this.position = start;
       this.end = end;
@@ -209,6 +257,9 @@ public final class CacheFill {
         return;
       }
       int n = (int) Math.min(READ_CHUNK, Math.min(written, end) - position);
+      if (channel == null && shared != null) {
+        channel = shared;   // the fill's own channel, on this context
+      }
       reading = true;
       context.owner().executeBlocking(() -> read(position, n), false).onComplete(ar -> {
         reading = false;
@@ -233,11 +284,9 @@ public final class CacheFill {
 
     private Buffer read(long at, int n) throws IOException {
       if (channel == null) {
-        try {
-          channel = FileChannel.open(part, StandardOpenOption.READ);   // stays valid when the file is renamed
-        } catch (NoSuchFileException e) {
-          channel = FileChannel.open(cache.dataPath(file, etag), StandardOpenOption.READ);   // already published
-        }
+        // A reader that comes after the fill (its channel closed) reads the cached file.
+        channel = FileChannel.open(cache.dataPath(file, etag), StandardOpenOption.READ);
+        ownChannel = true;
       }
       ByteBuffer bytes = ByteBuffer.allocate(n);
       while (bytes.hasRemaining()) {
@@ -251,7 +300,8 @@ public final class CacheFill {
     private void close() {
       closed = true;
       readers.remove(this);
-      if (channel != null) {
+      closeSharedWhenUnused();
+      if (channel != null && ownChannel) {
         try {
           channel.close();
         } catch (IOException ignored) {

@@ -135,7 +135,9 @@ public final class CachedReads {
       if (entry != null) {
         hits++;
         return context.owner().fileSystem().open(entry.path().toString(), new OpenOptions().setRead(true))
-          .map(file -> (ReadStream<Buffer>) file.setReadPos(offset).setReadLength(length));
+          .map(file -> (ReadStream<Buffer>) file.setReadPos(offset).setReadLength(length))
+          // Gone meanwhile (this server changed the package, or evicted it): the store still has it.
+          .recover(e -> store.fetch(info.file(), info.etag(), offset, length).map(this::counted));
       }
       bypassed++;
       return store.fetch(info.file(), info.etag(), offset, length).map(this::counted);

@@ -3,11 +3,12 @@ package org.packagerepository.storage.cache;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import org.packagerepository.storage.StoreStream;
 
 import java.util.function.LongConsumer;
 
 /** A read stream that reports the size of each buffer it passes on. */
-final class CountingReadStream implements ReadStream<Buffer> {
+final class CountingReadStream implements StoreStream {
 
   private final ReadStream<Buffer> source;
   private final LongConsumer counter;
@@ -15,6 +16,13 @@ final class CountingReadStream implements ReadStream<Buffer> {
   CountingReadStream(ReadStream<Buffer> source, LongConsumer counter) {
     this.source = source;
     this.counter = counter;
+  }
+
+  @Override
+  public void cancel() {
+    if (source instanceof StoreStream cancellable) {
+      cancellable.cancel();
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
+import org.packagerepository.storage.StoreStream;
 import org.reactivestreams.Subscription;
 
 import java.nio.ByteBuffer;
@@ -16,7 +17,7 @@ import java.nio.ByteBuffer;
  * The SDK buffers nothing beyond what was requested, so the transfer's credit window bounds the memory of a download.
  * Handlers run on {@code context}.
  */
-final class PublisherReadStream implements ReadStream<Buffer>, Subscriber<ByteBuffer> {
+final class PublisherReadStream implements ReadStream<Buffer>, Subscriber<ByteBuffer>, StoreStream {
 
   private final Context context;
   private Subscription subscription;
@@ -40,7 +41,8 @@ final class PublisherReadStream implements ReadStream<Buffer>, Subscriber<ByteBu
   }
 
   /** Stops the download; nothing more is delivered. */
-  void cancel() {
+  @Override
+  public void cancel() {
     context.runOnContext(v -> {
       cancelled = true;
       if (subscription != null) {

@@ -3,6 +3,9 @@ package org.packagerepository.storage.s3;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import org.packagerepository.storage.ChangeQueue;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
@@ -10,9 +13,11 @@ import org.packagerepository.storage.RecentStats;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StorageVerticle;
-import org.packagerepository.storage.ChangeQueue;
 import org.packagerepository.storage.WriteChecks;
 import org.packagerepository.storage.WriteRequest;
+import org.packagerepository.storage.cache.CacheSettings;
+import org.packagerepository.storage.cache.RemoteCache;
+import org.packagerepository.storage.cache.RemoteReads;
 import org.packagerepository.transfer.ChunkReceiver;
 import org.packagerepository.transfer.ChunkSender;
 import org.packagerepository.transfer.TransferException;
@@ -53,8 +58,12 @@ final class S3StorageVerticle extends StorageVerticle {
   private S3AsyncClient client;
   private Context context;
 
-  S3StorageVerticle(S3Settings settings) {
+  private final CacheSettings cacheSettings;
+  private RemoteReads reads;
+
+  S3StorageVerticle(S3Settings settings, CacheSettings cacheSettings) {
     this.settings = settings;
+    this.cacheSettings = cacheSettings;
   }
 
   @Override
@@ -63,6 +72,9 @@ final class S3StorageVerticle extends StorageVerticle {
     // Building the client loads and initialises much of the SDK: not on the event loop.
     return vertx.executeBlocking(() -> S3Clients.create(settings)).compose(created -> {
       client = created;
+      return RemoteCache.open(vertx, context, cacheSettings, this::fetch, transferOptions);
+    }).compose(remote -> {
+      reads = remote;
       return super.start();
     });
   }
@@ -134,12 +146,13 @@ final class S3StorageVerticle extends StorageVerticle {
   /** This server changed {@code file}: what was known of it no longer holds. */
   private void changed(String file) {
     stats.changed(file);
+    reads.changed(file);
     listingChanged();
   }
 
   @Override
   protected Future<OpenedRead> openRead(String file) {
-    return stat(file).map(OpenedRead::new);
+    return stat(file).compose(reads::open);
   }
 
   @Override
@@ -148,41 +161,36 @@ final class S3StorageVerticle extends StorageVerticle {
     if (request.offset() < 0 || request.length() < 0) {
       return Future.failedFuture(new StorageException(StorageError.INTERNAL, "The range is outside the package"));
     }
-    if (request.length() == 0) {
-      // No bytes to fetch (an empty package or range): check the version, then end the stream at once.
-      return stat(file, true).compose(info -> {
-        if (!info.etag().equals(request.etag())) {
-          return Future.failedFuture(versionChanged(file));
-        }
-        ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
-        sender.end();
+    // What is known of the version asked for (size, checksum) comes with the stat the reader made a moment ago.
+    return stat(file, request.length() == 0).compose(info -> {
+      if (!info.etag().equals(request.etag())) {
+        return Future.failedFuture(versionChanged(file));
+      }
+      if (request.length() == 0) {
+        // No bytes to fetch (an empty package or range): end the stream at once.
+        ChunkSender.create(vertx, request.transfer(), transferOptions).end();
         return Future.<Void>succeededFuture();
-      });
-    }
-    String range = "bytes=" + request.offset() + "-" + (request.offset() + request.length() - 1);
+      }
+      return reads.read(request, info);
+    });
+  }
+
+  /** Bytes {@code [offset, offset + length)} of version {@code etag}: a ranged GET whose version is checked. */
+  private Future<ReadStream<Buffer>> fetch(String file, String etag, long offset, long length) {
+    String range = "bytes=" + offset + "-" + (offset + length - 1);
     return call(client.getObject(r -> r.bucket(settings.bucket()).key(settings.key(file)).range(range),
       new StreamingGet()), file).compose(get -> {
         String servedEtag = etag(sha256Of(get.response().metadata()), get.response().eTag());
         PublisherReadStream body = PublisherReadStream.of(context, get.body());
         get.onBodyFailure(body::onError);
-        if (!servedEtag.equals(request.etag())) {
+        if (!servedEtag.equals(etag)) {
           // The body is not wanted: cancelling the subscription releases the connection.
           body.cancel();
           // What was known of it is out of date: the caller's next try must ask the store.
           stats.forget(file);
           return Future.failedFuture(versionChanged(file));
         }
-        ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
-        body.pipe().endOnFailure(false).to(sender).onComplete(ar -> {
-          if (ar.failed()) {
-            body.cancel();
-            if (!(ar.cause() instanceof TransferException)) {
-              StorageException error = S3Errors.toStorage(ar.cause(), file);
-              sender.cancel(error.error().transferCode(), "Reading the package failed: " + error.getMessage());
-            }
-          }
-        });
-        return Future.<Void>succeededFuture();
+        return Future.succeededFuture(body);
       });
   }
 

@@ -4,13 +4,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
 import org.packagerepository.storage.ChangeQueue;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
@@ -21,6 +22,9 @@ import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StorageVerticle;
 import org.packagerepository.storage.WriteChecks;
 import org.packagerepository.storage.WriteRequest;
+import org.packagerepository.storage.cache.CacheSettings;
+import org.packagerepository.storage.cache.RemoteCache;
+import org.packagerepository.storage.cache.RemoteReads;
 import org.packagerepository.transfer.ChunkReceiver;
 import org.packagerepository.transfer.ChunkSender;
 import org.packagerepository.transfer.TransferException;
@@ -68,9 +72,13 @@ final class SwiftStorageVerticle extends StorageVerticle {
   private SegmentSweeper sweeper;
   private Context context;
 
-  SwiftStorageVerticle(SwiftSettings settings) {
+  private final CacheSettings cacheSettings;
+  private RemoteReads reads;
+
+  SwiftStorageVerticle(SwiftSettings settings, CacheSettings cacheSettings) {
     this.settings = settings;
     this.paths = new SwiftPaths(settings);
+    this.cacheSettings = cacheSettings;
   }
 
   @Override
@@ -86,7 +94,10 @@ final class SwiftStorageVerticle extends StorageVerticle {
     cleaner = new SegmentCleaner(vertx, swift, paths);
     sweeper = new SegmentSweeper(swift, paths, settings, cleaner, settings.orphanAgeMillis(),
       id -> uploads.stream().anyMatch(upload -> upload.id().equals(id)));
-    return super.start().onSuccess(v -> {
+    return RemoteCache.open(vertx, context, cacheSettings, this::fetch, transferOptions).compose(remote -> {
+      reads = remote;
+      return super.start();
+    }).onSuccess(v -> {
       // In the background: the server answers meanwhile.
       sweeper.sweep();
       vertx.setPeriodic(SWEEP_PERIOD_MS, id -> sweeper.sweep());
@@ -184,12 +195,13 @@ final class SwiftStorageVerticle extends StorageVerticle {
   /** This server changed {@code file}: what was known of it no longer holds. */
   private void changed(String file) {
     stats.changed(file);
+    reads.changed(file);
     listingChanged();
   }
 
   @Override
   protected Future<OpenedRead> openRead(String file) {
-    return stat(file).map(OpenedRead::new);
+    return stat(file).compose(reads::open);
   }
 
   @Override
@@ -198,21 +210,26 @@ final class SwiftStorageVerticle extends StorageVerticle {
     if (request.offset() < 0 || request.length() < 0) {
       return Future.failedFuture(new StorageException(StorageError.INTERNAL, "The range is outside the package"));
     }
-    if (request.length() == 0) {
-      // No bytes to fetch (an empty package or range): check the version, then end the stream at once.
-      return stat(file, true).compose(stored -> {
-        if (!stored.info().etag().equals(request.etag())) {
-          return Future.failedFuture(versionChanged(file));
-        }
+    // What is known of the version asked for (size, checksum) comes with the stat the reader made a moment ago.
+    return stat(file, request.length() == 0).compose(stored -> {
+      if (!stored.info().etag().equals(request.etag())) {
+        return Future.failedFuture(versionChanged(file));
+      }
+      if (request.length() == 0) {
+        // No bytes to fetch (an empty package or range): end the stream at once.
         ChunkSender.create(vertx, request.transfer(), transferOptions).end();
         return Future.<Void>succeededFuture();
-      });
-    }
-    MultiMap range = MultiMap.caseInsensitiveMultiMap()
-      .add("Range", "bytes=" + request.offset() + "-" + (request.offset() + request.length() - 1));
+      }
+      return reads.read(request, stored.info());
+    });
+  }
+
+  /** Bytes {@code [offset, offset + length)} of version {@code etag}: a ranged GET whose version is checked. */
+  private Future<ReadStream<Buffer>> fetch(String file, String etag, long offset, long length) {
+    MultiMap range = MultiMap.caseInsensitiveMultiMap().add("Range", "bytes=" + offset + "-" + (offset + length - 1));
     return swift.get(paths.object(file), range, file).compose(response -> {
-      if (response.statusCode() == 200 && (request.offset() != 0
-        || !Long.toString(request.length()).equals(response.getHeader("Content-Length")))) {
+      if (response.statusCode() == 200 && (offset != 0
+        || !Long.toString(length).equals(response.getHeader("Content-Length")))) {
         SwiftClient.discard(response);   // the whole object instead of the range asked for
         return Future.failedFuture(new StorageException(StorageError.INTERNAL, "Swift ignored the range of " + file));
       }
@@ -226,35 +243,23 @@ final class SwiftStorageVerticle extends StorageVerticle {
       }
       String served = SwiftObjects.etag(SwiftObjects.sha256Of(response.headers()),
         SwiftObjects.unquote(response.getHeader("Etag")));
-      if (!served.equals(request.etag())) {
+      if (!served.equals(etag)) {
         SwiftClient.discard(response);
         // What was known of it is out of date: the caller's next try must ask Swift.
         stats.forget(file);
         return Future.failedFuture(versionChanged(file));
       }
-      stream(response, ChunkSender.create(vertx, request.transfer(), transferOptions), file, served);
-      return Future.<Void>succeededFuture();
-    });
-  }
-
-  private void stream(HttpClientResponse response, ChunkSender sender, String file, String etag) {
-    String version = file + "\n" + etag;
-    reading.merge(version, 1, Integer::sum);
-    response.pipe().endOnFailure(false).to(sender).onComplete(ar -> {
-      if (reading.merge(version, -1, Integer::sum) == 0) {
-        reading.remove(version);
-        List<String> retired = retiredWhileRead.remove(version);
-        if (retired != null) {
-          cleaner.delete(retired);
+      String version = file + "\n" + etag;
+      reading.merge(version, 1, Integer::sum);
+      return Future.succeededFuture(new ResponseStream(response, () -> {
+        if (reading.merge(version, -1, Integer::sum) == 0) {
+          reading.remove(version);
+          List<String> retired = retiredWhileRead.remove(version);
+          if (retired != null) {
+            cleaner.delete(retired);
+          }
         }
-      }
-      if (ar.failed()) {
-        SwiftClient.discard(response);
-        if (!(ar.cause() instanceof TransferException)) {
-          StorageException error = SwiftErrors.unreachable(ar.cause(), file);
-          sender.cancel(error.error().transferCode(), "Reading the package failed: " + error.getMessage());
-        }
-      }
+      }));
     });
   }
 

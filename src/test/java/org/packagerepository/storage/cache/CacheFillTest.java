@@ -93,6 +93,27 @@ class CacheFillTest {
   }
 
   @Test
+  void aReaderNeverReadsAHoleWhenWritesCompleteOutOfOrder() throws Throwable {
+    // Many small writes at once: the file's writes run on several worker threads and may complete in any order.
+    CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
+    byte[] bytes = TestBytes.random(2_000 * 512, 4);
+    assertTrue(cache.reserve(bytes.length));
+    TestStreams.Feed feed = new TestStreams.Feed();
+    CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length,
+      TestBytes.sha256Hex(bytes), feed));
+    within10s(() -> feed.attached());
+    TestStreams.Collected reader = on(() -> TestStreams.Collected.from(fill.reader(0, bytes.length)));
+    on(() -> {
+      for (int i = 0; i < 2_000; i++) {
+        feed.push(Buffer.buffer(Arrays.copyOfRange(bytes, i * 512, (i + 1) * 512)));
+      }
+      feed.end();
+      return null;
+    });
+    assertArrayEquals(bytes, reader.ended.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
   void bytesThatAreNotTheVersionFailItsReadersAndLeaveNothing() throws Throwable {
     CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
     byte[] bytes = TestBytes.random(10_000, 2);

@@ -10,6 +10,7 @@ import org.packagerepository.http.ApiClient;
 import org.packagerepository.http.Eventually;
 import org.packagerepository.http.RawHttp;
 import org.packagerepository.http.TestBytes;
+import org.packagerepository.http.TcpForwarder;
 import org.packagerepository.http.TestServer;
 
 import java.net.http.HttpResponse;

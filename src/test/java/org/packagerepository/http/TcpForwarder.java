@@ -1,4 +1,4 @@
-package org.packagerepository.storage.swift;
+package org.packagerepository.http;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A TCP port on 127.0.0.1 that forwards to another, and can be switched off (listener closed, every connection cut)
  * and on again on the same port: a store that goes away and comes back, while the store itself keeps running.
  */
-final class TcpForwarder implements AutoCloseable {
+public final class TcpForwarder implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final NetClient client = vertx.createNetClient();
@@ -22,6 +22,9 @@ final class TcpForwarder implements AutoCloseable {
   private final Set<NetSocket> stalled = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
   private volatile long bytesPerSecond;
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> sentCounts =
+    new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<NetSocket, String> tails = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long windowStart;
   private final int targetPort;
   private NetServer server;
@@ -31,13 +34,13 @@ final class TcpForwarder implements AutoCloseable {
     this.targetPort = targetPort;
   }
 
-  static TcpForwarder to(int targetPort) throws Exception {
+  public static TcpForwarder to(int targetPort) throws Exception {
     TcpForwarder forwarder = new TcpForwarder(targetPort);
     forwarder.listen(0);
     return forwarder;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
@@ -45,7 +48,7 @@ final class TcpForwarder implements AutoCloseable {
    * Stops reading what the clients of the connections open now send, without closing anything: a store that hangs.
    * New connections work.
    */
-  void stallOpenConnections() {
+  public void stallOpenConnections() {
     for (NetSocket socket : incoming) {
       stalled.add(socket);
       socket.pause();
@@ -53,7 +56,7 @@ final class TcpForwarder implements AutoCloseable {
   }
 
   /** Stops listening and cuts every connection. */
-  void stop() throws Exception {
+  public void stop() throws Exception {
     server.close().await(10, TimeUnit.SECONDS);
     for (NetSocket socket : open) {
       socket.close();
@@ -61,7 +64,7 @@ final class TcpForwarder implements AutoCloseable {
   }
 
   /** Listens again on the same port. */
-  void start() throws Exception {
+  public void start() throws Exception {
     listen(port);
   }
 
@@ -70,6 +73,22 @@ final class TcpForwarder implements AutoCloseable {
     from.handler(buffer -> {
       if (fromClient) {
         sent.addAndGet(buffer.length());
+        if (!sentCounts.isEmpty()) {
+          // ISO-8859-1: one char per byte, so that text split across two reads is found in tail + this read.
+          String text = tails.getOrDefault(from, "") + buffer.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+          int longest = 0;
+          for (java.util.Map.Entry<String, java.util.concurrent.atomic.AtomicLong> counted : sentCounts.entrySet()) {
+            String needle = counted.getKey();
+            longest = Math.max(longest, needle.length());
+            for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+              // Found before in the tail: only matches that end in this read count.
+              if (at + needle.length() > text.length() - buffer.length()) {
+                counted.getValue().incrementAndGet();
+              }
+            }
+          }
+          tails.put(from, text.substring(Math.max(0, text.length() - longest + 1)));
+        }
         long limit = bytesPerSecond;
         if (limit > 0 && sent.get() - windowStart > limit / 10) {
           // Over the rate: nothing more from this client until the next tenth of a second.
@@ -96,13 +115,26 @@ final class TcpForwarder implements AutoCloseable {
   }
 
   /** Lets clients send at most about {@code bytesPerSecond} (0: no limit): a slow store. */
-  void limitRate(long bytesPerSecond) {
+  public void limitRate(long bytesPerSecond) {
     this.bytesPerSecond = bytesPerSecond;
     windowStart = sent.get();
   }
 
+  /**
+   * How many times clients have sent {@code text} (e.g. a request line's start, {@code "GET /bucket/key"}) so far. Text
+   * split across reads is found too; a package's bytes containing it by chance are too unlikely to matter.
+   */
+  public int timesSent(String text) {
+    return (int) sentCounts.computeIfAbsent(text, t -> new java.util.concurrent.atomic.AtomicLong()).get();
+  }
+
+  /** Starts counting {@code text} in what clients send; {@link #timesSent} reads the count. */
+  public void count(String text) {
+    sentCounts.putIfAbsent(text, new java.util.concurrent.atomic.AtomicLong());
+  }
+
   /** The bytes clients have sent through the forwarder so far. */
-  long bytesSent() {
+  public long bytesSent() {
     return sent.get();
   }
 

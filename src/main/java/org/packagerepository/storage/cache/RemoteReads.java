@@ -1,0 +1,76 @@
+package org.packagerepository.storage.cache;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import org.packagerepository.storage.OpenedRead;
+import org.packagerepository.storage.PackageInfo;
+import org.packagerepository.storage.ReadRequest;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.StoreStream;
+import org.packagerepository.transfer.ChunkSender;
+import org.packagerepository.transfer.TransferException;
+import org.packagerepository.transfer.TransferOptions;
+
+/**
+ * How a remote backend (S3, Swift) answers reads: through the cache when it is on (a cached version goes out with
+ * sendfile, the others through one fill per version), else straight from the store. Used from the storage verticle's
+ * context.
+ */
+public final class RemoteReads {
+
+  private final Vertx vertx;
+  private final CachedReads cached;
+  private final CachedReads.Store store;
+  private final TransferOptions transferOptions;
+
+  /** @param cached null when the cache is off */
+  public RemoteReads(Vertx vertx, CachedReads cached, CachedReads.Store store, TransferOptions transferOptions) {
+    this.vertx = vertx;
+    this.cached = cached;
+    this.store = store;
+    this.transferOptions = transferOptions;
+  }
+
+  /** The answer to an open-read of version {@code info}: with the cached file when there is one. */
+  public Future<OpenedRead> open(PackageInfo info) {
+    if (cached == null) {
+      return Future.succeededFuture(new OpenedRead(info));
+    }
+    return cached.openCached(info).map(opened -> opened != null ? opened : new OpenedRead(info));
+  }
+
+  /** Streams the request's bytes of version {@code info} (whose entity tag the caller checked) on its transfer. */
+  public Future<Void> read(ReadRequest request, PackageInfo info) {
+    Future<ReadStream<Buffer>> source = cached != null
+      ? cached.read(info, request.offset(), request.length())
+      : store.fetch(info.file(), info.etag(), request.offset(), request.length());
+    return source.map(stream -> {
+      ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
+      stream.pipe().endOnFailure(false).to(sender).onComplete(ar -> {
+        if (ar.failed()) {
+          if (stream instanceof StoreStream cancellable) {
+            cancellable.cancel();
+          }
+          if (!(ar.cause() instanceof TransferException)) {
+            StorageException error = ar.cause() instanceof StorageException se ? se
+              : new StorageException(StorageError.UNAVAILABLE, ar.cause().getMessage());
+            sender.cancel(error.error().transferCode(), "Reading the package failed: " + error.getMessage());
+          }
+        }
+      });
+      return null;
+    });
+  }
+
+  /** This server changed or deleted {@code file}. */
+  public Future<Void> changed(String file) {
+    return cached == null ? Future.succeededFuture() : cached.changed(file);
+  }
+
+  public CachedReads.Counters counters() {
+    return cached == null ? new CachedReads.Counters(0, 0, 0, 0, 0) : cached.counters();
+  }
+}

@@ -1,0 +1,81 @@
+package org.packagerepository.storage.swift;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.streams.ReadStream;
+import org.packagerepository.storage.StoreStream;
+
+/**
+ * The body of a GET from Swift, which can be cancelled (the connection is reset), and which says once when it is over
+ * (ended, failed or cancelled): while it streams, Swift may still read the segments of the version.
+ */
+final class ResponseStream implements StoreStream {
+
+  private final HttpClientResponse response;
+  private final Runnable over;
+  private boolean done;
+
+  ResponseStream(HttpClientResponse response, Runnable over) {
+    this.response = response;
+    this.over = over;
+  }
+
+  @Override
+  public void cancel() {
+    if (finish()) {
+      SwiftClient.discard(response);
+    }
+  }
+
+  private boolean finish() {
+    if (done) {
+      return false;
+    }
+    done = true;
+    over.run();
+    return true;
+  }
+
+  @Override
+  public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+    response.exceptionHandler(handler == null ? null : e -> {
+      finish();
+      handler.handle(e);
+    });
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+    response.handler(handler);
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> pause() {
+    response.pause();
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> resume() {
+    response.resume();
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> fetch(long amount) {
+    response.fetch(amount);
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+    response.endHandler(endHandler == null ? null : v -> {
+      finish();
+      endHandler.handle(null);
+    });
+    return this;
+  }
+}
