@@ -9,11 +9,7 @@ import java.nio.file.Path;
 /**
  * The {@code cache} group of a remote backend's section ({@code S3Repository.cache}, {@code SwiftRepository.cache}).
  *
- * @param enabled  {@code cache.enabled}, default false for now: with the cache on, a reader racing a deletion of the
- *                 package by this server was seen, about once in 5,000 reads, to get its headers and then a cut
- *                 connection instead of the whole package or a clean 404 (the contract's
- *                 readersOfAPackageBeingDeletedGetTheWholePackageOrACleanNotFound, on S3); it is on by default once that
- *                 is found
+ * @param enabled  {@code cache.enabled}, default true
  * @param path     {@code cache.path}, default {@code data/cache/<backend>}
  * @param maxBytes {@code cache.max_size} in bytes, default 10 GiB
  */
@@ -23,7 +19,7 @@ public record CacheSettings(boolean enabled, Path path, long maxBytes) {
 
   public static CacheSettings fromJson(JsonObject section, String sectionName, String backend) {
     JsonObject cache = section.getJsonObject("cache", new JsonObject());
-    boolean enabled = Settings.bool(cache, "enabled", false, sectionName + ".cache.enabled");
+    boolean enabled = Settings.bool(cache, "enabled", true, sectionName + ".cache.enabled");
     String path = Settings.string(cache, "path", "data/cache/" + backend);
     long maxBytes = Settings.integer(cache, "max_size", DEFAULT_MAX_BYTES, sectionName + ".cache.max_size");
     if (maxBytes < 1024 * 1024) {

@@ -134,7 +134,9 @@ public final class CachedReads {
       CacheDirectory.Entry entry = cache.lookup(info.file(), info.etag());
       if (entry != null) {
         hits++;
-        return context.owner().fileSystem().open(entry.path().toString(), new OpenOptions().setRead(true))
+        // Not created if it is gone (OpenOptions creates by default): an empty file would read as a short package.
+        return context.owner().fileSystem().open(entry.path().toString(),
+            new OpenOptions().setRead(true).setWrite(false).setCreate(false))
           .map(file -> (ReadStream<Buffer>) file.setReadPos(offset).setReadLength(length))
           // Gone meanwhile (this server changed the package, or evicted it): the store still has it.
           .recover(e -> store.fetch(info.file(), info.etag(), offset, length).map(this::counted));
