@@ -44,6 +44,15 @@ public final class HttpVerticle extends VerticleBase {
     DeleteHandler delete = new DeleteHandler(storage);
 
     Router router = Router.router(vertx);
+    // What storage counts (the cache's hits, misses, coalesced readers and bytes from the store), as JSON; a later
+    // version exposes it to Prometheus.
+    router.get("/stats").handler(ctx -> storage.counters().onComplete(ar -> {
+      if (ar.failed()) {
+        HttpErrors.send(ctx.response(), ar.cause());
+      } else {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(ar.result().encode());
+      }
+    }));
     router.get("/packages").handler(ctx -> listing.list(ctx.request()));
     router.get("/packages/").handler(ctx -> listing.list(ctx.request()));
     router.route("/packages/*").handler(ctx -> {

@@ -9,6 +9,8 @@ public final class StorageAddresses {
   public static final String READ = "storage.read";
   public static final String OPEN_WRITE = "storage.open-write";
   public static final String DELETE = "storage.delete";
+  /** What the backend counts (its cache's hits, misses, ...), as JSON; empty where it counts nothing. */
+  public static final String COUNTERS = "storage.counters";
 
   private StorageAddresses() {
   }

@@ -78,6 +78,11 @@ public final class StorageClient {
     return request(StorageAddresses.OPEN_WRITE, request.toJson()).mapEmpty();
   }
 
+  /** What the backend counts, e.g. {@code {"cache": {"hits": 3, ...}}}. */
+  public Future<JsonObject> counters() {
+    return request(StorageAddresses.COUNTERS, new JsonObject());
+  }
+
   public Future<Void> delete(String file) {
     return request(StorageAddresses.DELETE, new JsonObject().put("file", file)).mapEmpty();
   }

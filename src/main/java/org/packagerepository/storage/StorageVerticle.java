@@ -54,6 +54,11 @@ public abstract class StorageVerticle extends VerticleBase {
 
   protected abstract Future<Void> delete(String file);
 
+  /** What this backend counts, as JSON; nothing by default. */
+  protected JsonObject counters() {
+    return new JsonObject();
+  }
+
   @Override
   public Future<?> start() {
     Transfers.registerCodecs(vertx);
@@ -71,7 +76,8 @@ public abstract class StorageVerticle extends VerticleBase {
         WriteRequest request = WriteRequest.fromJson(m.body());
         withFile(m, file -> openWrite(request).map(v -> new JsonObject()));
       }).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.DELETE, m -> withFile(m, file -> delete(file).map(v -> new JsonObject()))).completion()
+      bus.<JsonObject>consumer(StorageAddresses.DELETE, m -> withFile(m, file -> delete(file).map(v -> new JsonObject()))).completion(),
+      bus.<JsonObject>consumer(StorageAddresses.COUNTERS, m -> m.reply(counters())).completion()
     ));
   }
 

@@ -49,6 +49,11 @@ public final class CachedReads {
     this.store = store;
   }
 
+  /** The bytes of the versions in the cache. */
+  public long usedBytes() {
+    return cache.usedBytes();
+  }
+
   public Counters counters() {
     return new Counters(hits, misses, coalesced, bypassed, storeBytes);
   }

@@ -3,6 +3,7 @@ package org.packagerepository.storage.cache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
@@ -70,7 +71,14 @@ public final class RemoteReads {
     return cached == null ? Future.succeededFuture() : cached.changed(file);
   }
 
-  public CachedReads.Counters counters() {
-    return cached == null ? new CachedReads.Counters(0, 0, 0, 0, 0) : cached.counters();
+  /** The cache's counters as JSON ({@code {"cache": {...}}}); {@code {"cache": {"enabled": false}}} without one. */
+  public JsonObject counters() {
+    if (cached == null) {
+      return new JsonObject().put("cache", new JsonObject().put("enabled", false));
+    }
+    CachedReads.Counters c = cached.counters();
+    return new JsonObject().put("cache", new JsonObject().put("enabled", true).put("hits", c.hits())
+      .put("misses", c.misses()).put("coalesced", c.coalesced()).put("bypassed", c.bypassed())
+      .put("storeBytes", c.storeBytes()).put("usedBytes", cached.usedBytes()));
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import org.packagerepository.storage.ChangeQueue;
 import org.packagerepository.storage.OpenedRead;
@@ -148,6 +149,11 @@ final class S3StorageVerticle extends StorageVerticle {
     stats.changed(file);
     reads.changed(file);
     listingChanged();
+  }
+
+  @Override
+  protected JsonObject counters() {
+    return reads.counters();
   }
 
   @Override

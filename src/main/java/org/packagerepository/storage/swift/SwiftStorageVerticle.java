@@ -200,6 +200,11 @@ final class SwiftStorageVerticle extends StorageVerticle {
   }
 
   @Override
+  protected JsonObject counters() {
+    return reads.counters();
+  }
+
+  @Override
   protected Future<OpenedRead> openRead(String file) {
     return stat(file).compose(reads::open);
   }

@@ -108,6 +108,18 @@ class RemoteCacheTest {
       HttpResponse<InputStream> again = http.send(get, HttpResponse.BodyHandlers.ofInputStream());
       assertEquals(sha256, TestBytes.sha256Hex(again.body()).sha256());
       assertEquals(1, forwarder.timesSent(storeGet));
+
+      // The counters say the same.
+      HttpResponse<String> stats = http.send(HttpRequest.newBuilder(server.uri("/stats")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, stats.statusCode());
+      JsonObject cache = new JsonObject(stats.body()).getJsonObject("cache");
+      assertEquals(true, cache.getBoolean("enabled"));
+      assertEquals(1, cache.getLong("misses"), stats.body());
+      assertEquals(HOSTS, cache.getLong("coalesced") + cache.getLong("hits"),
+        "every other read followed the fill or read the cached file: " + stats.body());
+      assertEquals(SIZE, cache.getLong("storeBytes"), stats.body());
+      assertEquals(SIZE, cache.getLong("usedBytes"), stats.body());
     }
   }
 }
