@@ -93,29 +93,10 @@ class SmallHeapRoundTripTest {
   void anS3PackageOf1GiBRoundTripsByteExact(@TempDir Path dir) throws Exception {
     Path blobs = Files.createDirectories(dir.resolve("blobs"));
     try (S3TestStore store = S3TestStore.createOnDisk(blobs)) {
-      Path config = dir.resolve("pr-config.json");
       JsonObject s3 = store.section("big");
       // The cache in the test's directory (a 1 GiB package goes into it).
       s3.getJsonObject("S3Repository").put("cache", new JsonObject().put("path", dir.resolve("cache").toString()));
-      Files.writeString(config, s3.put("config", new JsonObject().put("port", 0)).encode());
-      int port = startServer(config);
-
-      Path upload = dir.resolve("upload.tar.gz");
-      long size = 1024L * 1024 * 1024 + 77;
-      String sent = writeRandomFile(upload, size);
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      URI uri = URI.create("http://127.0.0.1:" + port + "/packages/big-1.0.0.tar.gz");
-      HttpResponse<String> put = client.send(HttpRequest.newBuilder(uri).header("X-Checksum-Sha256", sent)
-        .PUT(HttpRequest.BodyPublishers.ofFile(upload)).build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, put.statusCode(), put.body());
-      Files.delete(upload);
-
-      HttpResponse<InputStream> get = client.send(HttpRequest.newBuilder(uri).GET().build(),
-        HttpResponse.BodyHandlers.ofInputStream());
-      assertEquals(200, get.statusCode());
-      assertEquals(String.valueOf(size), get.headers().firstValue("content-length").orElseThrow());
-      assertEquals(sent, sha256(get.body()));
-      assertFalse(outOfMemory, "The server ran out of memory");
+      roundTripOf1GiB(dir, s3, true);
     }
   }
 
@@ -133,29 +114,41 @@ class SmallHeapRoundTripTest {
           .put("key", node.key()))
         .put("container", new JsonObject().put("container", "big").put("segment_size", 256 * 1024 * 1024))
         .put("cache", new JsonObject().put("path", dir.resolve("cache").toString()));
-      Path config = dir.resolve("pr-config.json");
-      Files.writeString(config, new JsonObject().put("SwiftRepository", swift)
-        .put("config", new JsonObject().put("port", 0)).encode());
-      int port = startServer(config);
-
-      Path upload = dir.resolve("upload.tar.gz");
-      long size = 1024L * 1024 * 1024 + 77;
-      String sent = writeRandomFile(upload, size);
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      URI uri = URI.create("http://127.0.0.1:" + port + "/packages/big-1.0.0.tar.gz");
-      HttpResponse<String> put = client.send(HttpRequest.newBuilder(uri)
-        .PUT(HttpRequest.BodyPublishers.ofFile(upload)).build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, put.statusCode(), put.body());
-      assertEquals(sent, new JsonObject(put.body()).getString("sha256"));
-      Files.delete(upload);
-
-      HttpResponse<InputStream> get = client.send(HttpRequest.newBuilder(uri).GET().build(),
-        HttpResponse.BodyHandlers.ofInputStream());
-      assertEquals(200, get.statusCode());
-      assertEquals(String.valueOf(size), get.headers().firstValue("content-length").orElseThrow());
-      assertEquals(sent, sha256(get.body()));
-      assertFalse(outOfMemory, "The server ran out of memory");
+      roundTripOf1GiB(dir, new JsonObject().put("SwiftRepository", swift), false);
     }
+  }
+
+  /**
+   * Starts a {@code -Xmx64m} server with {@code prConfig}, uploads 1 GiB of random bytes (announcing their SHA-256 or
+   * not) and downloads them again, byte-exact.
+   */
+  private void roundTripOf1GiB(Path dir, JsonObject prConfig, boolean announce) throws Exception {
+    Path config = dir.resolve("pr-config.json");
+    Files.writeString(config, prConfig.put("config", new JsonObject().put("port", 0)).encode());
+    int port = startServer(config);
+
+    Path upload = dir.resolve("upload.tar.gz");
+    long size = 1024L * 1024 * 1024 + 77;
+    String sent = writeRandomFile(upload, size);
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    URI uri = URI.create("http://127.0.0.1:" + port + "/packages/big-1.0.0.tar.gz");
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofFile(upload));
+    if (announce) {
+      request.header("X-Checksum-Sha256", sent);
+    }
+    HttpResponse<String> put = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, put.statusCode(), put.body());
+    if (!announce) {
+      assertEquals(sent, new JsonObject(put.body()).getString("sha256"));
+    }
+    Files.delete(upload);
+
+    HttpResponse<InputStream> get = client.send(HttpRequest.newBuilder(uri).GET().build(),
+      HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, get.statusCode());
+    assertEquals(String.valueOf(size), get.headers().firstValue("content-length").orElseThrow());
+    assertEquals(sent, sha256(get.body()));
+    assertFalse(outOfMemory, "The server ran out of memory");
   }
 
   /**

@@ -63,6 +63,9 @@ public final class CachedReads {
    * null when it is not cached.
    */
   public Future<OpenedRead> openCached(PackageInfo info) {
+    if (cache.lookup(info.file(), info.etag()) == null) {
+      return Future.succeededFuture();   // a miss costs no trip to a worker thread
+    }
     return context.owner().executeBlocking(() -> {
       CacheDirectory.Entry entry = cache.lookup(info.file(), info.etag());
       if (entry == null || !cache.verify(entry)) {

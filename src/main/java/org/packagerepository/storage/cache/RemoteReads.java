@@ -15,6 +15,8 @@ import org.packagerepository.transfer.ChunkSender;
 import org.packagerepository.transfer.TransferException;
 import org.packagerepository.transfer.TransferOptions;
 
+import java.util.function.Function;
+
 /**
  * How a remote backend (S3, Swift) answers reads: through the cache when it is on (a cached version goes out with
  * sendfile, the others through one fill per version), else straight from the store. Used from the storage verticle's
@@ -43,8 +45,31 @@ public final class RemoteReads {
     return cached.openCached(info).map(opened -> opened != null ? opened : new OpenedRead(info));
   }
 
-  /** Streams the request's bytes of version {@code info} (whose entity tag the caller checked) on its transfer. */
-  public Future<Void> read(ReadRequest request, PackageInfo info) {
+  /**
+   * Streams the request's bytes on its transfer, once the version asked for is the package's current one.
+   *
+   * @param stat what the store says of the package: what it said a moment ago (the reader's own open-read), or, with
+   *             {@code true}, what it says now
+   */
+  public Future<Void> read(ReadRequest request, Function<Boolean, Future<PackageInfo>> stat) {
+    String file = request.file();
+    if (request.offset() < 0 || request.length() < 0) {
+      return Future.failedFuture(new StorageException(StorageError.INTERNAL, "The range is outside the package"));
+    }
+    // An empty read has no GET to check the version with: it asks the store.
+    return stat.apply(request.length() == 0).compose(info -> {
+      if (!info.etag().equals(request.etag())) {
+        return Future.failedFuture(new StorageException(StorageError.CHANGED, file + " has changed"));
+      }
+      if (request.length() == 0) {
+        ChunkSender.create(vertx, request.transfer(), transferOptions).end();
+        return Future.succeededFuture();
+      }
+      return stream(request, info);
+    });
+  }
+
+  private Future<Void> stream(ReadRequest request, PackageInfo info) {
     Future<ReadStream<Buffer>> source = cached != null
       ? cached.read(info, request.offset(), request.length())
       : store.fetch(info.file(), info.etag(), request.offset(), request.length());

@@ -20,7 +20,6 @@ import org.packagerepository.storage.cache.CacheSettings;
 import org.packagerepository.storage.cache.RemoteCache;
 import org.packagerepository.storage.cache.RemoteReads;
 import org.packagerepository.transfer.ChunkReceiver;
-import org.packagerepository.transfer.ChunkSender;
 import org.packagerepository.transfer.TransferException;
 import org.packagerepository.transfer.TransferOptions;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -163,22 +162,7 @@ final class S3StorageVerticle extends StorageVerticle {
 
   @Override
   protected Future<Void> read(ReadRequest request) {
-    String file = request.file();
-    if (request.offset() < 0 || request.length() < 0) {
-      return Future.failedFuture(new StorageException(StorageError.INTERNAL, "The range is outside the package"));
-    }
-    // What is known of the version asked for (size, checksum) comes with the stat the reader made a moment ago.
-    return stat(file, request.length() == 0).compose(info -> {
-      if (!info.etag().equals(request.etag())) {
-        return Future.failedFuture(versionChanged(file));
-      }
-      if (request.length() == 0) {
-        // No bytes to fetch (an empty package or range): end the stream at once.
-        ChunkSender.create(vertx, request.transfer(), transferOptions).end();
-        return Future.<Void>succeededFuture();
-      }
-      return reads.read(request, info);
-    });
+    return reads.read(request, recheck -> stat(request.file(), recheck));
   }
 
   /** Bytes {@code [offset, offset + length)} of version {@code etag}: a ranged GET whose version is checked. */

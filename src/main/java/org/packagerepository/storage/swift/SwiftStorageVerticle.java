@@ -26,7 +26,6 @@ import org.packagerepository.storage.cache.CacheSettings;
 import org.packagerepository.storage.cache.RemoteCache;
 import org.packagerepository.storage.cache.RemoteReads;
 import org.packagerepository.transfer.ChunkReceiver;
-import org.packagerepository.transfer.ChunkSender;
 import org.packagerepository.transfer.TransferException;
 import org.packagerepository.transfer.TransferOptions;
 
@@ -211,22 +210,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
 
   @Override
   protected Future<Void> read(ReadRequest request) {
-    String file = request.file();
-    if (request.offset() < 0 || request.length() < 0) {
-      return Future.failedFuture(new StorageException(StorageError.INTERNAL, "The range is outside the package"));
-    }
-    // What is known of the version asked for (size, checksum) comes with the stat the reader made a moment ago.
-    return stat(file, request.length() == 0).compose(stored -> {
-      if (!stored.info().etag().equals(request.etag())) {
-        return Future.failedFuture(versionChanged(file));
-      }
-      if (request.length() == 0) {
-        // No bytes to fetch (an empty package or range): end the stream at once.
-        ChunkSender.create(vertx, request.transfer(), transferOptions).end();
-        return Future.<Void>succeededFuture();
-      }
-      return reads.read(request, stored.info());
-    });
+    return reads.read(request, recheck -> stat(request.file(), recheck).map(SwiftObjects.Stored::info));
   }
 
   /** Bytes {@code [offset, offset + length)} of version {@code etag}: a ranged GET whose version is checked. */
