@@ -2,38 +2,39 @@ package org.packagerepository.storage;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * What a remote store said of packages less than {@link #MAX_AGE_NANOS} ago, so that a hot package costs one request
- * to the store per download instead of two. Changes made by other writers show within that time; this server's own at
- * once: a change forgets the package, and an answer to a request sent before a change is not kept, since it may
+ * What a remote store said of packages less than a maximum age ago (the backend's revalidation interval), so that a
+ * hot package costs the store one request per interval instead of one per download. Changes made by other writers show
+ * within that time; this server's own at once: a change forgets the package, and an answer to a request sent before a change is not kept, since it may
  * describe the old version. Used from one event loop.
  *
  * @param <T> what is kept of a package
  */
 public final class RecentStats<T> {
 
-  public static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int MAX_ENTRIES = 10_000;
 
   private final Map<String, Entry<T>> entries = new HashMap<>();
+  private final long maxAgeNanos;
   private final LongSupplier clock;
   private long changes;
 
-  public RecentStats() {
-    this(System::nanoTime);
+  /** @param maxAgeNanos how long an answer is used without asking again; 0 asks every time */
+  public RecentStats(long maxAgeNanos) {
+    this(maxAgeNanos, System::nanoTime);
   }
 
-  RecentStats(LongSupplier clock) {
+  RecentStats(long maxAgeNanos, LongSupplier clock) {
+    this.maxAgeNanos = maxAgeNanos;
     this.clock = clock;
   }
 
   /** What was said of {@code file} less than the maximum age ago, or null. */
   public T fresh(String file) {
     Entry<T> entry = entries.get(file);
-    return entry != null && clock.getAsLong() - entry.at < MAX_AGE_NANOS ? entry.value : null;
+    return entry != null && clock.getAsLong() - entry.at < maxAgeNanos ? entry.value : null;
   }
 
   /** A mark to take before asking the store, for {@link #put}. */

@@ -24,12 +24,21 @@ public abstract class StorageVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(StorageVerticle.class.getName());
 
   /**
-   * How long a listing may be served again without asking the backend: changes made by other writers to the
-   * same storage are seen after this long at most; this server's own changes at once.
+   * How long a listing may be served again without asking the backend, unless a backend says otherwise: changes made
+   * by other writers to the same storage are seen after this long at most; this server's own changes at once.
    */
   public static final long LISTING_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private final ListingCache listings = new ListingCache(LISTING_MAX_AGE_NANOS);
+  private final ListingCache listings;
+
+  protected StorageVerticle() {
+    this(LISTING_MAX_AGE_NANOS);
+  }
+
+  /** @param listingMaxAgeNanos how long a listing may be served again without asking the backend */
+  protected StorageVerticle(long listingMaxAgeNanos) {
+    this.listings = new ListingCache(listingMaxAgeNanos);
+  }
 
   /** Every stored object, including those whose names are not valid package names (the caller filters). */
   protected abstract Future<List<PackageInfo>> list();

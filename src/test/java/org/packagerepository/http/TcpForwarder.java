@@ -21,11 +21,12 @@ public final class TcpForwarder implements AutoCloseable {
   private final Set<NetSocket> incoming = ConcurrentHashMap.newKeySet();
   private final Set<NetSocket> stalled = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
-  private volatile long bytesPerSecond;
+  private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+  private final Throttle clientRate = new Throttle();
+  private final Throttle targetRate = new Throttle();
   private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> sentCounts =
     new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<NetSocket, String> tails = new java.util.concurrent.ConcurrentHashMap<>();
-  private volatile long windowStart;
   private final int targetPort;
   private NetServer server;
   private int port;
@@ -68,11 +69,14 @@ public final class TcpForwarder implements AutoCloseable {
     listen(port);
   }
 
-  /** Copies from one socket to the other with back-pressure; counts what clients send; a stalled client is not resumed. */
+  /**
+   * Copies from one socket to the other with back-pressure and the direction's rate limit; counts what clients send; a
+   * stalled client is not resumed.
+   */
   private void forward(NetSocket from, NetSocket to, boolean fromClient) {
     from.handler(buffer -> {
+      long total = (fromClient ? sent : received).addAndGet(buffer.length());
       if (fromClient) {
-        sent.addAndGet(buffer.length());
         if (!sentCounts.isEmpty()) {
           // ISO-8859-1: one char per byte, so that text split across two reads is found in tail + this read.
           String text = tails.getOrDefault(from, "") + buffer.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -89,17 +93,15 @@ public final class TcpForwarder implements AutoCloseable {
           }
           tails.put(from, text.substring(Math.max(0, text.length() - longest + 1)));
         }
-        long limit = bytesPerSecond;
-        if (limit > 0 && sent.get() - windowStart > limit / 10) {
-          // Over the rate: nothing more from this client until the next tenth of a second.
-          windowStart = sent.get();
-          from.pause();
-          vertx.setTimer(100, id -> {
-            if (!stalled.contains(from)) {
-              from.resume();
-            }
-          });
-        }
+      }
+      if ((fromClient ? clientRate : targetRate).isOver(total)) {
+        // Over the rate: nothing more from this side until the next tenth of a second.
+        from.pause();
+        vertx.setTimer(100, id -> {
+          if (!stalled.contains(from)) {
+            from.resume();
+          }
+        });
       }
       to.write(buffer);
       if (to.writeQueueFull()) {
@@ -114,10 +116,35 @@ public final class TcpForwarder implements AutoCloseable {
     from.resume();
   }
 
-  /** Lets clients send at most about {@code bytesPerSecond} (0: no limit): a slow store. */
+  /** Lets clients send at most about {@code bytesPerSecond} (0: no limit): a store slow to take uploads. */
   public void limitRate(long bytesPerSecond) {
-    this.bytesPerSecond = bytesPerSecond;
-    windowStart = sent.get();
+    clientRate.limit(bytesPerSecond, sent.get());
+  }
+
+  /** Lets the target answer at most about {@code bytesPerSecond} (0: no limit): a store slow to send. */
+  public void limitResponseRate(long bytesPerSecond) {
+    targetRate.limit(bytesPerSecond, received.get());
+  }
+
+  /** A rate limit of one direction, over all connections, measured per tenth of a second. */
+  private static final class Throttle {
+    private volatile long bytesPerSecond;
+    private volatile long windowStart;
+
+    void limit(long bytesPerSecond, long total) {
+      this.bytesPerSecond = bytesPerSecond;
+      windowStart = total;
+    }
+
+    /** Whether {@code total} bytes exceed the rate; if so a new window starts. */
+    boolean isOver(long total) {
+      long limit = bytesPerSecond;
+      if (limit > 0 && total - windowStart > limit / 10) {
+        windowStart = total;
+        return true;
+      }
+      return false;
+    }
   }
 
   /**

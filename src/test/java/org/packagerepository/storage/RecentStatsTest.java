@@ -9,17 +9,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class RecentStatsTest {
 
+  private static final long MAX_AGE = 5_000_000_000L;
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
-  private final RecentStats<String> stats = new RecentStats<>(now::get);
+  private final RecentStats<String> stats = new RecentStats<>(MAX_AGE, now::get);
 
   @Test
-  void anAnswerIsKeptForASecond() {
+  void anAnswerIsKeptForTheMaximumAge() {
     stats.put("a", "v1", stats.mark());
     assertEquals("v1", stats.fresh("a"));
-    now.addAndGet(RecentStats.MAX_AGE_NANOS - 1);
+    now.addAndGet(MAX_AGE - 1);
     assertEquals("v1", stats.fresh("a"));
     now.addAndGet(1);
     assertNull(stats.fresh("a"));
+  }
+
+  @Test
+  void aMaximumAgeOfZeroAsksEveryTime() {
+    RecentStats<String> always = new RecentStats<>(0, now::get);
+    always.put("a", "v1", always.mark());
+    assertNull(always.fresh("a"));
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,8 +28,8 @@ import java.util.UUID;
  * tag. A version appears in the cache only whole: it is written as {@code <id>.part} and {@link #publish published}
  * with a rename once complete. The cache survives a restart (partial files are deleted when it is opened); a version
  * found on disk is {@link #verify verified} by its SHA-256 before it is first served, so that a file damaged on disk is
- * never served. Beyond the size limit, the least recently used versions go, except those {@link #pin pinned} by a
- * reader.
+ * never served. Beyond the size limit, or when its disk runs short of space, the least recently used versions go,
+ * except those {@link #pin pinned} by a reader; the cache leaves {@link #DISK_HEADROOM} free on its disk.
  *
  * <p>Thread-safe; every method may block on the disk: call it from a worker thread.
  */
@@ -38,8 +39,17 @@ public final class CacheDirectory {
   public record Entry(String key, String file, String etag, long size, String sha256, Path path) {
   }
 
+  /** The free space of the cache's file system. */
+  interface DiskSpace {
+    long usableBytes() throws IOException;
+  }
+
+  /** What the cache leaves free on its disk, for whatever else writes there (logs, other caches, the system). */
+  static final long DISK_HEADROOM = 64L * 1024 * 1024;
+
   private final Path dir;
   private final long maxBytes;
+  private final DiskSpace disk;
   /** Access order: the eldest is the least recently used. */
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
   private final Map<String, Integer> pins = new HashMap<>();
@@ -47,15 +57,22 @@ public final class CacheDirectory {
   private long usedBytes;
   private long reservedBytes;
 
-  private CacheDirectory(Path dir, long maxBytes) {
+  private CacheDirectory(Path dir, long maxBytes, DiskSpace disk) {
     this.dir = dir;
     this.maxBytes = maxBytes;
+    this.disk = disk;
   }
 
   /** Opens (creating it if needed) the cache in {@code dir}: deletes partial files, indexes the complete ones. */
   public static CacheDirectory open(Path dir, long maxBytes) throws IOException {
     Files.createDirectories(dir);
-    CacheDirectory cache = new CacheDirectory(dir, maxBytes);
+    FileStore store = Files.getFileStore(dir);
+    return open(dir, maxBytes, store::getUsableSpace);
+  }
+
+  static CacheDirectory open(Path dir, long maxBytes, DiskSpace disk) throws IOException {
+    Files.createDirectories(dir);
+    CacheDirectory cache = new CacheDirectory(dir, maxBytes, disk);
     cache.load();
     return cache;
   }
@@ -116,7 +133,8 @@ public final class CacheDirectory {
   }
 
   /**
-   * Makes room for {@code bytes} more, evicting the least recently used versions that no reader holds.
+   * Makes room for {@code bytes} more, within the size limit and on the disk, evicting the least recently used
+   * versions that no reader holds.
    *
    * @return false when that much cannot be freed (the caller then streams without caching)
    */
@@ -125,7 +143,7 @@ public final class CacheDirectory {
       return false;
     }
     Iterator<Map.Entry<String, Entry>> eldest = entries.entrySet().iterator();
-    while (usedBytes + reservedBytes + bytes > maxBytes && eldest.hasNext()) {
+    while (!hasRoom(bytes) && eldest.hasNext()) {
       Entry entry = eldest.next().getValue();
       if (pins.containsKey(entry.key())) {
         continue;
@@ -133,11 +151,20 @@ public final class CacheDirectory {
       eldest.remove();
       forget(entry);
     }
-    if (usedBytes + reservedBytes + bytes > maxBytes) {
+    if (!hasRoom(bytes)) {
       return false;
     }
     reservedBytes += bytes;
     return true;
+  }
+
+  /**
+   * Whether {@code bytes} more fit. Fills in progress may have written part of their reservation already; counting
+   * all of it errs on the side of streaming instead of filling the disk.
+   */
+  private boolean hasRoom(long bytes) throws IOException {
+    return usedBytes + reservedBytes + bytes <= maxBytes
+      && disk.usableBytes() - reservedBytes - bytes >= DISK_HEADROOM;
   }
 
   /** Gives back a reservation whose version was not published. */

@@ -24,8 +24,9 @@ import java.util.List;
 
 /**
  * One version of a package on its way from the store into the cache, which readers follow while it fills: a reader
- * gets each byte as soon as it is on disk, and its end only once the whole version is verified (size and SHA-256) and
- * in the cache, so that no reader is ever shown a partial or damaged version as complete. A fill that fails fails its
+ * gets each byte as soon as it is on disk, except the version's last byte, and its end, which come only once the whole
+ * version is verified (size and SHA-256) and in the cache. So no reader is ever shown a partial or damaged version as
+ * complete: an HTTP client counting bytes against Content-Length would take the last byte for the end. A fill that fails fails its
  * readers and leaves nothing in the cache.
  *
  * <p>Created and used on one context; file reads and the final check run on worker threads.
@@ -43,6 +44,11 @@ public final class CacheFill {
   private final Path part;
   private final Promise<CacheDirectory.Entry> done = Promise.promise();
   private final List<Reader> readers = new ArrayList<>();
+  /**
+   * The readers of the fill read through one channel opened on the part file when the fill started: it reads the same
+   * bytes whatever happens to the file's name meanwhile (published by a rename, or deleted because this server changed
+   * the package). Closed once the fill is over and no reader needs it.
+   */
   private FileChannel shared;
   private long written;
 
@@ -117,11 +123,6 @@ public final class CacheFill {
       });
   }
 
-  /**
-   * The readers of the fill read through one channel opened on the part file when the fill started: it reads the same
-   * bytes whatever happens to the file's name meanwhile (published by a rename, or deleted because this server changed
-   * the package). Closed once the fill is over and no reader needs it.
-   */
   private void closeSharedWhenUnused() {
     if (done.future().isComplete() && readers.isEmpty() && shared != null) {
       try {
@@ -253,10 +254,11 @@ public final class CacheFill {
         }
         return;
       }
-      if (demand == 0 || written <= position) {
+      long readable = done.future().succeeded() ? written : Math.min(written, size - 1);
+      if (demand == 0 || readable <= position) {
         return;
       }
-      int n = (int) Math.min(READ_CHUNK, Math.min(written, end) - position);
+      int n = (int) Math.min(READ_CHUNK, Math.min(readable, end) - position);
       if (channel == null && shared != null) {
         channel = shared;   // the fill's own channel, on this context
       }

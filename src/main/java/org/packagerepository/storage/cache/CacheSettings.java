@@ -5,17 +5,22 @@ import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.Settings;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code cache} group of a remote backend's section ({@code S3Repository.cache}, {@code SwiftRepository.cache}).
  *
- * @param enabled  {@code cache.enabled}, default true
- * @param path     {@code cache.path}, default {@code data/cache/<backend>}
- * @param maxBytes {@code cache.max_size} in bytes, default 10 GiB
+ * @param enabled          {@code cache.enabled}, default true
+ * @param path             {@code cache.path}, default {@code data/cache/<backend>}
+ * @param maxBytes         {@code cache.max_size} in bytes, default 10 GiB
+ * @param revalidateNanos  {@code cache.revalidate_after} (seconds, default 1) in nanoseconds: how long what the store
+ *                         said of a package, and its listing, are used without asking again, so how soon changes
+ *                         made by other servers are seen; whether the cache is on or not
  */
-public record CacheSettings(boolean enabled, Path path, long maxBytes) {
+public record CacheSettings(boolean enabled, Path path, long maxBytes, long revalidateNanos) {
 
   public static final long DEFAULT_MAX_BYTES = 10L * 1024 * 1024 * 1024;
+  public static final long DEFAULT_REVALIDATE_SECONDS = 1;
 
   public static CacheSettings fromJson(JsonObject section, String sectionName, String backend) {
     JsonObject cache = section.getJsonObject("cache", new JsonObject());
@@ -25,6 +30,12 @@ public record CacheSettings(boolean enabled, Path path, long maxBytes) {
     if (maxBytes < 1024 * 1024) {
       throw new ConfigException(sectionName + ".cache.max_size is " + maxBytes + "; use at least 1 MiB (1048576)");
     }
-    return new CacheSettings(enabled, Path.of(path), maxBytes);
+    long revalidate = Settings.integer(cache, "revalidate_after", DEFAULT_REVALIDATE_SECONDS,
+      sectionName + ".cache.revalidate_after");
+    if (revalidate < 0 || revalidate > 86_400) {
+      throw new ConfigException(sectionName + ".cache.revalidate_after is " + revalidate
+        + "; use 0 to 86400 (seconds; 0 asks the store on every request)");
+    }
+    return new CacheSettings(enabled, Path.of(path), maxBytes, TimeUnit.SECONDS.toNanos(revalidate));
   }
 }

@@ -54,7 +54,7 @@ final class S3StorageVerticle extends StorageVerticle {
    * carries no metadata) shows the checksum of a version only while the object still has that ETag.
    */
   private final Map<String, Known> checksums = new HashMap<>();
-  private final RecentStats<PackageInfo> stats = new RecentStats<>();
+  private final RecentStats<PackageInfo> stats;
   private S3AsyncClient client;
   private Context context;
 
@@ -62,6 +62,8 @@ final class S3StorageVerticle extends StorageVerticle {
   private RemoteReads reads;
 
   S3StorageVerticle(S3Settings settings, CacheSettings cacheSettings) {
+    super(cacheSettings.revalidateNanos());
+    this.stats = new RecentStats<>(cacheSettings.revalidateNanos());
     this.settings = settings;
     this.cacheSettings = cacheSettings;
   }
@@ -122,9 +124,9 @@ final class S3StorageVerticle extends StorageVerticle {
   }
 
   /**
-   * What the store says of a package; what it said less than {@link RecentStats#MAX_AGE_NANOS} ago unless {@code recheck}.
-   * A hot package costs one request to the store per download instead of two; changes made by other writers show
-   * within that time, this server's own at once.
+   * What the store says of a package; what it said less than the revalidation interval ago unless {@code recheck}.
+   * With the package in the cache, that is all the store is asked: once per interval however many download it.
+   * Changes made by other writers show within that time, this server's own at once.
    */
   private Future<PackageInfo> stat(String file, boolean recheck) {
     PackageInfo fresh = recheck ? null : stats.fresh(file);

@@ -59,7 +59,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
   private final Set<SwiftUpload> uploads = new HashSet<>();
   /** The SHA-256 of versions this server wrote or looked at, by Swift's ETag of that version (listings lack it). */
   private final Map<String, Known> checksums = new HashMap<>();
-  private final RecentStats<SwiftObjects.Stored> stats = new RecentStats<>();
+  private final RecentStats<SwiftObjects.Stored> stats;
   /** Downloads streaming now, by package and entity tag. */
   private final Map<String, Integer> reading = new HashMap<>();
   /** Segments of versions no longer published, deleted once their last download here ends. */
@@ -75,6 +75,8 @@ final class SwiftStorageVerticle extends StorageVerticle {
   private RemoteReads reads;
 
   SwiftStorageVerticle(SwiftSettings settings, CacheSettings cacheSettings) {
+    super(cacheSettings.revalidateNanos());
+    this.stats = new RecentStats<>(cacheSettings.revalidateNanos());
     this.settings = settings;
     this.paths = new SwiftPaths(settings);
     this.cacheSettings = cacheSettings;
@@ -164,9 +166,9 @@ final class SwiftStorageVerticle extends StorageVerticle {
   }
 
   /**
-   * What Swift says of a package; what it said less than {@link RecentStats#MAX_AGE_NANOS} ago unless {@code recheck}.
-   * A hot package costs one request to Swift per download instead of two; changes made by other writers show within
-   * that time, this server's own at once.
+   * What Swift says of a package; what it said less than the revalidation interval ago unless {@code recheck}.
+   * With the package in the cache, that is all Swift is asked: once per interval however many download it.
+   * Changes made by other writers show within that time, this server's own at once.
    */
   private Future<SwiftObjects.Stored> stat(String file, boolean recheck) {
     SwiftObjects.Stored fresh = recheck ? null : stats.fresh(file);

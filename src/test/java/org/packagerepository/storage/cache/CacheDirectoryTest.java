@@ -104,6 +104,40 @@ class CacheDirectoryTest {
   }
 
   @Test
+  void whenItsDiskRunsShortTheCacheEvictsAndThenRefusesLeavingTheHeadroomFree() throws IOException {
+    // A disk of the headroom plus 3000 bytes, shared with whatever else writes there; the size limit is far.
+    long capacity = CacheDirectory.DISK_HEADROOM + 3000;
+    long[] others = {0};
+    CacheDirectory cache = CacheDirectory.open(dir, 1 << 30, () -> capacity - others[0] - bytesIn(dir));
+    put(cache, "a-1.tar.gz", "e", new byte[1000]);
+    put(cache, "b-1.tar.gz", "e", new byte[1000]);
+    put(cache, "c-1.tar.gz", "e", new byte[1000]);
+    cache.lookup("a-1.tar.gz", "e");   // b is now the least recently used
+
+    put(cache, "d-1.tar.gz", "e", new byte[500]);
+    assertNull(cache.lookup("b-1.tar.gz", "e"), "the disk had no room: the least recently used went");
+    assertNotNull(cache.lookup("a-1.tar.gz", "e"));
+    assertNotNull(cache.lookup("c-1.tar.gz", "e"));
+    assertEquals(2500, cache.usedBytes());
+
+    cache.pin(cache.lookup("a-1.tar.gz", "e"));
+    cache.pin(cache.lookup("c-1.tar.gz", "e"));
+    cache.pin(cache.lookup("d-1.tar.gz", "e"));
+    assertTrue(cache.reserve(400), "what is left above the headroom can be used");
+    assertFalse(cache.reserve(200), "a reservation counts as written: no room for more");
+    cache.unreserve(400);
+    others[0] = 1000;   // someone else filled the disk
+    assertFalse(cache.reserve(1), "a full disk and nothing to evict: the caller streams from the store");
+    assertEquals(2500, cache.usedBytes());
+  }
+
+  private static long bytesIn(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith(".pkg")).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+
+  @Test
   void removingAPackageDropsAllItsVersions() throws IOException {
     CacheDirectory cache = CacheDirectory.open(dir, 1 << 20);
     put(cache, "app-1.0.tar.gz", "e1", new byte[10]);
