@@ -1164,7 +1164,7 @@ public abstract class PackageApiContract {
 
       // then the download still gets the whole version it started with, never a mix
       byte[] rest = body.readAllBytes();
-      assertEquals(TestBytes.sha256Hex(old), TestBytes.sha256Hex(concat(start, rest)));
+      assertEquals(TestBytes.sha256Hex(old), TestBytes.sha256Hex(TestBytes.concat(start, rest)));
     }
   }
 
@@ -1187,7 +1187,7 @@ public abstract class PackageApiContract {
       } catch (java.io.IOException abortedVisibly) {
         return;
       }
-      assertEquals(TestBytes.sha256Hex(old), TestBytes.sha256Hex(concat(start, rest)));
+      assertEquals(TestBytes.sha256Hex(old), TestBytes.sha256Hex(TestBytes.concat(start, rest)));
     }
   }
 
@@ -1339,11 +1339,6 @@ public abstract class PackageApiContract {
     return api.head(file);
   }
 
-  private static byte[] concat(byte[] first, byte[] second) {
-    byte[] both = Arrays.copyOf(first, first.length + second.length);
-    System.arraycopy(second, 0, both, first.length, second.length);
-    return both;
-  }
 
   protected static String header(HttpResponse<?> response, String name) {
     return response.headers().firstValue(name).orElse(null);

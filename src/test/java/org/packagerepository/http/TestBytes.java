@@ -22,6 +22,13 @@ public final class TestBytes {
     return bytes;
   }
 
+  /** {@code first} followed by {@code second}. */
+  public static byte[] concat(byte[] first, byte[] second) {
+    byte[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, all, first.length, second.length);
+    return all;
+  }
+
   public static String sha256Hex(byte[] bytes) {
     return HexFormat.of().formatHex(sha256().digest(bytes));
   }

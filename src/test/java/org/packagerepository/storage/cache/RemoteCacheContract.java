@@ -176,12 +176,7 @@ public abstract class RemoteCacheContract {
     byte[] bytes = TestBytes.random(12 * MB, 2);
     forwarder.count(storeGet(file));
     TestServer server = start();
-    assertEquals(200, server.client().put(file, bytes).statusCode());
-
-    forwarder.limitResponseRate(2 * MB);   // the fill takes about 6 s
-    HttpResponse<InputStream> first = server.client().getStream(file);
-    assertEquals(200, first.statusCode());
-    InputStream body = first.body();
+    InputStream body = slowDownload(server, file, bytes);
     byte[] start = body.readNBytes(MB);
     assertArrayEquals(Arrays.copyOfRange(bytes, 0, MB), start, "the first host's first bytes, while the fill runs");
 
@@ -191,14 +186,18 @@ public abstract class RemoteCacheContract {
     assertFalse(cacheCounters(server).getLong("usedBytes") > 0, "answered before the fill ended");
 
     byte[] rest = body.readAllBytes();
-    assertEquals(TestBytes.sha256Hex(bytes), TestBytes.sha256Hex(concat(start, rest)));
+    assertEquals(TestBytes.sha256Hex(bytes), TestBytes.sha256Hex(TestBytes.concat(start, rest)));
     assertEquals(1, storeGets(file), "the range followed the fill");
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] all = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
+
+  /** Uploads {@code bytes} as {@code file}, then starts its download with the store sending 2 MB/s. */
+  private InputStream slowDownload(TestServer server, String file, byte[] bytes) throws Exception {
+    assertEquals(200, server.client().put(file, bytes).statusCode());
+    forwarder.limitResponseRate(2 * MB);
+    HttpResponse<InputStream> response = server.client().getStream(file);
+    assertEquals(200, response.statusCode());
+    return response.body();
   }
 
   @Test
@@ -207,12 +206,7 @@ public abstract class RemoteCacheContract {
     byte[] bytes = TestBytes.random(12 * MB, 3);
     forwarder.count(storeGet(file));
     TestServer server = start();
-    assertEquals(200, server.client().put(file, bytes).statusCode());
-
-    forwarder.limitResponseRate(2 * MB);
-    HttpResponse<InputStream> cut = server.client().getStream(file);
-    assertEquals(200, cut.statusCode());
-    InputStream body = cut.body();
+    InputStream body = slowDownload(server, file, bytes);
     assertEquals(MB, body.readNBytes(MB).length);
     forwarder.stop();   // the store goes away mid-fill
     long read = MB;

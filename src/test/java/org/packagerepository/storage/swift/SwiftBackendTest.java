@@ -151,7 +151,7 @@ class SwiftBackendTest {
           api.upload("read-1.0.0.tar.gz", TestBytes.random(3 * MIB, 22));
         }
         byte[] rest = body.readAllBytes();
-        assertEquals(TestBytes.sha256Hex(old), TestBytes.sha256Hex(concat(head, rest)),
+        assertEquals(TestBytes.sha256Hex(old), TestBytes.sha256Hex(TestBytes.concat(head, rest)),
           delete ? "read while deleted" : "read while replaced");
       }
       if (!delete) {
@@ -164,11 +164,6 @@ class SwiftBackendTest {
     }
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] all = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 
   @Test
   void segmentsThatNoPackageUsesAreDeletedWhenTheServerStarts() throws Throwable {
