@@ -158,25 +158,6 @@ class S3BackendTest {
   }
 
   @Test
-  void anotherWritersChangeIsServedWithinAboutASecondAndOurOwnAtOnce() throws Throwable {
-    byte[] first = TestBytes.random(1000, 9);
-    api.upload("hot-1.0.0.tar.gz", first);
-    assertArrayEquals(first, api.get("hot-1.0.0.tar.gz").body());
-
-    // Behind the server's back: served once what the server knew of the package is older than about a second.
-    byte[] second = TestBytes.random(2000, 10);
-    store.putDirectly(prefix + "/hot-1.0.0.tar.gz", second);
-    Eventually.within(Duration.ofSeconds(5), () -> assertArrayEquals(second, api.get("hot-1.0.0.tar.gz").body()));
-
-    // Through the server: at once.
-    byte[] third = TestBytes.random(3000, 11);
-    api.upload("hot-1.0.0.tar.gz", third);
-    assertArrayEquals(third, api.get("hot-1.0.0.tar.gz").body());
-    assertEquals(200, api.delete("hot-1.0.0.tar.gz").statusCode());
-    assertEquals(404, api.get("hot-1.0.0.tar.gz").statusCode());
-  }
-
-  @Test
   void aListingOfMoreThanOnePageIsComplete() throws Exception {
     for (int i = 0; i < 1_005; i++) {
       store.putDirectly(prefix + "/many-1.0." + i + ".tar.gz", new byte[] {(byte) i});
