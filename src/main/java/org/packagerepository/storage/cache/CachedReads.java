@@ -37,6 +37,7 @@ public final class CachedReads {
   private final Store store;
   /** The fills in progress (or about to start), by version. */
   private final Map<String, Future<CacheFill>> fills = new HashMap<>();
+  private final OpenVersions open;
   private long hits;
   private long misses;
   private long coalesced;
@@ -47,6 +48,12 @@ public final class CachedReads {
     this.context = context;
     this.cache = cache;
     this.store = store;
+    this.open = new OpenVersions(context.owner());
+  }
+
+  /** Closes the versions kept open; reads in progress keep theirs until they end. */
+  public void close() {
+    open.closeAll();
   }
 
   /** The bytes of the versions in the cache. */
@@ -60,38 +67,40 @@ public final class CachedReads {
 
   /**
    * The cached, verified version {@code info} opened for sendfile (held in the cache until the read is closed), or
-   * null when it is not cached.
+   * null when it is not cached. A version read a moment ago is still open: a hit then costs no trip to a worker thread.
    */
   public Future<OpenedRead> openCached(PackageInfo info) {
-    if (cache.lookup(info.file(), info.etag()) == null) {
+    CacheDirectory.Entry cachedEntry = cache.lookup(info.file(), info.etag());
+    if (cachedEntry == null) {
       return Future.succeededFuture();   // a miss costs no trip to a worker thread
+    }
+    OpenVersions.Open reused = open.retain(cachedEntry);
+    if (reused != null) {
+      return Future.succeededFuture(hit(info, reused));
     }
     return context.owner().executeBlocking(() -> {
       CacheDirectory.Entry entry = cache.lookup(info.file(), info.etag());
       if (entry == null || !cache.verify(entry)) {
         return null;
       }
-      cache.pin(entry);
       try {
-        FileChannel channel = FileChannel.open(entry.path(), StandardOpenOption.READ);
-        return new OpenedRead(info, channel, () -> {
-          try {
-            channel.close();
-          } catch (IOException ignored) {
-            // nothing to do
-          } finally {
-            cache.unpin(entry);
-          }
-        });
+        return new Opened(entry, FileChannel.open(entry.path(), StandardOpenOption.READ));
       } catch (IOException e) {
-        cache.unpin(entry);
-        return null;
+        return null;   // evicted meanwhile
       }
-    }, false).map(opened -> {
-      if (opened != null) {
-        hits++;
-      }
-      return opened;
+    }, false).map(opened -> opened == null ? null : hit(info, open.add(opened.entry, opened.channel)));
+  }
+
+  private record Opened(CacheDirectory.Entry entry, FileChannel channel) {
+  }
+
+  /** A read of an open version, which pins it in the cache until the read is closed. */
+  private OpenedRead hit(PackageInfo info, OpenVersions.Open version) {
+    hits++;
+    cache.pin(version.entry);
+    return new OpenedRead(info, version.channel, () -> {
+      cache.unpin(version.entry);
+      version.release();
     });
   }
 
@@ -156,6 +165,7 @@ public final class CachedReads {
 
   /** This server changed or deleted {@code file}: its cached versions go. */
   public Future<Void> changed(String file) {
+    open.drop(file);
     return context.owner().executeBlocking(() -> {
       cache.removeAll(file);
       return null;

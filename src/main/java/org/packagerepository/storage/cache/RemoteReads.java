@@ -91,6 +91,13 @@ public final class RemoteReads {
     });
   }
 
+  /** The verticle stops. */
+  public void close() {
+    if (cached != null) {
+      cached.close();
+    }
+  }
+
   /** This server changed or deleted {@code file}. */
   public Future<Void> changed(String file) {
     return cached == null ? Future.succeededFuture() : cached.changed(file);

@@ -83,6 +83,9 @@ final class S3StorageVerticle extends StorageVerticle {
 
   @Override
   public Future<?> stop() {
+    if (reads != null) {
+      reads.close();
+    }
     List<Future<Void>> aborted = new ArrayList<>();
     for (S3Upload upload : uploads) {
       aborted.add(upload.abort());

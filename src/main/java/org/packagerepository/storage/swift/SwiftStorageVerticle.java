@@ -108,6 +108,9 @@ final class SwiftStorageVerticle extends StorageVerticle {
   @Override
   public Future<?> stop() {
     sweeper.stop();
+    if (reads != null) {
+      reads.close();
+    }
     List<Future<Void>> aborted = new ArrayList<>();
     for (SwiftUpload upload : uploads) {
       aborted.add(upload.abort());

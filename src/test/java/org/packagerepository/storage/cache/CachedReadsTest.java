@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class CachedReadsTest {
@@ -117,13 +119,21 @@ class CachedReadsTest {
     assertNotNull(opened);
     ByteBuffer all = ByteBuffer.allocate(bytes.length);
     opened.channel().read(all, 0);
-    opened.close();
     assertArrayEquals(bytes, all.array());
-    assertEquals(1, reads.counters().hits());
+    OpenedRead again = on(() -> reads.openCached(info)).toCompletionStage().toCompletableFuture()
+      .get(10, TimeUnit.SECONDS);
+    assertSame(opened.channel(), again.channel(), "a version open now is not opened again");
+    opened.close();
+    assertEquals(2, reads.counters().hits());
 
-    // This server changed the package: the cached versions go.
+    // This server changed the package: the cached versions go; a read in progress keeps its bytes to its end.
     on(() -> reads.changed(info.file())).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertNull(on(() -> reads.openCached(info)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    ByteBuffer still = ByteBuffer.allocate(bytes.length);
+    again.channel().read(still, 0);
+    assertArrayEquals(bytes, still.array());
+    again.close();
+    assertFalse(again.channel().isOpen(), "closed with its last reader");
   }
 
   @Test
