@@ -1,8 +1,11 @@
 package org.packagerepository.storage;
 
+import io.vertx.core.Future;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What a remote store said of packages less than a maximum age ago (the backend's revalidation interval), so that a
@@ -17,6 +20,7 @@ public final class RecentStats<T> {
   private static final int MAX_ENTRIES = 10_000;
 
   private final Map<String, Entry<T>> entries = new HashMap<>();
+  private final Map<String, Future<T>> asking = new HashMap<>();
   private final long maxAgeNanos;
   private final LongSupplier clock;
   private long changes;
@@ -29,6 +33,33 @@ public final class RecentStats<T> {
   RecentStats(long maxAgeNanos, LongSupplier clock) {
     this.maxAgeNanos = maxAgeNanos;
     this.clock = clock;
+  }
+
+  /**
+   * What was said of {@code file} less than the maximum age ago (unless {@code recheck}), else what {@code ask} gets
+   * from the store. Requests for a package while it is being asked about share that one request: when a hot package's
+   * answer expires, the store is asked once, not by every download in flight.
+   */
+  public Future<T> get(String file, boolean recheck, Supplier<Future<T>> ask) {
+    T known = recheck ? null : fresh(file);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    Future<T> running = asking.get(file);
+    if (running != null) {
+      return running;
+    }
+    long mark = mark();
+    Future<T> asked = ask.get();
+    if (!asked.isComplete()) {
+      asking.put(file, asked);
+    }
+    return asked.andThen(ar -> {
+      asking.remove(file, asked);
+      if (ar.succeeded()) {
+        put(file, ar.result(), mark);
+      }
+    });
   }
 
   /** What was said of {@code file} less than the maximum age ago, or null. */
@@ -53,10 +84,11 @@ public final class RecentStats<T> {
     entries.put(file, new Entry<>(value, clock.getAsLong()));
   }
 
-  /** This server changed {@code file}. */
+  /** This server changed {@code file}: a request about it sent before the change is not shared any more. */
   public void changed(String file) {
     changes++;
     entries.remove(file);
+    asking.remove(file);
   }
 
   /** What was said of {@code file} turned out to be out of date. */

@@ -132,20 +132,14 @@ final class S3StorageVerticle extends StorageVerticle {
    * Changes made by other writers show within that time, this server's own at once.
    */
   private Future<PackageInfo> stat(String file, boolean recheck) {
-    PackageInfo fresh = recheck ? null : stats.fresh(file);
-    if (fresh != null) {
-      return Future.succeededFuture(fresh);
-    }
-    long mark = stats.mark();
-    return call(client.headObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file)
-      .map(head -> {
+    return stats.get(file, recheck, () -> call(client.headObject(r -> r.bucket(settings.bucket())
+      .key(settings.key(file))), file).map(head -> {
         PackageInfo info = info(file, head);
         if (info.sha256() != null) {
           checksums.put(file, new Known(unquote(head.eTag()), info.sha256()));
         }
-        stats.put(file, info, mark);
         return info;
-      });
+      }));
   }
 
   /** This server changed {@code file}: what was known of it no longer holds. */

@@ -174,20 +174,15 @@ final class SwiftStorageVerticle extends StorageVerticle {
    * Changes made by other writers show within that time, this server's own at once.
    */
   private Future<SwiftObjects.Stored> stat(String file, boolean recheck) {
-    SwiftObjects.Stored fresh = recheck ? null : stats.fresh(file);
-    if (fresh != null) {
-      return Future.succeededFuture(fresh);
-    }
-    long mark = stats.mark();
-    return swift.send(HttpMethod.HEAD, paths.object(file), null, null, file).compose(answer -> {
-      if (answer.status() / 100 != 2) {
-        return Future.failedFuture(SwiftErrors.status(answer.status(), file));
-      }
-      SwiftObjects.Stored stored = SwiftObjects.fromHeaders(file, answer.headers());
-      remember(file, stored);
-      stats.put(file, stored, mark);
-      return Future.succeededFuture(stored);
-    });
+    return stats.get(file, recheck, () -> swift.send(HttpMethod.HEAD, paths.object(file), null, null, file)
+      .compose(answer -> {
+        if (answer.status() / 100 != 2) {
+          return Future.failedFuture(SwiftErrors.status(answer.status(), file));
+        }
+        SwiftObjects.Stored stored = SwiftObjects.fromHeaders(file, answer.headers());
+        remember(file, stored);
+        return Future.succeededFuture(stored);
+      }));
   }
 
   private void remember(String file, SwiftObjects.Stored stored) {
