@@ -2,6 +2,11 @@
 # Side-by-side benchmark of package-repository against nginx serving the SAME directory.
 # Usage: src/bench/run.sh [--quick]        (see src/bench/README.md)
 #
+# S3 and Swift each get the rows of a server of ours with its cache off (the way through the store,
+# nginx for scale), then those of one with its cache on: warm (the packages in its cache; against
+# ours on the file system, ARCHITECTURE.md's reference for them, not nginx) and cold (200 clients
+# at once on a package just published: one GET from the store, checked on GET /stats).
+#
 # Environment:
 #   BENCH_JAR       use this server jar instead of building one with `mvn -q -DskipTests package`
 #   BENCH_TMPDIR    parent of the temporary work directory (default /tmp; it must be on a real
@@ -331,9 +336,11 @@ run_wrk() {           # run_wrk SECONDS CONNECTIONS URL [HEADER] -> the BENCH li
 }
 
 # wrk_scenario ID TITLE UNIT(mibs|rps) CONNECTIONS OURS_URL NGINX_URL [HEADER]
+# The second side is nginx, or what WRK_REF names (the warm cache rows compare with ours on the file system).
+WRK_REF=nginx
 wrk_scenario() {
   local id=$1 title=$2 unit=$3 conns=$4 ours_url=$5 nginx_url=$6 hdr=${7:-}
-  local r side url line value errs t0 t1 peak=0 p
+  local r side name url line value errs t0 t1 peak=0 p
   local -a ours_v=() nginx_v=()
   local raw="" bad=0
   log "$title: warm-up ${WARM}s each, then $ROUNDS round(s) of ${DUR}s, alternating"
@@ -341,7 +348,7 @@ wrk_scenario() {
   run_wrk "$WARM" "$conns" "$nginx_url" "$hdr" > /dev/null
   for ((r = 1; r <= ROUNDS; r++)); do
     for side in ours nginx; do
-      if [[ $side == ours ]]; then url=$ours_url; else url=$nginx_url; fi
+      if [[ $side == ours ]]; then url=$ours_url; name=ours; else url=$nginx_url; name=$WRK_REF; fi
       t0=$(now_us)
       line=$(run_wrk "$DUR" "$conns" "$url" "$hdr")
       t1=$(now_us)
@@ -353,7 +360,7 @@ wrk_scenario() {
       errs=$(($(field "$line" connect) + $(field "$line" read) + $(field "$line" write) + $(field "$line" status) + $(field "$line" timeout)))
       if ((errs > 0)); then
         bad=$((bad + errs))
-        log "  $side round $r: $errs errors ($line)"
+        log "  $name round $r: $errs errors ($line)"
       fi
       if [[ $side == ours ]]; then
         ours_v+=("$value")
@@ -361,8 +368,8 @@ wrk_scenario() {
       else
         nginx_v+=("$value")
       fi
-      raw+="$side=$value "
-      log "  round $r $side: $value $([[ $unit == mibs ]] && echo MiB/s || echo req/s) (requests $(field "$line" requests), p99 $(($(field "$line" p99_us) / 1000)) ms)"
+      raw+="$name=$value "
+      log "  round $r $name: $value $([[ $unit == mibs ]] && echo MiB/s || echo req/s) (requests $(field "$line" requests), p99 $(($(field "$line" p99_us) / 1000)) ms)"
     done
   done
   OURS[$id]=$(median "${ours_v[@]}"); NGINX[$id]=$(median "${nginx_v[@]}")
@@ -545,6 +552,7 @@ smallheap_scenario() {
   mkdir -p "$dir"
   ln "$PKGS/$BIG" "$dir/$BIG"            # the 100 MiB package, for the concurrent downloads
   port=$(free_port)
+  # shellcheck disable=SC2086
   start_ours roundtrip "$port" "$dir" true -Xmx64m ${BENCH_JAVA_OPTS:-}
   pid=$LAST_PID
   RT_URL="http://127.0.0.1:$port"
@@ -696,19 +704,21 @@ precheck() {
 # 4. Report
 fmt_num() { awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; else printf "%.1f", v }'; }
 # ---------------------------------------------------------------------------------------------
-# The S3 and Swift rows measure the way through the store: the cache is off there (issue 6's cold and
-# warm rows are still to come).
+# Each store (S3, Swift) gets two servers of ours in turn. The first has its cache off: its rows
+# measure the way through the store, with nginx reading the local file for scale only (the store's
+# own cost is in our figures, so no target). The second has its cache on (cache_rows): warm rows
+# against ours on the file system, the reference ARCHITECTURE.md names, and a cold row of many
+# clients fetching a package not yet cached.
 # The S3 backend, on S3Proxy (the store the tests use) run as its own process on this machine with
-# its objects on this disk. nginx, reading the local file, is there for scale only: the store's own
-# cost is in our figures, so no target is set (issue 6's cache is what competes with the file system).
+# its objects on this disk.
 s3_scenarios() {
-  local s3_port ours_port s3_pid pid key secret code i f
+  local s3_port ours_port cache_port s3_pid pid key secret code i f
   if [[ ${BENCH_S3:-1} == 0 ]]; then log "S3 rows skipped (BENCH_S3=0)"; return 0; fi
   log "S3: starting S3Proxy from the test classpath"
   if ! (cd "$ROOT" && mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/s3.cp") >&2; then
     log "S3: no classpath for S3Proxy; S3 rows skipped"; return 0
   fi
-  s3_port=$(free_port); ours_port=$(free_port)
+  s3_port=$(free_port); ours_port=$(free_port); cache_port=$(free_port)
   key=BENCH$RANDOM; secret=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
   mkdir -p "$WORK/s3/packages"
   printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$s3_port" "s3proxy.authorization=aws-v2-or-v4" \
@@ -725,10 +735,12 @@ s3_scenarios() {
     kill -0 "$s3_pid" 2>/dev/null || die "S3Proxy exited: $(tail -5 "$WORK/logs/s3proxy.out")"
     sleep 0.1
   done
-  printf '%s\n' '{"S3Repository":{"access":{"region":"us-east-1","access_key":"'"$key"'","secret_access_key":"'"$secret"'",' \
-    '  "endpoint":"http://127.0.0.1:'"$s3_port"'","path_style":true},"container":{"bucket":"packages","path":"bench"},' \
-    '  "cache":{"enabled":false,"path":"'"$WORK/cache-s3"'"}},' \
-    ' "config":{"port":'"$ours_port"',"host":"127.0.0.1","log_level":"WARN"}}' > "$WORK/s3.json"
+  for f in s3 s3-cache; do
+    printf '%s\n' '{"S3Repository":{"access":{"region":"us-east-1","access_key":"'"$key"'","secret_access_key":"'"$secret"'",' \
+      '  "endpoint":"http://127.0.0.1:'"$s3_port"'","path_style":true},"container":{"bucket":"packages","path":"bench"},' \
+      "  $(cache_json "$f")}," \
+      ' "config":{"port":'"$([[ $f == s3 ]] && echo "$ours_port" || echo "$cache_port")"',"host":"127.0.0.1","log_level":"WARN"}}' > "$WORK/$f.json"
+  done
   # shellcheck disable=SC2086
   java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/s3.json" > "$WORK/logs/s3.out" 2> "$WORK/logs/s3.err" &
   pid=$!; STARTED+=("$pid")
@@ -752,13 +764,14 @@ s3_scenarios() {
   remote_rows s3 "$S3_URL" "$S3_RSS"
   S3_HWM=$(status_kb "$pid" VmHWM)
   stop_pid "$pid"
+  cache_rows s3 "$cache_port"
   stop_pid "$s3_pid"
 }
 
 # The Swift backend, on a one-node Swift from Debian's packages started by the tests' script
-# (src/test/swift/swift-node.sh), its objects on this disk. As for S3, nginx is there for scale only.
+# (src/test/swift/swift-node.sh), its objects on this disk. The same two servers of ours as for S3.
 swift_scenarios() {
-  local node_dir ours_port pid code auth_url token storage_url f
+  local node_dir ours_port cache_port pid code auth_url token storage_url f
   if [[ ${BENCH_SWIFT:-1} == 0 ]]; then log "Swift rows skipped (BENCH_SWIFT=0)"; return 0; fi
   if ! command -v swift-proxy-server > /dev/null || ! command -v memcached > /dev/null; then
     log "Swift rows skipped: apt-get install swift-proxy swift-account swift-container swift-object memcached"
@@ -771,10 +784,12 @@ swift_scenarios() {
   bash "$ROOT/src/test/swift/swift-node.sh" start "$SWIFT_NODE" > "$WORK/swift-node.out" 2> "$WORK/logs/swift-node.err" \
     || die "Swift did not start: $(tail -5 "$WORK/logs/swift-node.err")"
   auth_url=$(sed -n 's/^SWIFT_AUTH_URL=//p' "$WORK/swift-node.out")
-  ours_port=$(free_port)
-  printf '%s\n' '{"SwiftRepository":{"access":{"auth_url":"'"$auth_url"'","account":"test","user":"tester","key":"testing"},' \
-    '  "container":{"container":"packages","path":"bench"},"cache":{"enabled":false,"path":"'"$WORK/cache-swift"'"}},' \
-    ' "config":{"port":'"$ours_port"',"host":"127.0.0.1","log_level":"WARN"}}' > "$WORK/swift.json"
+  ours_port=$(free_port); cache_port=$(free_port)
+  for f in swift swift-cache; do
+    printf '%s\n' '{"SwiftRepository":{"access":{"auth_url":"'"$auth_url"'","account":"test","user":"tester","key":"testing"},' \
+      '  "container":{"container":"packages","path":"bench"},'"$(cache_json "$f")"'},' \
+      ' "config":{"port":'"$([[ $f == swift ]] && echo "$ours_port" || echo "$cache_port")"',"host":"127.0.0.1","log_level":"WARN"}}' > "$WORK/$f.json"
+  done
   # shellcheck disable=SC2086
   java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/swift.json" > "$WORK/logs/swift.out" 2> "$WORK/logs/swift.err" &
   pid=$!; STARTED+=("$pid")
@@ -801,6 +816,7 @@ swift_scenarios() {
   remote_rows swift "$SWIFT_URL" "$SWIFT_RSS"
   SWIFT_HWM=$(status_kb "$pid" VmHWM)
   stop_pid "$pid"
+  cache_rows swift "$cache_port"
   bash "$ROOT/src/test/swift/swift-node.sh" stop "$SWIFT_NODE" || true
   rm -rf "$node_dir"
   SWIFT_NODE=""
@@ -862,6 +878,190 @@ remote_put_scenario() {
   OURS[$id]=$(median "${v_ours[@]}"); NGINX[$id]=$(median "${v_ng[@]}")
   RAW[$id]="$raw(MiB/s)"; PEAK[$id]=$peak
   ((bad > 0)) && NOTE[$id]="$bad failed checks (status or sha256)"
+  ROWS+=("$id")
+  return 0
+}
+
+# ---------------------------------------------------------------------------------------------
+# A store's second server of ours, with its cache on (issue 6): the warm rows, then the cold one.
+CACHE_MAX=$((1024 * MiB))   # its cache.max_size: the two packages and one cold package at a time fit
+COLD_N=$CONC                # concurrent clients of the cold row (ARCHITECTURE.md: 200 hosts)
+declare -A CACHE_HWM WARM_STORE COLD_WALL COLD_WALL_NG COLD_CHECK COLD_CLIENTS_BAD
+
+cache_json() {        # cache_json CONFIG_NAME: the "cache" member of a store's section (NAME-cache: on)
+  case $1 in
+    *-cache) printf '"cache":{"enabled":true,"path":"%s","max_size":%d}' "$WORK/cache-${1%-cache}-on" "$CACHE_MAX" ;;
+    *) printf '"cache":{"enabled":false,"path":"%s"}' "$WORK/cache-$1" ;;
+  esac
+}
+
+# GET /stats of a server of ours with its cache on -> "hits misses coalesced bypassed storeBytes usedBytes"
+# (-1 for what it does not say, so that every check on it fails).
+cache_stats() {
+  local json k v out=""
+  json=$(curl -sS --max-time 10 "$1/stats" 2>> "$WORK/logs/curl.err" || true)
+  for k in hits misses coalesced bypassed storeBytes usedBytes; do
+    v=$(sed -n "s/.*\"$k\":\([0-9]*\).*/\1/p" <<< "$json")
+    out+="${v:--1} "
+  done
+  [[ $out != *-1* ]] || log "  GET $1/stats answered: ${json:-nothing}"
+  echo "${out% }"
+}
+
+cache_rows() {        # cache_rows STORE PORT: ours on STORE with its cache on ($WORK/STORE-cache.json)
+  local store=$1 port=$2 label pid url rss main_rss got fill_note="" before mid after t0
+  local m0 s0 h1 m1 s1 u1 h2 m2 s2
+  label=$(store_label "$store")
+  # shellcheck disable=SC2086
+  java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/$store-cache.json" \
+    > "$WORK/logs/$store-cache.out" 2> "$WORK/logs/$store-cache.err" &
+  pid=$!; STARTED+=("$pid")
+  url="http://127.0.0.1:$port"
+  wait_ready "$url/packages" "$pid" "$store-cache"
+  sleep 1
+  REMOTE_BASE[${store}_cache]=$(status_kb "$pid" VmRSS)
+  rss="$OUT_DIR/$store-cache.rss"
+  start_sampler "$pid" "$rss"
+  log "$label, cache on: ours (pid $pid) on $url, its cache in $WORK/cache-$store-on"
+
+  # Into the cache: one unmeasured GET of each package (checked); /stats must then show them cached,
+  # and a second GET of each must be a hit that reads nothing from the store. A fill is published
+  # (counted in usedBytes) once its file is verified, which may come after its reader's last byte:
+  # /stats is polled for that, at most 60 s.
+  before=$(cache_stats "$url")
+  got=$(curl -sS --max-time "$CURL_MAX" "${STALL[@]}" "$url/packages/$BIG" 2>> "$WORK/logs/curl.err" | sha256sum | cut -d' ' -f1)
+  [[ $got == "$BIG_SHA" ]] || fill_note+="GET $BIG through the cache returned other bytes; "
+  curl -sS --max-time 60 "$url/packages/$SMALL" 2>> "$WORK/logs/curl.err" | cmp -s - "$PKGS/$SMALL" \
+    || fill_note+="GET $SMALL through the cache returned other bytes; "
+  t0=$(now_us)
+  while :; do
+    mid=$(cache_stats "$url")
+    read -r _ _ _ _ _ u1 <<< "$mid"
+    ((u1 >= BIG_SIZE + SMALL_SIZE || $(now_us) - t0 > 60000000)) && break
+    sleep 0.1
+  done
+  log "  /stats shows $u1 bytes in the cache $((($(now_us) - t0) / 1000)) ms after the first GETs ended"
+  curl -sS --max-time "$CURL_MAX" "${STALL[@]}" "$url/packages/$BIG" 2>> "$WORK/logs/curl.err" | cmp -s - "$PKGS/$BIG" \
+    || fill_note+="GET $BIG from the cache returned other bytes; "
+  curl -sS --max-time 60 "$url/packages/$SMALL" 2>> "$WORK/logs/curl.err" | cmp -s - "$PKGS/$SMALL" \
+    || fill_note+="GET $SMALL from the cache returned other bytes; "
+  after=$(cache_stats "$url")
+  read -r _ m0 _ _ s0 _ <<< "$before"; read -r h1 m1 _ _ s1 u1 <<< "$mid"; read -r h2 m2 _ _ s2 _ <<< "$after"
+  log "  /stats before filling: $before; after one GET of each: $mid; after a second: $after (hits misses coalesced bypassed storeBytes usedBytes)"
+  if ((m1 - m0 != 2 || s1 - s0 != BIG_SIZE + SMALL_SIZE || u1 < BIG_SIZE + SMALL_SIZE)); then
+    fill_note+="the first GETs did not fill the cache (/stats: misses +$((m1 - m0)), store bytes +$((s1 - s0)), used $u1 bytes); "
+  fi
+  if ((h2 - h1 != 2 || s2 != s1 || m2 != m1)); then
+    fill_note+="the second GETs were not cache hits (/stats: hits +$((h2 - h1)), misses +$((m2 - m1)), store bytes +$((s2 - s1))); "
+  fi
+  [[ -z $fill_note ]] || log "  NOT cached as expected: $fill_note"
+
+  # Warm: the cached packages, alternately with ours on the file system (the main server, same files).
+  main_rss=$MAIN_RSS; MAIN_RSS=$rss; WRK_REF="ours-fs"
+  before=$(cache_stats "$url")
+  wrk_scenario "${store}_warm_big" "$label, cache on, warm: GET $(human_size "$BIG_SIZE"), 16 connections, vs ours on the file system" mibs 16 \
+    "$url/packages/$BIG" "$OURS_URL/packages/$BIG"
+  mid=$(cache_stats "$url")
+  wrk_scenario "${store}_warm_small" "$label, cache on, warm: GET $(human_size "$SMALL_SIZE"), 64 connections, vs ours on the file system" rps 64 \
+    "$url/packages/$SMALL" "$OURS_URL/packages/$SMALL"
+  after=$(cache_stats "$url")
+  MAIN_RSS=$main_rss; WRK_REF=nginx
+  warm_stats "${store}_warm_big" "$before" "$mid" "$fill_note"
+  warm_stats "${store}_warm_small" "$mid" "$after" "$fill_note"
+
+  cold_scenario "$store" "$url" "$rss"
+  CACHE_HWM[$store]=$(status_kb "$pid" VmHWM)
+  stop_pid "$pid"
+}
+
+warm_stats() {        # warm_stats ID BEFORE AFTER FILL_NOTE: what /stats says of a warm row's runs
+  local id=$1 fill_note=$4 h0 m0 c0 b0 s0 h1 m1 c1 b1 s1 deltas read_bytes
+  read -r h0 m0 c0 b0 s0 _ <<< "$2"; read -r h1 m1 c1 b1 s1 _ <<< "$3"
+  deltas="hits +$((h1 - h0)), misses +$((m1 - m0)), coalesced +$((c1 - c0)), bypassed +$((b1 - b0)), store bytes +$((s1 - s0))"
+  read_bytes=$((s1 - s0))
+  ((h0 >= 0 && h1 >= 0)) || read_bytes=-1
+  WARM_STORE[$id]=$read_bytes
+  RAW[$id]+="; /stats over its warm-up and measured runs: $deltas"
+  log "  $id: /stats over its warm-up and measured runs: $deltas"
+  if ((read_bytes != 0 || m1 != m0 || b1 != b0)); then
+    NOTE[$id]="${NOTE[$id]:+${NOTE[$id]}; }not all from the cache ($deltas)"
+  fi
+  [[ -z $fill_note ]] || NOTE[$id]="${NOTE[$id]:+${NOTE[$id]}; }before the runs: ${fill_note%; }"
+  return 0
+}
+
+cold_clients() {      # cold_clients URL: COLD_N concurrent GETs, each body compared with $PKGS/$BIG -> COLD_OK, COLD_T0, COLD_T1
+  COLD_T0=$(now_us)
+  # shellcheck disable=SC2016
+  seq 1 "$COLD_N" | xargs -P "$COLD_N" -I{} bash -c \
+    'set -o pipefail; if curl -sS --fail --max-time "$2" --speed-limit 1 --speed-time 30 "$1" | cmp -s - "$3"; then echo ok; else echo "failed (client $4)"; fi' \
+    _ "$1" "$CURL_MAX" "$PKGS/$BIG" {} > "$OUT_DIR/cold.codes" 2>> "$WORK/logs/curl.err" &
+  local xpid=$!
+  STARTED+=("$xpid")
+  wait "$xpid" || true
+  COLD_T1=$(now_us)
+  COLD_OK=$(grep -c '^ok$' "$OUT_DIR/cold.codes" || true)
+}
+
+# Cold: a deploy. A package is published (PUT through this server, under a new name each round, so
+# no version of it is in the cache), then COLD_N clients fetch it at once; the store must be read
+# exactly once (/stats: one miss, store bytes +its size), every client must get its exact bytes.
+# nginx, serving the same bytes from its local file to as many clients, is there for scale.
+cold_scenario() {     # cold_scenario STORE URL RSS_FILE
+  local store=$1 url=$2 rss=$3 id="${1}_cold" label r side name code before after secs value p peak=0
+  local h0 m0 c0 b0 s0 h1 m1 c1 b1 s1 dm dc dh db ds
+  local -a v_ours=() v_ng=() w_ours=() w_ng=() coal=() hit=()
+  local raw="" bad=0 stats_bad=0 rounds=""
+  label=$(store_label "$store")
+  log "$label, cache on, cold: $COLD_N concurrent GETs of a $(human_size "$BIG_SIZE") package just PUT: $ROUNDS round(s) of ours, nginx"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for side in "$store" nginx; do
+      if [[ $side == nginx ]]; then
+        cold_clients "$NGINX_URL/packages/$BIG"
+      else
+        name="bench-cold-r$r-1.0.0.tar.gz"
+        read -r code _ _ <<< "$(put_once "$url" "$name" "$PKGS/$BIG")"
+        if [[ $code != 200 ]] || ! grep -q "\"sha256\":\"$BIG_SHA\"" "$OUT_DIR/put.resp"; then
+          bad=$((bad + 1)); log "  PUT $name answered $code: $(cat "$OUT_DIR/put.resp")"
+        fi
+        sync
+        before=$(cache_stats "$url")
+        cold_clients "$url/packages/$name"
+        after=$(cache_stats "$url")
+        read -r h0 m0 c0 b0 s0 _ <<< "$before"; read -r h1 m1 c1 b1 s1 _ <<< "$after"
+        dh=$((h1 - h0)); dm=$((m1 - m0)); dc=$((c1 - c0)); db=$((b1 - b0)); ds=$((s1 - s0))
+        ((h0 >= 0 && h1 >= 0)) || dm=-1
+        rounds+="r$r: misses +$dm, coalesced +$dc, hits +$dh, bypassed +$db, store bytes +$ds; "
+        coal+=("+$dc"); hit+=("+$dh")
+        if ((dm != 1 || ds != BIG_SIZE || db != 0 || dm + dc + dh != COLD_N)); then
+          stats_bad=$((stats_bad + 1))
+          log "  /stats over round $r: misses +$dm, coalesced +$dc, hits +$dh, bypassed +$db, store bytes +$ds; expected one miss, +$BIG_SIZE store bytes, none bypassed, $COLD_N reads in all"
+        fi
+        p=$(peak_kb "$rss" "$COLD_T0" "$COLD_T1"); ((p > peak)) && peak=$p
+        code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 60 -X DELETE "$url/packages/$name" 2>> "$WORK/logs/curl.err" || true)
+        [[ $code == 200 || $code == 204 ]] || { bad=$((bad + 1)); log "  DELETE $name answered $code"; }
+      fi
+      secs=$(awk -v a="$COLD_T0" -v b="$COLD_T1" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
+      value=$(awk -v n="$COLD_OK" -v s="$BIG_SIZE" -v w="$secs" 'BEGIN { printf "%.1f", n * s / 1048576 / w }')
+      if ((COLD_OK != COLD_N)); then
+        bad=$((bad + COLD_N - COLD_OK))
+        log "  $side: only $COLD_OK of $COLD_N clients got the exact bytes: $(grep -v '^ok$' "$OUT_DIR/cold.codes" | head -3 | tr '\n' ' ')"
+      fi
+      if [[ $side == nginx ]]; then v_ng+=("$value"); w_ng+=("$secs"); else v_ours+=("$value"); w_ours+=("$secs"); fi
+      raw+="$side=${value}MiB/s/${secs}s/${COLD_OK}ok "
+      log "  round $r $side: $value MiB/s aggregate, wall ${secs}s, $COLD_OK/$COLD_N exact"
+    done
+  done
+  OURS[$id]=$(median "${v_ours[@]}"); NGINX[$id]=$(median "${v_ng[@]}")
+  COLD_WALL[$store]=$(median "${w_ours[@]}"); COLD_WALL_NG[$store]=$(median "${w_ng[@]}")
+  COLD_CLIENTS_BAD[$store]=$bad
+  if ((stats_bad == 0)); then
+    COLD_CHECK[$store]="met (/stats in every round: misses +1, store bytes +$(human_size "$BIG_SIZE"), bypassed +0; coalesced $(IFS=/; echo "${coal[*]}"), hits $(IFS=/; echo "${hit[*]}"))"
+  else
+    COLD_CHECK[$store]="**NOT met** in $stats_bad of $ROUNDS round(s) (/stats: ${rounds%; })"
+  fi
+  RAW[$id]="${raw% }; /stats of ours per round: ${rounds%; }"
+  PEAK[$id]=$peak
   ROWS+=("$id")
   return 0
 }
@@ -937,6 +1137,25 @@ report() {
           tcell="none set (nginx serves the local file; ours goes through $label on the same cores)"
           [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
           echo "| $title | $(fmt_num "$ours") $unit | $(fmt_num "$ng") $unit | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "${REMOTE_BASE[$store]}") |" ;;
+        s3_warm_big | s3_warm_small | swift_warm_big | swift_warm_small)
+          local store=${id%%_*} label
+          label=$(store_label "$store")
+          case ${id#*_} in
+            warm_big) title="$label, **cache on, warm** (package in the cache): GET $(human_size "$BIG_SIZE"), 16 connections (wrk), vs **ours on the file system**"; unit="MiB/s" ;;
+            warm_small) title="$label, **cache on, warm** (package in the cache): GET $(human_size "$SMALL_SIZE"), 64 keep-alive connections (wrk), vs **ours on the file system**"; unit="req/s" ;;
+          esac
+          ours=${OURS[$id]}; ng=${NGINX[$id]}; ratio=$(ratio_of "$ours" "$ng")
+          tcell="≥ 0.9 × ours on the file system: $(verdict "$ratio" 0.9); read from the store during the runs: "
+          if [[ ${WARM_STORE[$id]} == 0 ]]; then tcell+="0 bytes (/stats)"; else tcell+="**${WARM_STORE[$id]} bytes** (/stats)"; fi
+          [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
+          echo "| $title | $(fmt_num "$ours") $unit | $(fmt_num "$ng") $unit (ours, FS) | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "${REMOTE_BASE[${store}_cache]}") |" ;;
+        s3_cold | swift_cold)
+          local store=${id%%_*} label bad_cell
+          label=$(store_label "$store")
+          ours=${OURS[$id]}; ng=${NGINX[$id]}; ratio=$(ratio_of "$ours" "$ng")
+          if [[ ${COLD_CLIENTS_BAD[$store]} == 0 ]]; then bad_cell="met"; else bad_cell="**NOT met** (${COLD_CLIENTS_BAD[$store]} failed clients, PUTs or DELETEs)"; fi
+          tcell="exactly 1 store GET per round: ${COLD_CHECK[$store]}; every client got the exact bytes: $bad_cell; throughput: none set (nginx for scale)"
+          echo "| $label, **cache on, cold**: $COLD_N concurrent GETs of a $(human_size "$BIG_SIZE") package just PUT, not in the cache (curl, xargs -P $COLD_N, every body compared with the original) | $(fmt_num "$ours") MiB/s aggregate (wall ${COLD_WALL[$store]} s) | $(fmt_num "$ng") MiB/s (wall ${COLD_WALL_NG[$store]} s) | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "${REMOTE_BASE[${store}_cache]}") |" ;;
         list_cold)
           ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
           tcell="none set (the target is the row above)"
@@ -952,15 +1171,24 @@ report() {
     echo "Ratio = ours / nginx: higher is better, except in the rows measured in ms. MiB = 2^20 bytes. \"ours peak RSS\" is the highest VmRSS"
     echo "of our server sampled every 100 ms during that scenario's measured runs, in brackets its growth over the RSS right after start-up."
     echo "The main server runs with the JVM's default heap (a quarter of RAM), so its RSS shows how far the heap is let grow, not what it needs;"
-    echo "the memory target is measured by the \`-Xmx64m\` rows. Whole run: main server (fsync on) peak $(mib "$MAIN_HWM") MiB (VmHWM), $(mib "$MAIN_BASE") MiB after start-up;"
-    echo "fsync-off server peak $(mib "$NOFSYNC_HWM") MiB; \`-Xmx64m\` server peak $(mib "$RT_HWM") MiB$([[ -n ${S3_HWM:-} ]] && echo "; S3 server peak $(mib "$S3_HWM") MiB (VmHWM), $(mib "$S3_BASE") MiB after start-up")$([[ -n ${SWIFT_HWM:-} ]] && echo "; Swift server peak $(mib "$SWIFT_HWM") MiB (VmHWM), $(mib "${REMOTE_BASE[swift]}") MiB after start-up")."
+    local whole=()     # VmHWM of each of our servers that ran (BENCH_ONLY runs leave some out)
+    [[ -n ${MAIN_HWM:-} ]] && whole+=("main server (fsync on) peak $(mib "$MAIN_HWM") MiB (VmHWM), $(mib "$MAIN_BASE") MiB after start-up")
+    [[ -n ${NOFSYNC_HWM:-} ]] && whole+=("fsync-off server peak $(mib "$NOFSYNC_HWM") MiB")
+    [[ -n ${RT_HWM:-} ]] && whole+=("\`-Xmx64m\` server peak $(mib "$RT_HWM") MiB")
+    [[ -n ${S3_HWM:-} ]] && whole+=("S3 server peak $(mib "$S3_HWM") MiB (VmHWM), $(mib "$S3_BASE") MiB after start-up")
+    [[ -n ${CACHE_HWM[s3]:-} ]] && whole+=("S3 server with its cache on peak $(mib "${CACHE_HWM[s3]}") MiB, $(mib "${REMOTE_BASE[s3_cache]}") MiB after start-up")
+    [[ -n ${SWIFT_HWM:-} ]] && whole+=("Swift server peak $(mib "$SWIFT_HWM") MiB (VmHWM), $(mib "${REMOTE_BASE[swift]}") MiB after start-up")
+    [[ -n ${CACHE_HWM[swift]:-} ]] && whole+=("Swift server with its cache on peak $(mib "${CACHE_HWM[swift]}") MiB, $(mib "${REMOTE_BASE[swift_cache]}") MiB after start-up")
+    echo "the memory target is measured by the \`-Xmx64m\` rows. Whole run: $(printf '%s; ' "${whole[@]}" | sed 's/; $//')."
+    echo "The S3 and Swift rows marked **cache on** are a second server of ours on the same store with its read-through cache on; their second"
+    echo "column is ours on the file system (the main server, same files), the reference ARCHITECTURE.md names for them, not nginx."
     echo
     echo "<details><summary>raw rounds</summary>"
     echo
     for id in "${ROWS[@]}"; do
       if [[ -n ${RAW[$id]:-} ]]; then echo "- $id: ${RAW[$id]}"; fi
     done
-    echo "- roundtrip: peak RSS during PUT $(mib "$RT_PEAK_PUT") MiB, during GET $(mib "$RT_PEAK_GET") MiB, after start-up $(mib "$RT_BASE") MiB"
+    [[ -n ${RT_PEAK_PUT:-} ]] && echo "- roundtrip: peak RSS during PUT $(mib "$RT_PEAK_PUT") MiB, during GET $(mib "$RT_PEAK_GET") MiB, after start-up $(mib "$RT_BASE") MiB"
     if [[ -s $OUT_DIR/server-log-summary ]]; then
       echo "- what our servers logged (WARN and above), by count:"
       echo
@@ -1009,6 +1237,7 @@ main() {
   precheck
   if [[ ${BENCH_ONLY:-} == s3 || ${BENCH_ONLY:-} == swift ]]; then
     "${BENCH_ONLY}_scenarios"
+    log_summary
     report
     return 0
   fi
@@ -1045,9 +1274,13 @@ main() {
   startup_scenario startup "$WORK"
 
   MAIN_HWM=$(status_kb "$ours_pid" VmHWM)
-  # What our servers logged (WARN and above), timestamps cut off, counted per distinct line.
+  log_summary
+  report
+}
+
+log_summary() {       # what our servers logged (WARN and above), timestamps cut off, counted per distinct line
   local f
-  for f in ours nofsync roundtrip s3 swift; do
+  for f in ours nofsync roundtrip s3 s3-cache swift swift-cache; do
     [[ -s $WORK/logs/$f.err ]] || continue
     sed -E 's/^[0-9T:.-]+Z //; s/in thread "[^"]*"/in thread "…"/; /^[[:space:]]*$/d' "$WORK/logs/$f.err" \
       | sort | uniq -c | sort -rn | head -15 | sed "s/^/[$f] /"
@@ -1056,7 +1289,6 @@ main() {
     log "our servers logged (WARN and above):"
     cat "$OUT_DIR/server-log-summary" >&2
   fi
-  report
 }
 
 main
