@@ -1,6 +1,7 @@
 package org.packagerepository;
 
 import io.vertx.core.Vertx;
+import org.packagerepository.auth.TokenHash;
 import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.ConfigLoader;
 import org.packagerepository.config.RepositoryConfig;
@@ -18,7 +19,8 @@ import java.util.logging.Logger;
 /** {@code java -jar package-repository.jar [--config FILE] [--port N]} */
 public final class Main {
 
-  private static final String USAGE = "usage: java -jar package-repository.jar [--config FILE] [--port N]";
+  private static final String USAGE = "usage: java -jar package-repository.jar [--config FILE] [--port N]\n"
+    + "       java -jar package-repository.jar --new-token   (a random token for config.auth, and its hash)";
 
   private Main() {
   }
@@ -35,6 +37,12 @@ public final class Main {
             explicitConfig = true;
           }
           case "--port" -> port = Integer.parseInt(value(args, ++i));
+          case "--new-token" -> {
+            String token = TokenHash.newToken();
+            System.out.println("token (give it to the user; it is not stored): " + token);
+            System.out.println("for config.auth.users.<name>: \"token\": \"" + TokenHash.format(token) + "\"");
+            return;
+          }
           case "--help", "-h" -> {
             System.out.println(USAGE);
             return;

@@ -6,6 +6,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.config.RepositoryConfig;
+import org.packagerepository.events.CallbackVerticle;
 import org.packagerepository.http.HttpVerticle;
 import org.packagerepository.http.UploadSlots;
 import org.packagerepository.storage.StorageBackend;
@@ -17,6 +18,8 @@ import java.util.List;
 
 /** A running package repository: the storage verticle of the configured backend and the HTTP verticles in front of it. */
 public final class Server {
+
+  private static final long CALLBACK_FIRST_RETRY_MS = 1000;
 
   private final Vertx vertx;
   private final List<String> deployments;
@@ -44,6 +47,9 @@ public final class Server {
       .put("port", port)
       .put("host", config.host())
       .put("allowOverwrite", config.allowOverwrite());
+    if (config.auth() != null) {
+      httpConfig.put("auth", config.auth());
+    }
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<HttpVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
     UploadSlots uploadSlots;
@@ -53,9 +59,17 @@ public final class Server {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    String callback = config.packageCallback();
     return backend.deploy(vertx, config.backendSection())
       .compose(id -> {
         deployments.add(id);
+        return callback.isEmpty() ? Future.succeededFuture(null)
+          : vertx.deployVerticle(new CallbackVerticle(callback, CALLBACK_FIRST_RETRY_MS));
+      })
+      .compose(id -> {
+        if (id != null) {
+          deployments.add(id);
+        }
         return vertx.deployVerticle(() -> {
           HttpVerticle verticle = new HttpVerticle(uploadSlots);
           verticles.add(verticle);

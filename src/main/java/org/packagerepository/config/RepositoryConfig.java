@@ -58,6 +58,8 @@ public final class RepositoryConfig {
     config.allowOverwrite();
     config.maxStreamingUploads();
     config.maxWaitingUploads();
+    config.packageCallback();
+    org.packagerepository.auth.AuthSettings.fromJson(config.server);
     return config;
   }
 
@@ -165,8 +167,28 @@ public final class RepositoryConfig {
     return Settings.string(server, "log_level", "INFO");
   }
 
+  /** {@code config.auth} as written (validated at start-up), or null when authentication is off. */
+  public JsonObject auth() {
+    return server.getValue("auth") instanceof JsonObject auth ? auth.copy() : null;
+  }
+
+  /** {@code config.package_callback}: an absolute http or https URL, or empty for none. */
   public String packageCallback() {
-    return Settings.string(server, "package_callback", "");
+    String url = Settings.string(server, "package_callback", "");
+    if (url.isEmpty()) {
+      return url;
+    }
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+        && uri.getHost() != null) {
+        return url;
+      }
+    } catch (java.net.URISyntaxException e) {
+      // refused below
+    }
+    throw new ConfigException("config.package_callback is \"" + url
+      + "\"; use an absolute http or https URL, e.g. http://deploys.example/hooks/packages, or leave it empty");
   }
 
   /** A copy with the port replaced, for {@code --port}. */

@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import org.packagerepository.events.PackageEvents;
 import org.packagerepository.packages.PackageFile;
 import org.packagerepository.storage.StorageClient;
 
@@ -12,8 +13,11 @@ final class DeleteHandler {
 
   private final StorageClient storage;
 
-  DeleteHandler(StorageClient storage) {
+  private final PackageEvents events;
+
+  DeleteHandler(StorageClient storage, PackageEvents events) {
     this.storage = storage;
+    this.events = events;
   }
 
   void delete(HttpServerRequest request, String file) {
@@ -29,6 +33,7 @@ final class DeleteHandler {
       }
       response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("file", file).put("deleted", true).toBuffer());
+      events.deleted(file);
     });
   }
 }

@@ -10,6 +10,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.packagerepository.auth.AuthSettings;
+import org.packagerepository.auth.Authenticator;
+import org.packagerepository.auth.Permission;
+import org.packagerepository.events.PackageEvents;
 import org.packagerepository.storage.StorageClient;
 import org.packagerepository.transfer.TransferOptions;
 import org.packagerepository.transfer.Transfers;
@@ -39,13 +43,22 @@ public final class HttpVerticle extends VerticleBase {
     TransferOptions transferOptions = new TransferOptions();
     ListingHandler listing = new ListingHandler(storage);
     DownloadHandler download = new DownloadHandler(vertx, storage, transferOptions);
+    PackageEvents events = new PackageEvents(vertx);
     UploadHandler upload = new UploadHandler(vertx, storage, transferOptions, config.getBoolean("allowOverwrite", true),
-      uploadSlots);
-    DeleteHandler delete = new DeleteHandler(storage);
+      uploadSlots, events);
+    DeleteHandler delete = new DeleteHandler(storage, events);
+
+    AuthSettings authSettings = AuthSettings.fromJson(config);
+    AccessGuard guard = new AccessGuard(authSettings == null ? null : new Authenticator(authSettings));
 
     Router router = Router.router(vertx);
     // What storage counts (the cache's hits, misses, coalesced readers and bytes from the store), as JSON; a later
     // version exposes it to Prometheus.
+    router.get("/stats").handler(ctx -> {
+      if (guard.admits(ctx.request(), Permission.READ)) {
+        ctx.next();
+      }
+    });
     router.get("/stats").handler(ctx -> storage.counters().onComplete(ar -> {
       if (ar.failed()) {
         HttpErrors.send(ctx.response(), ar.cause());
@@ -53,6 +66,15 @@ public final class HttpVerticle extends VerticleBase {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(ar.result().encode());
       }
     }));
+    HealthHandler health = new HealthHandler(storage);
+    router.get("/health/live").handler(ctx -> health.live(ctx.response()));
+    router.get("/health/ready").handler(ctx -> health.ready(ctx.response()));
+    router.route("/packages*").handler(ctx -> {
+      // Before anything reads the request: an upload refused here never gets 100 Continue.
+      if (guard.admits(ctx.request(), AccessGuard.needed(ctx.request().method()))) {
+        ctx.next();
+      }
+    });
     router.get("/packages").handler(ctx -> listing.list(ctx.request()));
     router.get("/packages/").handler(ctx -> listing.list(ctx.request()));
     router.route("/packages/*").handler(ctx -> {
@@ -76,7 +98,9 @@ public final class HttpVerticle extends VerticleBase {
       // The router removes dot segments before matching; a path that named a package before that is still refused as such.
       HttpServerRequest request = ctx.request();
       if (request.path().startsWith(PackagePath.PREFIX) && request.method() == HttpMethod.PUT) {
-        upload.put(request, null);
+        if (guard.admits(request, Permission.WRITE)) {
+          upload.put(request, null);
+        }
       } else {
         HttpErrors.send(request.response(), 404, "Nothing here: the API is under /packages");
       }
@@ -86,7 +110,9 @@ public final class HttpVerticle extends VerticleBase {
       // under /packages/ it cannot name a package.
       HttpServerRequest request = ctx.request();
       if (request.path().startsWith(PackagePath.PREFIX) && request.method() == HttpMethod.PUT) {
-        upload.put(request, null);
+        if (guard.admits(request, Permission.WRITE)) {
+          upload.put(request, null);
+        }
       } else if (request.path().startsWith(PackagePath.PREFIX)) {
         HttpErrors.send(request.response(), 404, "No package named that: the path is not valid percent-encoding");
       } else {

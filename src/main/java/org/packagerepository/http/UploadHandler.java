@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import org.packagerepository.events.PackageEvents;
 import org.packagerepository.packages.PackageFile;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.StorageClient;
@@ -43,11 +44,13 @@ final class UploadHandler {
   private final TransferOptions transferOptions;
   private final boolean allowOverwrite;
   private final UploadSlots slots;
+  private final PackageEvents events;
 
   UploadHandler(Vertx vertx, StorageClient storage, TransferOptions transferOptions, boolean allowOverwrite,
-                UploadSlots slots) {
+                UploadSlots slots, PackageEvents events) {
     this.vertx = vertx;
     this.slots = slots;
+    this.events = events;
     this.storage = storage;
     this.transferOptions = transferOptions;
     this.allowOverwrite = allowOverwrite;
@@ -132,7 +135,9 @@ final class UploadHandler {
       sender.outcome().onComplete(outcome -> {
         releaseSlot.run();
         if (outcome.succeeded()) {
-          stored(response, PackageInfo.fromJson(outcome.result()));
+          PackageInfo info = PackageInfo.fromJson(outcome.result());
+          stored(response, info);
+          events.created(info.file());
         } else {
           Throwable cause = outcome.cause();
           StorageException error = cause instanceof TransferException te
@@ -175,7 +180,8 @@ final class UploadHandler {
     }
   }
 
-  private static void refuse(HttpServerRequest request, int status, String message) {
+  /** Answers an upload with an error without reading its body, and closes the connection once it is out. */
+  static void refuse(HttpServerRequest request, int status, String message) {
     request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     closeAfterwards(request, HttpErrors.send(request.response(), status, message));
   }

@@ -11,6 +11,8 @@ public final class StorageAddresses {
   public static final String DELETE = "storage.delete";
   /** What the backend counts (its cache's hits, misses, ...), as JSON; empty where it counts nothing. */
   public static final String COUNTERS = "storage.counters";
+  /** Whether the backend can serve now (its directory, bucket or container is reachable); for readiness probes. */
+  public static final String HEALTH = "storage.health";
 
   private StorageAddresses() {
   }

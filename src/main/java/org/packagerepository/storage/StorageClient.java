@@ -83,6 +83,13 @@ public final class StorageClient {
     return request(StorageAddresses.COUNTERS, new JsonObject());
   }
 
+  /** Succeeds when the backend can serve now; fails, within {@code timeoutMs}, with what is wrong. */
+  public Future<Void> health(long timeoutMs) {
+    return bus.request(StorageAddresses.HEALTH, new JsonObject(), new DeliveryOptions().setSendTimeout(timeoutMs))
+      .recover(e -> Future.failedFuture(toStorageException(e)))
+      .mapEmpty();
+  }
+
   public Future<Void> delete(String file) {
     return request(StorageAddresses.DELETE, new JsonObject().put("file", file)).mapEmpty();
   }

@@ -63,6 +63,9 @@ public abstract class StorageVerticle extends VerticleBase {
 
   protected abstract Future<Void> delete(String file);
 
+  /** Succeeds when the backend can serve now: its directory, bucket or container answers. */
+  protected abstract Future<Void> checkHealth();
+
   /** What this backend counts, as JSON; nothing by default. */
   protected JsonObject counters() {
     return new JsonObject();
@@ -86,7 +89,9 @@ public abstract class StorageVerticle extends VerticleBase {
         withFile(m, file -> openWrite(request).map(v -> new JsonObject()));
       }).completion(),
       bus.<JsonObject>consumer(StorageAddresses.DELETE, m -> withFile(m, file -> delete(file).map(v -> new JsonObject()))).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.COUNTERS, m -> m.reply(counters())).completion()
+      bus.<JsonObject>consumer(StorageAddresses.COUNTERS, m -> m.reply(counters())).completion(),
+      bus.<JsonObject>consumer(StorageAddresses.HEALTH, m -> answer(m, checkHealth().map(v -> new JsonObject())))
+        .completion()
     ));
   }
 

@@ -123,6 +123,27 @@ class RepositoryConfigTest {
   }
 
   @Test
+  void aCallbackMustBeAnHttpUrlAndAuthMustBeValidAtStartUp() {
+    for (String bad : new String[] {"deploys.example/hook", "ftp://deploys.example/hook", "http://"}) {
+      JsonObject json = original();
+      json.getJsonObject("config").put("package_callback", bad);
+      ConfigException e = assertThrows(ConfigException.class, () -> RepositoryConfig.from(json));
+      assertTrue(e.getMessage().contains("config.package_callback"), e.getMessage());
+    }
+    JsonObject good = original();
+    good.getJsonObject("config").put("package_callback", "https://deploys.example:8443/hooks?team=a");
+    assertEquals("https://deploys.example:8443/hooks?team=a", RepositoryConfig.from(good).packageCallback());
+
+    JsonObject clearToken = original();
+    clearToken.getJsonObject("config").put("auth", new JsonObject().put("users", new JsonObject()
+      .put("ci", new JsonObject().put("token", "secret").put("permissions", new io.vertx.core.json.JsonArray()
+        .add("read")))));
+    ConfigException e = assertThrows(ConfigException.class, () -> RepositoryConfig.from(clearToken));
+    assertTrue(e.getMessage().contains("config.auth.users.ci.token"), e.getMessage());
+    assertEquals(null, RepositoryConfig.from(original()).auth(), "off unless configured");
+  }
+
+  @Test
   void twoSectionsFilledInIsAnErrorThatNamesBoth() {
     JsonObject json = original().put("S3Repository", s3Filled());
 

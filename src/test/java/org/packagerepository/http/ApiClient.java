@@ -102,4 +102,14 @@ public final class ApiClient {
   public JsonArray listing() throws IOException, InterruptedException {
     return listing("");
   }
+
+  /** The readiness probe says the backend is away: 503 and why, in JSON; the liveness probe is still 200. */
+  public static void assertNotReady(ApiClient api) throws IOException, InterruptedException {
+    HttpResponse<String> response = api.call("GET", "/health/ready");
+    assertEquals(503, response.statusCode(), response.body());
+    JsonObject body = new JsonObject(response.body());
+    assertEquals("DOWN", body.getString("status"), response.body());
+    org.junit.jupiter.api.Assertions.assertTrue(body.getString("error").length() > 10, response.body());
+    assertEquals(200, api.call("GET", "/health/live").statusCode());
+  }
 }

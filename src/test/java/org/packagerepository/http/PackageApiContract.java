@@ -101,6 +101,20 @@ public abstract class PackageApiContract {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+  // Health probes
+
+  @Test
+  void liveAndReadyProbesAnswerJsonWhileTheBackendServes() throws Exception {
+    for (String probe : List.of("/health/live", "/health/ready")) {
+      HttpResponse<String> response = api.call("GET", probe);
+      assertEquals(200, response.statusCode(), probe);
+      assertEquals("application/json", header(response, "Content-Type"), probe);
+      assertEquals("no-store", header(response, "Cache-Control"), probe);
+      assertEquals(new JsonObject().put("status", "UP"), new JsonObject(response.body()), probe);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
   // The original service's system test
 
   @Test

@@ -150,6 +150,14 @@ final class S3StorageVerticle extends StorageVerticle {
   }
 
   @Override
+  protected Future<Void> checkHealth() {
+    String bucket = settings.bucket();
+    return call(client.headBucket(r -> r.bucket(bucket)), "the bucket").<Void>mapEmpty()
+      .recover(e -> Future.failedFuture(new StorageException(StorageError.UNAVAILABLE,
+        "The bucket " + bucket + " does not answer: " + e.getMessage())));
+  }
+
+  @Override
   protected JsonObject counters() {
     return reads.counters();
   }

@@ -198,6 +198,14 @@ final class SwiftStorageVerticle extends StorageVerticle {
     listingChanged();
   }
 
+  /** Swift answers for the container; a container not created yet is fine (the first upload creates it). */
+  @Override
+  protected Future<Void> checkHealth() {
+    return swift.send(HttpMethod.HEAD, paths.container(), null, null, "the container").compose(answer ->
+      answer.status() / 100 == 2 || answer.status() == 404 ? Future.<Void>succeededFuture()
+        : Future.<Void>failedFuture(SwiftErrors.status(answer.status(), "the container")));
+  }
+
   @Override
   protected JsonObject counters() {
     return reads.counters();

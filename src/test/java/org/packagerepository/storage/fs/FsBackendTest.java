@@ -51,6 +51,19 @@ class FsBackendTest {
   }
 
   @Test
+  void readinessIsLostWhileThePackageDirectoryIsGoneAndComesBackWithIt() throws Exception {
+    start(true);
+    api.upload(APP, TestBytes.random(100, 1));
+    assertEquals(200, api.call("GET", "/health/ready").statusCode());
+    Path away = sandbox.resolve("unmounted");
+    java.nio.file.Files.move(storage.root(), away);
+    ApiClient.assertNotReady(api);
+    java.nio.file.Files.move(away, storage.root());
+    assertEquals(200, api.call("GET", "/health/ready").statusCode());
+    assertEquals(200, api.get(APP).statusCode());
+  }
+
+  @Test
   void aFileThatAnotherToolDroppedIsListedAndServedWithItsChecksum() throws Exception {
     // given a running server, and a package copied into its directory by hand
     start(true);

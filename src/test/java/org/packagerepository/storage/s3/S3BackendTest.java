@@ -172,7 +172,9 @@ class S3BackendTest {
     byte[] bytes = TestBytes.random(1000, 6);
     api.upload("up-1.0.0.tar.gz", bytes);
 
+    assertEquals(200, api.call("GET", "/health/ready").statusCode());
     store.stop();
+    ApiClient.assertNotReady(api);
     HttpResponse<byte[]> get = api.get("up-1.0.0.tar.gz");
     assertEquals(503, get.statusCode());
     assertTrue(new String(get.body()).contains("\"error\""), new String(get.body()));
@@ -180,6 +182,7 @@ class S3BackendTest {
     assertEquals(503, api.put("down-1.0.0.tar.gz", bytes).statusCode());
 
     store.start();
+    assertEquals(200, api.call("GET", "/health/ready").statusCode());
     assertArrayEquals(bytes, api.get("up-1.0.0.tar.gz").body());
     assertEquals(200, api.put("down-1.0.0.tar.gz", bytes).statusCode());
     assertEquals(200, api.call("GET", "/packages").statusCode());

@@ -411,7 +411,9 @@ class SwiftBackendTest {
       byte[] bytes = TestBytes.random(1000, 14);
       api.upload("up-1.0.0.tar.gz", bytes);
 
+      assertEquals(200, api.call("GET", "/health/ready").statusCode());
       forwarder.stop();
+      ApiClient.assertNotReady(api);
       HttpResponse<byte[]> get = api.get("up-1.0.0.tar.gz");
       assertEquals(503, get.statusCode());
       assertTrue(new String(get.body()).contains("\"error\""), new String(get.body()));
@@ -420,6 +422,7 @@ class SwiftBackendTest {
       assertEquals(503, api.putChunked("down-1.0.0.tar.gz", TestBytes.random(5 * MIB, 15)).statusCode());
 
       forwarder.start();
+      assertEquals(200, api.call("GET", "/health/ready").statusCode());
       assertArrayEquals(bytes, api.get("up-1.0.0.tar.gz").body());
       assertEquals(200, api.put("down-1.0.0.tar.gz", bytes).statusCode());
       assertEquals(2, api.listing().getJsonObject(0).getJsonArray("latest_versions").size()
