@@ -10,7 +10,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -119,7 +118,7 @@ public final class Main {
     for (var handler : root.getHandlers()) {
       root.removeHandler(handler);
     }
-    ConsoleHandler handler = new ConsoleHandler();
+    BackgroundLogHandler handler = new BackgroundLogHandler(System.err);
     handler.setLevel(level);
     handler.setFormatter(new Formatter() {
       @Override

@@ -3,6 +3,7 @@ package org.packagerepository.http;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import org.packagerepository.auth.Authenticator;
 import org.packagerepository.auth.Permission;
 
@@ -30,13 +31,17 @@ final class AccessGuard {
     return method == HttpMethod.DELETE ? Permission.DELETE : Permission.READ;
   }
 
-  /** Whether {@code request} may go on; if not, it has been answered. */
-  boolean admits(HttpServerRequest request, Permission permission) {
+  /** Whether the request may go on (noting its user for the access log); if not, it has been answered. */
+  boolean admits(RoutingContext ctx, Permission permission) {
     if (authenticator == null) {
       return true;
     }
+    HttpServerRequest request = ctx.request();
     Authenticator.Decision decision = authenticator.decide(request.getHeader(HttpHeaders.AUTHORIZATION), permission);
     if (decision.allowed()) {
+      if (decision.user() != null) {
+        ctx.put(AccessLog.USER, decision.user());
+      }
       return true;
     }
     boolean unauthenticated = decision.outcome() == Authenticator.Outcome.UNAUTHENTICATED;

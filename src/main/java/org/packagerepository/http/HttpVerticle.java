@@ -52,10 +52,11 @@ public final class HttpVerticle extends VerticleBase {
     AccessGuard guard = new AccessGuard(authSettings == null ? null : new Authenticator(authSettings));
 
     Router router = Router.router(vertx);
+    router.route().handler(AccessLog::start);
     // What storage counts (the cache's hits, misses, coalesced readers and bytes from the store), as JSON; a later
     // version exposes it to Prometheus.
     router.get("/stats").handler(ctx -> {
-      if (guard.admits(ctx.request(), Permission.READ)) {
+      if (guard.admits(ctx, Permission.READ)) {
         ctx.next();
       }
     });
@@ -71,7 +72,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/ready").handler(ctx -> health.ready(ctx.response()));
     router.route("/packages*").handler(ctx -> {
       // Before anything reads the request: an upload refused here never gets 100 Continue.
-      if (guard.admits(ctx.request(), AccessGuard.needed(ctx.request().method()))) {
+      if (guard.admits(ctx, AccessGuard.needed(ctx.request().method()))) {
         ctx.next();
       }
     });
@@ -98,7 +99,7 @@ public final class HttpVerticle extends VerticleBase {
       // The router removes dot segments before matching; a path that named a package before that is still refused as such.
       HttpServerRequest request = ctx.request();
       if (request.path().startsWith(PackagePath.PREFIX) && request.method() == HttpMethod.PUT) {
-        if (guard.admits(request, Permission.WRITE)) {
+        if (guard.admits(ctx, Permission.WRITE)) {
           upload.put(request, null);
         }
       } else {
@@ -110,7 +111,7 @@ public final class HttpVerticle extends VerticleBase {
       // under /packages/ it cannot name a package.
       HttpServerRequest request = ctx.request();
       if (request.path().startsWith(PackagePath.PREFIX) && request.method() == HttpMethod.PUT) {
-        if (guard.admits(request, Permission.WRITE)) {
+        if (guard.admits(ctx, Permission.WRITE)) {
           upload.put(request, null);
         }
       } else if (request.path().startsWith(PackagePath.PREFIX)) {

@@ -1,0 +1,100 @@
+package org.packagerepository;
+
+import java.io.PrintStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.ErrorManager;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+
+/**
+ * Writes log lines to standard error from a thread of its own, so that logging (one access-log line per request)
+ * never makes an event loop wait for a slow terminal, pipe or log collector. At most {@link #CAPACITY} lines wait;
+ * beyond that lines are dropped and counted, and the count is written once there is room again.
+ */
+final class BackgroundLogHandler extends Handler {
+
+  static final int CAPACITY = 65_536;
+
+  private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(CAPACITY);
+  private final AtomicLong dropped = new AtomicLong();
+  private final PrintStream out;
+  private final Thread writer;
+  private volatile boolean closed;
+
+  BackgroundLogHandler(PrintStream out) {
+    this.out = out;
+    this.writer = new Thread(this::write, "log-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  @Override
+  public void publish(LogRecord record) {
+    if (closed || !isLoggable(record)) {
+      return;
+    }
+    String line;
+    try {
+      line = getFormatter().format(record);
+    } catch (RuntimeException e) {
+      reportError(null, e, ErrorManager.FORMAT_FAILURE);
+      return;
+    }
+    if (!lines.offer(line)) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  private void write() {
+    try {
+      while (!closed || !lines.isEmpty()) {
+        String line = lines.poll(100, TimeUnit.MILLISECONDS);
+        reportDropped();
+        if (line == null) {
+          out.flush();
+          continue;
+        }
+        out.print(line);
+      }
+      reportDropped();
+      out.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void reportDropped() {
+    long lost = dropped.getAndSet(0);
+    if (lost > 0) {
+      out.print(lost + " log lines were dropped: the log could not keep up" + System.lineSeparator());
+    }
+  }
+
+  /** Waits (at most a few seconds) until what is queued is written. */
+  @Override
+  public void flush() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    try {
+      while (!lines.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    flush();
+    closed = true;
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
