@@ -10,7 +10,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 
 /**
- * Writes log lines to standard error from a thread of its own, so that logging (one access-log line per request)
+ * Formats and writes log lines to standard error on a thread of its own, so that logging (one access-log line per request)
  * never makes an event loop wait for a slow terminal, pipe or log collector. At most {@link #CAPACITY} lines wait;
  * beyond that lines are dropped and counted, and the count is written once there is room again.
  */
@@ -18,7 +18,7 @@ final class BackgroundLogHandler extends Handler {
 
   static final int CAPACITY = 65_536;
 
-  private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(CAPACITY);
+  private final BlockingQueue<LogRecord> lines = new ArrayBlockingQueue<>(CAPACITY);
   private final AtomicLong dropped = new AtomicLong();
   private final PrintStream out;
   private final Thread writer;
@@ -33,17 +33,8 @@ final class BackgroundLogHandler extends Handler {
 
   @Override
   public void publish(LogRecord record) {
-    if (closed || !isLoggable(record)) {
-      return;
-    }
-    String line;
-    try {
-      line = getFormatter().format(record);
-    } catch (RuntimeException e) {
-      reportError(null, e, ErrorManager.FORMAT_FAILURE);
-      return;
-    }
-    if (!lines.offer(line)) {
+    // Formatted by the writer: the caller's cost is the offer.
+    if (!closed && isLoggable(record) && !lines.offer(record)) {
       dropped.incrementAndGet();
     }
   }
@@ -51,13 +42,17 @@ final class BackgroundLogHandler extends Handler {
   private void write() {
     try {
       while (!closed || !lines.isEmpty()) {
-        String line = lines.poll(100, TimeUnit.MILLISECONDS);
+        LogRecord record = lines.poll(100, TimeUnit.MILLISECONDS);
         reportDropped();
-        if (line == null) {
+        if (record == null) {
           out.flush();
           continue;
         }
-        out.print(line);
+        try {
+          out.print(getFormatter().format(record));
+        } catch (RuntimeException e) {
+          reportError(null, e, ErrorManager.FORMAT_FAILURE);
+        }
       }
       reportDropped();
       out.flush();
