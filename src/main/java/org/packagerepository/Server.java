@@ -46,7 +46,10 @@ public final class Server {
     JsonObject httpConfig = new JsonObject()
       .put("port", port)
       .put("host", config.host())
-      .put("allowOverwrite", config.allowOverwrite());
+      .put("allowOverwrite", config.allowOverwrite())
+      .put("maxPackageSize", config.maxPackageSize())
+      .put("idleTimeoutSeconds", config.idleTimeoutSeconds())
+      .put("headerTimeoutSeconds", config.headerTimeoutSeconds());
     if (config.auth() != null) {
       httpConfig.put("auth", config.auth());
     }

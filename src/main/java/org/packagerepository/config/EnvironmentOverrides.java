@@ -24,6 +24,9 @@ public final class EnvironmentOverrides {
     m.put("PR_ALLOW_OVERWRITE", "config.allow_overwrite");
     m.put("PR_MAX_STREAMING_UPLOADS", "config.max_streaming_uploads");
     m.put("PR_MAX_WAITING_UPLOADS", "config.max_waiting_uploads");
+    m.put("PR_MAX_PACKAGE_SIZE", "config.max_package_size");
+    m.put("PR_IDLE_TIMEOUT", "config.idle_timeout");
+    m.put("PR_HEADER_TIMEOUT", "config.header_timeout");
     m.put("PR_FS_PATH", "FsRepository.location.path");
     m.put("PR_FS_FSYNC", "FsRepository.location.fsync");
     m.put("PR_FS_ZERO_COPY", "FsRepository.location.zero_copy");

@@ -59,6 +59,9 @@ public final class RepositoryConfig {
     config.maxStreamingUploads();
     config.maxWaitingUploads();
     config.packageCallback();
+    config.maxPackageSize();
+    config.idleTimeoutSeconds();
+    config.headerTimeoutSeconds();
     org.packagerepository.auth.AuthSettings.fromJson(config.server);
     return config;
   }
@@ -165,6 +168,33 @@ public final class RepositoryConfig {
 
   public String logLevel() {
     return Settings.string(server, "log_level", "INFO");
+  }
+
+  /** {@code config.max_package_size}: the largest package accepted, in bytes; 0 (the default) for no limit. */
+  public long maxPackageSize() {
+    long value = Settings.integer(server, "max_package_size", 0, "config.max_package_size");
+    if (value < 0) {
+      throw new ConfigException("config.max_package_size is " + value + "; use a size in bytes, or 0 for no limit");
+    }
+    return value;
+  }
+
+  /** {@code config.idle_timeout}: seconds without a byte either way after which a connection is closed. */
+  public int idleTimeoutSeconds() {
+    return seconds("idle_timeout", 120);
+  }
+
+  /** {@code config.header_timeout}: seconds a new connection has to send a whole request head. */
+  public int headerTimeoutSeconds() {
+    return seconds("header_timeout", 10);
+  }
+
+  private int seconds(String key, int defaultValue) {
+    long value = Settings.integer(server, key, defaultValue, "config." + key);
+    if (value < 1 || value > 86_400) {
+      throw new ConfigException("config." + key + " is " + value + "; use 1 to 86400 (seconds)");
+    }
+    return (int) value;
   }
 
   /** {@code config.auth} as written (validated at start-up), or null when authentication is off. */

@@ -44,8 +44,9 @@ public final class HttpVerticle extends VerticleBase {
     ListingHandler listing = new ListingHandler(storage);
     DownloadHandler download = new DownloadHandler(vertx, storage, transferOptions);
     PackageEvents events = new PackageEvents(vertx);
-    UploadHandler upload = new UploadHandler(vertx, storage, transferOptions, config.getBoolean("allowOverwrite", true),
-      uploadSlots, events);
+    UploadPolicy policy = new UploadPolicy(config.getBoolean("allowOverwrite", true),
+      config.getLong("maxPackageSize", 0L));
+    UploadHandler upload = new UploadHandler(vertx, storage, transferOptions, policy, uploadSlots, events);
     DeleteHandler delete = new DeleteHandler(storage, events);
 
     AuthSettings authSettings = AuthSettings.fromJson(config);
@@ -131,8 +132,19 @@ public final class HttpVerticle extends VerticleBase {
       .setMaxChunkSize(64 * 1024)
       // HTTP/1.1 only: sendfile is zero-copy only there, and an h2c upgrade of a streamed PUT (the JDK client
       // asks for one by default) must not change how the body flows.
-      .setHttp2ClearTextEnabled(false);
-    server = vertx.createHttpServer(options).requestHandler(router);
+      .setHttp2ClearTextEnabled(false)
+      // A connection that moves no byte either way for this long is closed: a client that stops sending its
+      // upload, or stops reading its download, does not hold a connection (and an upload slot) forever.
+      .setIdleTimeout(config.getInteger("idleTimeoutSeconds", 120))
+      .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+    HeaderTimeout headerTimeout = new HeaderTimeout(vertx,
+      java.util.concurrent.TimeUnit.SECONDS.toMillis(config.getInteger("headerTimeoutSeconds", 10)));
+    server = vertx.createHttpServer(options)
+      .connectionHandler(headerTimeout::connected)
+      .requestHandler(request -> {
+        headerTimeout.received(request.connection());
+        router.handle(request);
+      });
     return server.listen();
   }
 

@@ -42,18 +42,18 @@ final class UploadHandler {
   private final Vertx vertx;
   private final StorageClient storage;
   private final TransferOptions transferOptions;
-  private final boolean allowOverwrite;
+  private final UploadPolicy policy;
   private final UploadSlots slots;
   private final PackageEvents events;
 
-  UploadHandler(Vertx vertx, StorageClient storage, TransferOptions transferOptions, boolean allowOverwrite,
+  UploadHandler(Vertx vertx, StorageClient storage, TransferOptions transferOptions, UploadPolicy policy,
                 UploadSlots slots, PackageEvents events) {
     this.vertx = vertx;
     this.slots = slots;
     this.events = events;
     this.storage = storage;
     this.transferOptions = transferOptions;
-    this.allowOverwrite = allowOverwrite;
+    this.policy = policy;
   }
 
   /** Must be called as soon as the request arrives: it pauses the body before anything asynchronous happens. */
@@ -74,6 +74,10 @@ final class UploadHandler {
       refuse(request, 400, e.getMessage());
       return;
     }
+    if (policy.exceeds(length)) {
+      refuse(request, 413, policy.tooLarge("The package (Content-Length " + length + ")"));
+      return;
+    }
     String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
     if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
       refuse(request, 400, "On PUT, If-None-Match supports only \"*\" (create only)");
@@ -81,7 +85,7 @@ final class UploadHandler {
     }
     String ifMatch = ifMatch(request.getHeader(HttpHeaders.IF_MATCH));
     WriteRequest write = new WriteRequest(file, null, length, expectedSha256, ifNoneMatch != null, ifMatch,
-      allowOverwrite);
+      policy.allowOverwrite());
     // Nothing of the body is read until this upload may stream.
     SocketReads.stop(request);
     boolean admitted = slots.request(Vertx.currentContext(), () -> {
@@ -125,7 +129,10 @@ final class UploadHandler {
       if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
         response.writeContinue();
       }
-      request.pipe().endOnComplete(false).to(sender).onComplete(piped -> {
+      SizeLimitedStream limited = new SizeLimitedStream(sender,
+        policy.maxPackageBytes() > 0 ? policy.maxPackageBytes() : Long.MAX_VALUE,
+        () -> sender.cancel(StorageError.CANCELLED.transferCode(), "The package is larger than the limit"));
+      request.pipe().endOnComplete(false).to(limited).onComplete(piped -> {
         if (piped.succeeded()) {
           sender.end();
         } else if (!(piped.cause() instanceof TransferException)) {
@@ -139,6 +146,10 @@ final class UploadHandler {
           stored(response, info);
           events.created(info.file());
         } else {
+          if (limited.exceeded()) {
+            refuse(request, 413, policy.tooLarge("The package"));
+            return;
+          }
           Throwable cause = outcome.cause();
           StorageException error = cause instanceof TransferException te
             ? new StorageException(StorageError.fromTransferCode(te.code()), te.getMessage())
