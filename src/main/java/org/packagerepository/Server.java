@@ -50,6 +50,9 @@ public final class Server {
       .put("maxPackageSize", config.maxPackageSize())
       .put("idleTimeoutSeconds", config.idleTimeoutSeconds())
       .put("headerTimeoutSeconds", config.headerTimeoutSeconds());
+    if (config.tlsCertPath() != null) {
+      httpConfig.put("tlsCert", config.tlsCertPath()).put("tlsKey", config.tlsKeyPath());
+    }
     if (config.auth() != null) {
       httpConfig.put("auth", config.auth());
     }

@@ -62,6 +62,7 @@ public final class RepositoryConfig {
     config.maxPackageSize();
     config.idleTimeoutSeconds();
     config.headerTimeoutSeconds();
+    config.tlsCertPath();
     org.packagerepository.auth.AuthSettings.fromJson(config.server);
     return config;
   }
@@ -195,6 +196,41 @@ public final class RepositoryConfig {
       throw new ConfigException("config." + key + " is " + value + "; use 1 to 86400 (seconds)");
     }
     return (int) value;
+  }
+
+  /**
+   * {@code config.tls.cert}: a PEM certificate (chain) to serve HTTPS with, together with {@code config.tls.key};
+   * null when both are empty (plain HTTP).
+   */
+  public String tlsCertPath() {
+    return tls()[0];
+  }
+
+  /** {@code config.tls.key}: the PEM private key (PKCS#8 or PKCS#1) of {@link #tlsCertPath()}. */
+  public String tlsKeyPath() {
+    return tls()[1];
+  }
+
+  private String[] tls() {
+    Object value = server.getValue("tls");
+    if (value == null) {
+      return new String[2];
+    }
+    if (!(value instanceof JsonObject tls)) {
+      throw new ConfigException("config.tls must be a JSON object: {\"cert\": \"cert.pem\", \"key\": \"key.pem\"}");
+    }
+    String cert = Settings.string(tls, "cert", "");
+    String key = Settings.string(tls, "key", "");
+    if (cert.isEmpty() && key.isEmpty()) {
+      return new String[2];
+    }
+    for (String[] file : new String[][] {{"cert", cert}, {"key", key}}) {
+      if (file[1].isEmpty() || !java.nio.file.Files.isReadable(java.nio.file.Path.of(file[1]))) {
+        throw new ConfigException("config.tls." + file[0] + " is \"" + file[1] + "\"; HTTPS needs both a readable "
+          + "PEM certificate (config.tls.cert) and its PEM key (config.tls.key)");
+      }
+    }
+    return new String[] {cert, key};
   }
 
   /** {@code config.auth} as written (validated at start-up), or null when authentication is off. */

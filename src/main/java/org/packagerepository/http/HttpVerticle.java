@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.packagerepository.auth.AuthSettings;
@@ -137,6 +138,11 @@ public final class HttpVerticle extends VerticleBase {
       // upload, or stops reading its download, does not hold a connection (and an upload slot) forever.
       .setIdleTimeout(config.getInteger("idleTimeoutSeconds", 120))
       .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+    if (config.getString("tlsCert") != null) {
+      // HTTPS: the kernel's sendfile cannot encrypt, so downloads are read and written through the TLS engine.
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.getString("tlsCert"))
+        .setKeyPath(config.getString("tlsKey")));
+    }
     HeaderTimeout headerTimeout = new HeaderTimeout(vertx,
       java.util.concurrent.TimeUnit.SECONDS.toMillis(config.getInteger("headerTimeoutSeconds", 10)));
     server = vertx.createHttpServer(options)

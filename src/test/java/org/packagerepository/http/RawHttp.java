@@ -44,6 +44,15 @@ public final class RawHttp implements AutoCloseable {
     this.out = socket.getOutputStream();
   }
 
+  /** A TLS connection (no host name check) trusting what {@code tls} trusts. */
+  public static RawHttp connectTls(int port, javax.net.ssl.SSLContext tls) throws IOException {
+    javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket();
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    socket.setSoTimeout(15_000);
+    socket.startHandshake();
+    return new RawHttp(socket);
+  }
+
   public static RawHttp connect(int port) throws IOException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);

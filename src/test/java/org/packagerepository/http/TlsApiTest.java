@@ -1,0 +1,94 @@
+package org.packagerepository.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** HTTPS from a PEM certificate and key in the configuration, with a certificate made by the test. */
+class TlsApiTest {
+
+  @TempDir
+  Path packages;
+  private TestServer server;
+  private final SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      if (server != null) {
+        server.close();
+      }
+    } finally {
+      certificate.delete();
+    }
+  }
+
+  private SSLContext trustingTheCertificate() throws Exception {
+    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+    trusted.load(null, null);
+    try (InputStream pem = Files.newInputStream(Path.of(certificate.certificatePath()))) {
+      trusted.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+    }
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, trust.getTrustManagers(), null);
+    return tls;
+  }
+
+  @Test
+  void aPackageRoundTripsOverHttpsByteForByte() throws Exception {
+    server = TestServer.start(new JsonObject()
+      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString())))
+      .put("config", new JsonObject().put("tls", new JsonObject()
+        .put("cert", certificate.certificatePath()).put("key", certificate.privateKeyPath()))));
+    SSLContext tls = trustingTheCertificate();
+    byte[] bytes = TestBytes.random(3_000_000, 1);
+
+    RawHttp.Response put;
+    try (RawHttp https = RawHttp.connectTls(server.port(), tls)) {
+      https.sendHead("PUT", "/packages/app-1.0.0.tar.gz", "Content-Length: " + bytes.length);
+      https.send(bytes);
+      put = https.readResponse(false);
+    }
+    assertEquals(200, put.status(), put.statusLine() + " " + put.bodyText());
+    assertEquals(TestBytes.sha256Hex(bytes), new JsonObject(put.bodyText()).getString("sha256"));
+
+    RawHttp.Response get;
+    try (RawHttp https = RawHttp.connectTls(server.port(), tls)) {
+      https.sendHead("GET", "/packages/app-1.0.0.tar.gz");
+      get = https.readResponse(false);
+    }
+    assertEquals(200, get.status());
+    assertArrayEquals(bytes, get.body(), "the download, not sent with sendfile over TLS, is exact");
+
+    // Plain HTTP on that port is no answer.
+    assertThrows(Exception.class, () -> server.client().call("GET", "/packages"));
+    // A client that does not trust the certificate is refused in the handshake.
+    assertThrows(SSLException.class, () -> RawHttp.connectTls(server.port(), SSLContext.getDefault()).close());
+  }
+
+  @Test
+  void aMissingKeyStopsTheServerAtStartUpWithWhatToDo() {
+    Exception e = assertThrows(Exception.class, () -> TestServer.start(new JsonObject()
+      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString())))
+      .put("config", new JsonObject().put("tls", new JsonObject().put("cert", certificate.certificatePath())))));
+    assertTrue(e.getMessage().contains("config.tls.key"), e.getMessage());
+  }
+}
