@@ -20,6 +20,9 @@ final class BackgroundLogHandler extends Handler {
 
   private final BlockingQueue<LogRecord> lines = new ArrayBlockingQueue<>(CAPACITY);
   private final AtomicLong dropped = new AtomicLong();
+  /** Records queued and records written (or found unformattable): equal when nothing is on its way. */
+  private final AtomicLong queued = new AtomicLong();
+  private final AtomicLong done = new AtomicLong();
   private final PrintStream out;
   private final Thread writer;
   private volatile boolean closed;
@@ -34,8 +37,12 @@ final class BackgroundLogHandler extends Handler {
   @Override
   public void publish(LogRecord record) {
     // Formatted by the writer: the caller's cost is the offer.
-    if (!closed && isLoggable(record) && !lines.offer(record)) {
-      dropped.incrementAndGet();
+    if (!closed && isLoggable(record)) {
+      queued.incrementAndGet();
+      if (!lines.offer(record)) {
+        queued.decrementAndGet();
+        dropped.incrementAndGet();
+      }
     }
   }
 
@@ -52,6 +59,8 @@ final class BackgroundLogHandler extends Handler {
           out.print(getFormatter().format(record));
         } catch (RuntimeException e) {
           reportError(null, e, ErrorManager.FORMAT_FAILURE);
+        } finally {
+          done.incrementAndGet();
         }
       }
       reportDropped();
@@ -73,7 +82,7 @@ final class BackgroundLogHandler extends Handler {
   public void flush() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     try {
-      while (!lines.isEmpty() && System.nanoTime() < deadline) {
+      while (done.get() < queued.get() && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }
     } catch (InterruptedException e) {

@@ -25,6 +25,9 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+    }
     Path configFile = ConfigLoader.DEFAULT_FILE;
     boolean explicitConfig = false;
     Integer port = null;
@@ -65,7 +68,9 @@ public final class Main {
       long startedIn = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
       Logger.getLogger(Main.class.getName()).info("package-repository listening on port " + server.port()
         + ", storage: " + config.backend() + ", started in " + startedIn + " ms");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, server), "shutdown"));
+      long drainMillis = TimeUnit.SECONDS.toMillis(config.shutdownTimeoutSeconds());
+      // SIGTERM (docker stop, systemd, Kubernetes): transfers in flight get drainMillis to finish.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, server, drainMillis), "shutdown"));
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       String message = cause instanceof ConfigException ? cause.getMessage() : cause.toString();
@@ -75,12 +80,18 @@ public final class Main {
     }
   }
 
-  private static void stop(Vertx vertx, Server server) {
-    CompletableFuture<Void> stopped = server.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture();
+  private static void stop(Vertx vertx, Server server, long drainMillis) {
+    Logger log = Logger.getLogger(Main.class.getName());
+    log.info("Stopping: requests in flight have " + drainMillis + " ms to finish");
+    CompletableFuture<Void> stopped = server.stop(drainMillis).eventually(vertx::close).toCompletionStage()
+      .toCompletableFuture();
     try {
-      stopped.get(30, TimeUnit.SECONDS);
-    } catch (Exception ignored) {
-      // exiting anyway
+      stopped.get(drainMillis + 30_000, TimeUnit.MILLISECONDS);
+      log.info("Stopped");
+    } catch (Exception e) {
+      log.warning("Stopped without finishing cleanly: " + e);
+    } finally {
+      ShutdownSafeLogManager.flushAll();
     }
   }
 

@@ -23,11 +23,13 @@ public final class Server {
 
   private final Vertx vertx;
   private final List<String> deployments;
+  private final List<HttpVerticle> http;
   private final int port;
 
-  private Server(Vertx vertx, List<String> deployments, int port) {
+  private Server(Vertx vertx, List<String> deployments, List<HttpVerticle> http, int port) {
     this.vertx = vertx;
     this.deployments = deployments;
+    this.http = http;
     this.port = port;
   }
 
@@ -85,7 +87,7 @@ public final class Server {
       })
       .map(id -> {
         deployments.add(id);
-        return new Server(vertx, deployments, verticles.get(0).actualPort());
+        return new Server(vertx, deployments, List.copyOf(verticles), verticles.get(0).actualPort());
       })
       .recover(e -> undeploy(vertx, deployments).transform(ignored -> Future.failedFuture(e)));
   }
@@ -98,9 +100,22 @@ public final class Server {
     return vertx;
   }
 
-  /** Stops the HTTP side first, then storage. */
+  /** Stops at once: the HTTP side first, then storage. */
   public Future<Void> stop() {
     return undeploy(vertx, deployments);
+  }
+
+  /**
+   * Stops gracefully: no new connections or requests; requests in flight (uploads, downloads) may finish within
+   * {@code drainMillis}; then the rest are cut, which aborts their uploads (nothing partial is published, and storage
+   * deletes what they wrote), and everything stops.
+   */
+  public Future<Void> stop(long drainMillis) {
+    List<Future<Void>> drained = new ArrayList<>();
+    for (HttpVerticle verticle : http) {
+      drained.add(verticle.shutdown(drainMillis));
+    }
+    return Future.join(drained).transform(ignored -> undeploy(vertx, deployments));
   }
 
   private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {

@@ -9,10 +9,8 @@ import org.packagerepository.storage.swift.SwiftTestNode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,8 +27,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,18 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class SmallHeapRoundTripTest {
 
   private static final long SIZE = 256L * 1024 * 1024 + 12_345;
-  private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
-  private Process server;
-  private volatile boolean outOfMemory;
+  private ServerProcess server;
 
   @AfterEach
   void stopServer() throws InterruptedException {
     if (server != null) {
-      server.destroy();
-      if (!server.waitFor(20, TimeUnit.SECONDS)) {
-        server.destroyForcibly().waitFor();
-      }
+      server.close();
     }
   }
 
@@ -148,7 +139,7 @@ class SmallHeapRoundTripTest {
     assertEquals(200, get.statusCode());
     assertEquals(String.valueOf(size), get.headers().firstValue("content-length").orElseThrow());
     assertEquals(sent, sha256(get.body()));
-    assertFalse(outOfMemory, "The server ran out of memory");
+    assertFalse(server.printed("OutOfMemoryError"), "The server ran out of memory");
   }
 
   /**
@@ -181,40 +172,12 @@ class SmallHeapRoundTripTest {
     URI some = URI.create("http://127.0.0.1:" + port + "/packages/many199-1.0.0.tar.gz");
     assertEquals(sent, sha256(client.send(HttpRequest.newBuilder(some).GET().build(),
       HttpResponse.BodyHandlers.ofInputStream()).body()));
-    assertFalse(outOfMemory, "The server ran out of memory");
+    assertFalse(server.printed("OutOfMemoryError"), "The server ran out of memory");
   }
 
-  private int startServer(Path config) throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    server = new ProcessBuilder(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-      Main.class.getName(), "--config", config.toString()))
-      .redirectErrorStream(true).start();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port.complete(Integer.parseInt(m.group(1)));
-          }
-          if (line.contains("OutOfMemoryError")) {
-            outOfMemory = true;
-            port.completeExceptionally(new AssertionError(line));
-          }
-        }
-        port.completeExceptionally(new AssertionError("The server exited before listening"));
-      } catch (IOException e) {
-        port.completeExceptionally(e);
-      }
-    }, "server-output");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      return port.get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("The server did not start", e);
-    }
+  private int startServer(Path config) throws IOException {
+    server = ServerProcess.start(config, "-Xmx64m");
+    return server.port();
   }
 
   private static String writeRandomFile(Path path, long size) throws Exception {

@@ -63,6 +63,7 @@ public final class RepositoryConfig {
     config.idleTimeoutSeconds();
     config.headerTimeoutSeconds();
     config.tlsCertPath();
+    config.shutdownTimeoutSeconds();
     org.packagerepository.auth.AuthSettings.fromJson(config.server);
     return config;
   }
@@ -183,6 +184,11 @@ public final class RepositoryConfig {
   /** {@code config.idle_timeout}: seconds without a byte either way after which a connection is closed. */
   public int idleTimeoutSeconds() {
     return seconds("idle_timeout", 120);
+  }
+
+  /** {@code config.shutdown_timeout}: seconds that requests in flight get to finish once the server is told to stop. */
+  public int shutdownTimeoutSeconds() {
+    return seconds("shutdown_timeout", 30);
   }
 
   /** {@code config.header_timeout}: seconds a new connection has to send a whole request head. */

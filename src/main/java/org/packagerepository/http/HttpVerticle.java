@@ -154,6 +154,14 @@ public final class HttpVerticle extends VerticleBase {
     return server.listen();
   }
 
+  /**
+   * Stops accepting connections and requests; requests in flight may finish within {@code drainMillis}, then what is
+   * left is closed (an upload cut so is dropped by storage: nothing partial is published).
+   */
+  public Future<Void> shutdown(long drainMillis) {
+    return server.shutdown(drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** The port actually listened on. */
   public int actualPort() {
     return server.actualPort();

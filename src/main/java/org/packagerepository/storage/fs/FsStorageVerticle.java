@@ -60,6 +60,8 @@ final class FsStorageVerticle extends StorageVerticle {
   private final FsSettings settings;
   private final Path root;
   private final Path incoming;
+  /** The temporary files of the uploads being received. */
+  private final java.util.Set<Path> receiving = new java.util.HashSet<>();
   private final TransferOptions transferOptions = new TransferOptions();
   /** Checksums of the versions seen, so that none is computed twice. */
   private final Map<String, Known> checksums = new HashMap<>();
@@ -102,7 +104,15 @@ final class FsStorageVerticle extends StorageVerticle {
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
     openFiles.clear();
-    return uploadWorker.close();
+    // Uploads still receiving were cut by the stop: their files go now, not at the next start.
+    List<Path> cut = List.copyOf(receiving);
+    receiving.clear();
+    return vertx.executeBlocking(() -> {
+      for (Path temporary : cut) {
+        Files.deleteIfExists(temporary);
+      }
+      return null;
+    }).eventually(uploadWorker::close);
   }
 
   @Override
@@ -192,6 +202,7 @@ final class FsStorageVerticle extends StorageVerticle {
   }
 
   private void receive(WriteRequest request, Path temporary, IncomingFile file) {
+    receiving.add(temporary);
     ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
     // Ends the file only on success, and its end waits for the last write: a failed write fails the upload.
     receiver.pipe().endOnFailure(false).to(file)
@@ -200,6 +211,7 @@ final class FsStorageVerticle extends StorageVerticle {
       .eventually(file::close)
       .compose(sha256 -> publish(request, temporary, sha256, file.written()))
       .onComplete(ar -> {
+        receiving.remove(temporary);
         if (ar.succeeded()) {
           receiver.complete(ar.result().toJson());
           return;
