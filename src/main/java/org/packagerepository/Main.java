@@ -5,6 +5,7 @@ import org.packagerepository.auth.TokenHash;
 import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.ConfigLoader;
 import org.packagerepository.config.RepositoryConfig;
+import org.packagerepository.metrics.Metrics;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class Main {
       System.exit(2);
     }
 
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Metrics.newVertx();
     Integer portOverride = port;
     try {
       RepositoryConfig config = ConfigLoader.load(vertx, configFile, explicitConfig, System.getenv())

@@ -5,7 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.packagerepository.config.RepositoryConfig;
+import org.packagerepository.metrics.Metrics;
 import org.packagerepository.events.CallbackVerticle;
 import org.packagerepository.http.HttpVerticle;
 import org.packagerepository.http.UploadSlots;
@@ -68,6 +71,11 @@ public final class Server {
       return Future.failedFuture(e);
     }
     String callback = config.packageCallback();
+    MeterRegistry meters = Metrics.registry(vertx);
+    Gauge.builder("pr_uploads_streaming", uploadSlots, UploadSlots::streaming)
+      .description("Uploads whose bodies are being read now").register(meters);
+    Gauge.builder("pr_uploads_waiting", uploadSlots, UploadSlots::waiting)
+      .description("Uploads waiting for a turn, their bodies not read yet").register(meters);
     return backend.deploy(vertx, config.backendSection())
       .compose(id -> {
         deployments.add(id);

@@ -15,6 +15,9 @@ import org.packagerepository.auth.AuthSettings;
 import org.packagerepository.auth.Authenticator;
 import org.packagerepository.auth.Permission;
 import org.packagerepository.events.PackageEvents;
+import org.packagerepository.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.packagerepository.storage.StorageClient;
 import org.packagerepository.transfer.TransferOptions;
 import org.packagerepository.transfer.Transfers;
@@ -69,6 +72,14 @@ public final class HttpVerticle extends VerticleBase {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(ar.result().encode());
       }
     }));
+    PrometheusMeterRegistry prometheus = Metrics.prometheus(vertx);
+    if (prometheus != null) {
+      router.get("/metrics").handler(ctx -> {
+        if (guard.admits(ctx, Permission.READ)) {
+          ctx.next();
+        }
+      }).handler(PrometheusScrapingHandler.create(prometheus));
+    }
     HealthHandler health = new HealthHandler(storage);
     router.get("/health/live").handler(ctx -> health.live(ctx.response()));
     router.get("/health/ready").handler(ctx -> health.ready(ctx.response()));

@@ -93,11 +93,13 @@ public final class UploadSlots {
     next.context.runOnContext(v -> next.granted.run());
   }
 
-  synchronized int streaming() {
+  /** Uploads whose bodies are being read now. */
+  public synchronized int streaming() {
     return streaming;
   }
 
-  synchronized int waiting() {
+  /** Uploads waiting for a turn, their bodies unread. */
+  public synchronized int waiting() {
     return waiting.size();
   }
 

@@ -9,8 +9,13 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.packagerepository.metrics.Metrics;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The requesting side of the storage protocol (see {@code package-info.java}): turns the control messages into
@@ -26,6 +31,7 @@ public final class StorageClient {
 
   private final EventBus bus;
   private final DeliveryOptions options;
+  private final MeterRegistry meters;
 
   public StorageClient(Vertx vertx) {
     this(vertx, DEFAULT_TIMEOUT_MS);
@@ -35,6 +41,7 @@ public final class StorageClient {
     StorageCodecs.register(vertx);
     this.bus = vertx.eventBus();
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.meters = Metrics.registry(vertx);
   }
 
   /** A listing: every stored object, valid package name or not (the caller filters), and its generation. */
@@ -85,9 +92,10 @@ public final class StorageClient {
 
   /** Succeeds when the backend can serve now; fails, within {@code timeoutMs}, with what is wrong. */
   public Future<Void> health(long timeoutMs) {
-    return bus.request(StorageAddresses.HEALTH, new JsonObject(), new DeliveryOptions().setSendTimeout(timeoutMs))
+    return timed(StorageAddresses.HEALTH, bus.request(StorageAddresses.HEALTH, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(timeoutMs))
       .recover(e -> Future.failedFuture(toStorageException(e)))
-      .mapEmpty();
+      .mapEmpty());
   }
 
   public Future<Void> delete(String file) {
@@ -95,9 +103,23 @@ public final class StorageClient {
   }
 
   private <T> Future<T> request(String address, JsonObject body) {
-    return bus.<T>request(address, body, options)
+    return timed(address, bus.<T>request(address, body, options)
       .recover(e -> Future.failedFuture(toStorageException(e)))
-      .map(message -> message.body());
+      .map(message -> message.body()));
+  }
+
+  /**
+   * Counts and times each request to storage by operation and outcome ({@code ok}, or the error): the backend's
+   * latency and errors as the HTTP side sees them.
+   */
+  private <T> Future<T> timed(String address, Future<T> answer) {
+    long started = System.nanoTime();
+    return answer.andThen(ar -> Timer.builder("pr_storage_requests")
+      .description("Requests to the storage backend, by operation and outcome")
+      .tag("operation", address.substring(address.indexOf('.') + 1))
+      .tag("outcome", ar.succeeded() ? "ok" : ar.cause() instanceof StorageException se
+        ? se.error().name().toLowerCase(java.util.Locale.ROOT) : "failed")
+      .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
   }
 
   static StorageException toStorageException(Throwable e) {

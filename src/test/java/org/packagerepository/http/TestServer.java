@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.Server;
 import org.packagerepository.config.RepositoryConfig;
+import org.packagerepository.metrics.Metrics;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ public final class TestServer implements AutoCloseable {
     JsonObject settings = json.getJsonObject("config", new JsonObject()).copy().put("port", 0).put("host", "127.0.0.1");
     json.put("config", settings);
     Path cache = withOwnCache(json);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Metrics.newVertx();
     try {
       Server server = await(Server.start(vertx, RepositoryConfig.from(json)));
       return new TestServer(vertx, server, cache);

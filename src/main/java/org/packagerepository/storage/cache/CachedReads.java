@@ -38,11 +38,11 @@ public final class CachedReads {
   /** The fills in progress (or about to start), by version. */
   private final Map<String, Future<CacheFill>> fills = new HashMap<>();
   private final OpenVersions open;
-  private long hits;
-  private long misses;
-  private long coalesced;
-  private long bypassed;
-  private long storeBytes;
+  private volatile long hits;
+  private volatile long misses;
+  private volatile long coalesced;
+  private volatile long bypassed;
+  private volatile long storeBytes;
 
   public CachedReads(Context context, CacheDirectory cache, Store store) {
     this.context = context;

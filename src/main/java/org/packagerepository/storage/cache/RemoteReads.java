@@ -5,6 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.packagerepository.metrics.Metrics;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
@@ -35,6 +39,25 @@ public final class RemoteReads {
     this.cached = cached;
     this.store = store;
     this.transferOptions = transferOptions;
+    if (cached != null) {
+      register(Metrics.registry(vertx), cached);
+    }
+  }
+
+  /** The cache's counters for Prometheus, read when scraped (written by one event loop, hence volatile). */
+  private static void register(MeterRegistry meters, CachedReads cached) {
+    FunctionCounter.builder("pr_cache_hits", cached, c -> c.counters().hits())
+      .description("Reads answered from the cache").register(meters);
+    FunctionCounter.builder("pr_cache_misses", cached, c -> c.counters().misses())
+      .description("Versions copied from the store into the cache").register(meters);
+    FunctionCounter.builder("pr_cache_coalesced", cached, c -> c.counters().coalesced())
+      .description("Reads that followed a copy already running").register(meters);
+    FunctionCounter.builder("pr_cache_bypassed", cached, c -> c.counters().bypassed())
+      .description("Reads streamed from the store because the cache had no room").register(meters);
+    FunctionCounter.builder("pr_cache_store_bytes", cached, c -> c.counters().storeBytes())
+      .description("Bytes read from the store through the cache").baseUnit("bytes").register(meters);
+    Gauge.builder("pr_cache_used_bytes", cached, CachedReads::usedBytes)
+      .description("Bytes of the versions in the cache").baseUnit("bytes").register(meters);
   }
 
   /** The answer to an open-read of version {@code info}: with the cached file when there is one. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.packagerepository.http.ApiClient;
+import org.packagerepository.http.PrometheusText;
 import org.packagerepository.http.Eventually;
 import org.packagerepository.http.TcpForwarder;
 import org.packagerepository.http.TestBytes;
@@ -168,6 +169,15 @@ public abstract class RemoteCacheContract {
       () -> "every other read followed the fill or read the cached file: " + cache.encode());
     assertEquals(size, cache.getLong("storeBytes"), cache::encode);
     assertEquals(size, cache.getLong("usedBytes"), cache::encode);
+
+    // And so does Prometheus.
+    HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(server.uri("/metrics")).GET().build(),
+      HttpResponse.BodyHandlers.ofString());
+    PrometheusText text = new PrometheusText(metrics.body());
+    assertEquals(1, text.sum("pr_cache_misses_total"), 0.1, metrics::body);
+    assertEquals(hosts, text.sum("pr_cache_coalesced_total") + text.sum("pr_cache_hits_total"), 0.1);
+    assertEquals(size, text.sum("pr_cache_store_bytes_total"), 0.1);
+    assertEquals(size, text.sum("pr_cache_used_bytes"), 0.1);
   }
 
   @Test

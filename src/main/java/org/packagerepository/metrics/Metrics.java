@@ -1,0 +1,68 @@
+package org.packagerepository.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The server's metrics: Vert.x's own (HTTP server requests by route, method and status with their bytes and times,
+ * requests in flight, the HTTP client's requests to Swift) and ours ({@code pr_*}), in one Prometheus registry per
+ * Vertx instance, scraped at {@code GET /metrics}.
+ *
+ * <p>Labels are chosen for bounded cardinality: never a path (every package name would be a series) and never an
+ * event-bus address (every transfer has its own). Event-bus metrics are off: every chunk of every transfer is a
+ * message, and counting them would cost the hot path without telling an operator anything.
+ */
+public final class Metrics {
+
+  private static final Map<Vertx, PrometheusMeterRegistry> REGISTRIES = new WeakHashMap<>();
+
+  private Metrics() {
+  }
+
+  /** A Vertx with metrics on, whose registry {@link #registry} finds. */
+  public static Vertx newVertx(VertxOptions options) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+      .setEnabled(true)
+      .setJvmMetricsEnabled(true)
+      .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
+      .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+      // Each instance its own name: tests run many servers in one JVM.
+      .setRegistryName("package-repository-" + System.identityHashCode(registry));
+    Vertx vertx = Vertx.builder().with(options.setMetricsOptions(metrics))
+      .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    synchronized (REGISTRIES) {
+      REGISTRIES.put(vertx, registry);
+    }
+    return vertx;
+  }
+
+  public static Vertx newVertx() {
+    return newVertx(new VertxOptions());
+  }
+
+  /** The Prometheus registry of {@code vertx}, or null when it was not made by {@link #newVertx}. */
+  public static PrometheusMeterRegistry prometheus(Vertx vertx) {
+    synchronized (REGISTRIES) {
+      return REGISTRIES.get(vertx);
+    }
+  }
+
+  /** Where to register meters for {@code vertx}: its registry, or one nobody reads when metrics are off. */
+  public static MeterRegistry registry(Vertx vertx) {
+    PrometheusMeterRegistry registry = prometheus(vertx);
+    return registry != null ? registry : new SimpleMeterRegistry();
+  }
+}

@@ -1,0 +1,80 @@
+package org.packagerepository.http;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code GET /metrics}: Prometheus text, with counters that move with the requests. */
+class MetricsApiTest {
+
+  @TempDir
+  Path packages;
+  private TestServer server;
+  private ApiClient api;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = TestServer.start(new JsonObject()
+      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString()))));
+    api = server.client();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  static PrometheusText scrape(ApiClient api) throws Exception {
+    HttpResponse<String> response = api.call("GET", "/metrics");
+    assertEquals(200, response.statusCode());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+      response.headers().toString());
+    return new PrometheusText(response.body());
+  }
+
+  private static String[] with(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
+  }
+
+  @Test
+  void requestsBytesAndStorageCallsAreCountedByRouteStatusAndOutcome() throws Throwable {
+    PrometheusText before = scrape(api);
+    byte[] bytes = TestBytes.random(250_000, 1);
+    api.upload("app-1.0.0.tar.gz", bytes);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, api.get("app-1.0.0.tar.gz").statusCode());
+    }
+    assertEquals(404, api.get("gone-1.0.0.tar.gz").statusCode());
+
+    // Vert.x updates its request metrics once each response is out: the scrape may come a moment before.
+    Eventually.within(Duration.ofSeconds(10), () -> {
+      PrometheusText after = scrape(api);
+      // The route label is the path of routes that matched: the access check, then the package route.
+      String[] packagesRoute = {"route", "/packages>/packages/"};
+      assertEquals(3, after.sum("vertx_http_server_requests_total", with(packagesRoute, "method", "GET", "code", "200"))
+        - before.sum("vertx_http_server_requests_total", with(packagesRoute, "method", "GET", "code", "200")), 0.1);
+      assertEquals(1, after.sum("vertx_http_server_requests_total", with(packagesRoute, "method", "PUT", "code", "200")),
+        0.1);
+      assertEquals(1, after.sum("vertx_http_server_requests_total", with(packagesRoute, "method", "GET", "code", "404")),
+        0.1);
+      assertEquals(3 * 250_000, after.sum("vertx_http_server_response_bytes_sum",
+        with(packagesRoute, "method", "GET", "code", "200")), 0.1, "bytes out, sent with sendfile included");
+      assertTrue(after.sum("vertx_http_server_request_bytes_sum", "method", "PUT") >= 250_000, "bytes in");
+      assertEquals(1, after.sum("pr_storage_requests_seconds_count", "operation", "open-write", "outcome", "ok"), 0.1);
+      assertEquals(1, after.sum("pr_storage_requests_seconds_count", "outcome", "not_found"), 0.1);
+      assertTrue(after.has("vertx_http_server_active_requests"), "requests in flight");
+      assertTrue(after.has("pr_uploads_streaming") && after.has("pr_uploads_waiting"), "uploads in flight");
+    });
+  }
+}
