@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.packagerepository.http.Eventually;
 import org.packagerepository.http.RawHttp;
 import org.packagerepository.http.TestBytes;
+import org.packagerepository.http.TestServer;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -49,10 +50,8 @@ class GracefulShutdownTest {
   void uploadsInFlightFinishWithinTheDeadlineAndTheRestLeaveNothingPartial() throws Throwable {
     Path packages = dir.resolve("packages");
     Path config = dir.resolve("pr-config.json");
-    Files.writeString(config, new JsonObject()
-      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString())))
-      .put("config", new JsonObject().put("port", 0).put("host", "127.0.0.1").put("shutdown_timeout", 3))
-      .encode());
+    Files.writeString(config, TestServer.fileSystemConfig(packages,
+      new JsonObject().put("port", 0).put("host", "127.0.0.1").put("shutdown_timeout", 3)).encode());
     server = ServerProcess.start(config);
     byte[] finishing = TestBytes.random(SIZE, 1);
     byte[] cut = TestBytes.random(SIZE, 2);

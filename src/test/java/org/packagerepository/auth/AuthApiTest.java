@@ -47,10 +47,8 @@ class AuthApiTest {
       .put("reader", user(READER, "read"))
       .put("deployer", user(DEPLOYER, "read", "write"))
       .put("admin", user(ADMIN, "read", "write", "delete"));
-    server = TestServer.start(new JsonObject()
-      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString())))
-      .put("config", new JsonObject().put("auth", new JsonObject().put("anonymous_read", anonymousRead)
-        .put("users", users))));
+    server = TestServer.onFileSystem(packages, new JsonObject().put("auth", new JsonObject()
+      .put("anonymous_read", anonymousRead).put("users", users)));
     api = server.client();
   }
 

@@ -76,10 +76,8 @@ class PackageCallbackTest {
   }
 
   private ApiClient start() throws Exception {
-    server = TestServer.start(new JsonObject()
-      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString())))
-      .put("config", new JsonObject()
-        .put("package_callback", "http://127.0.0.1:" + callback.actualPort() + "/hooks/packages")));
+    server = TestServer.onFileSystem(packages, new JsonObject()
+      .put("package_callback", "http://127.0.0.1:" + callback.actualPort() + "/hooks/packages"));
     return server.client();
   }
 

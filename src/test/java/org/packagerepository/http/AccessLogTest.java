@@ -51,11 +51,9 @@ class AccessLogTest {
   @BeforeEach
   void start() throws Exception {
     access.addHandler(capture);
-    server = TestServer.start(new JsonObject()
-      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString())))
-      .put("config", new JsonObject().put("auth", new JsonObject().put("anonymous_read", true)
-        .put("users", new JsonObject().put("deployer", new JsonObject().put("token", TokenHash.format(TOKEN))
-          .put("permissions", new JsonArray(List.of("read", "write"))))))));
+    server = TestServer.onFileSystem(packages, new JsonObject().put("auth", new JsonObject().put("anonymous_read", true)
+      .put("users", new JsonObject().put("deployer", new JsonObject().put("token", TokenHash.format(TOKEN))
+        .put("permissions", new JsonArray(List.of("read", "write")))))));
   }
 
   @AfterEach

@@ -36,9 +36,7 @@ class LimitsApiTest {
   }
 
   private void start(JsonObject settings) throws Exception {
-    server = TestServer.start(new JsonObject()
-      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString())))
-      .put("config", settings));
+    server = TestServer.onFileSystem(packages, settings);
     api = server.client();
   }
 

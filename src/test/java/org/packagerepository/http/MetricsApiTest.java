@@ -23,8 +23,7 @@ class MetricsApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = TestServer.start(new JsonObject()
-      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString()))));
+    server = TestServer.onFileSystem(packages, new JsonObject());
     api = server.client();
   }
 

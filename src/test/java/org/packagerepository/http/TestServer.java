@@ -82,6 +82,18 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** A server on the file system under {@code packages}, with the {@code config} group {@code settings}. */
+  public static TestServer onFileSystem(java.nio.file.Path packages, JsonObject settings) throws Exception {
+    return start(fileSystemConfig(packages, settings));
+  }
+
+  /** A pr-config.json for the file system under {@code packages}, with the {@code config} group {@code settings}. */
+  public static JsonObject fileSystemConfig(java.nio.file.Path packages, JsonObject settings) {
+    return new JsonObject()
+      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString())))
+      .put("config", settings);
+  }
+
   public int port() {
     return server.port();
   }

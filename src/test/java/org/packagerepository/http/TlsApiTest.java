@@ -54,10 +54,8 @@ class TlsApiTest {
 
   @Test
   void aPackageRoundTripsOverHttpsByteForByte() throws Exception {
-    server = TestServer.start(new JsonObject()
-      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString())))
-      .put("config", new JsonObject().put("tls", new JsonObject()
-        .put("cert", certificate.certificatePath()).put("key", certificate.privateKeyPath()))));
+    server = TestServer.onFileSystem(packages, new JsonObject().put("tls", new JsonObject()
+      .put("cert", certificate.certificatePath()).put("key", certificate.privateKeyPath())));
     SSLContext tls = trustingTheCertificate();
     byte[] bytes = TestBytes.random(3_000_000, 1);
 
@@ -86,9 +84,8 @@ class TlsApiTest {
 
   @Test
   void aMissingKeyStopsTheServerAtStartUpWithWhatToDo() {
-    Exception e = assertThrows(Exception.class, () -> TestServer.start(new JsonObject()
-      .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", packages.toString())))
-      .put("config", new JsonObject().put("tls", new JsonObject().put("cert", certificate.certificatePath())))));
+    Exception e = assertThrows(Exception.class, () -> TestServer.onFileSystem(packages,
+      new JsonObject().put("tls", new JsonObject().put("cert", certificate.certificatePath()))));
     assertTrue(e.getMessage().contains("config.tls.key"), e.getMessage());
   }
 }
