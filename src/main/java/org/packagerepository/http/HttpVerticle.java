@@ -1,6 +1,7 @@
 package org.packagerepository.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -83,12 +84,14 @@ public final class HttpVerticle extends VerticleBase {
     HealthHandler health = new HealthHandler(storage);
     router.get("/health/live").handler(ctx -> health.live(ctx.response()));
     router.get("/health/ready").handler(ctx -> health.ready(ctx.response()));
-    router.route("/packages*").handler(ctx -> {
-      // Before anything reads the request: an upload refused here never gets 100 Continue.
+    // Before anything reads the request: an upload refused here never gets 100 Continue.
+    Handler<RoutingContext> packagesGuard = ctx -> {
       if (guard.admits(ctx, AccessGuard.needed(ctx.request().method()))) {
         ctx.next();
       }
-    });
+    };
+    router.route("/packages").handler(packagesGuard);
+    router.route("/packages/*").handler(packagesGuard);
     router.get("/packages").handler(ctx -> listing.list(ctx.request()));
     router.get("/packages/").handler(ctx -> listing.list(ctx.request()));
     router.route("/packages/*").handler(ctx -> {
