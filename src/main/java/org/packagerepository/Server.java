@@ -54,6 +54,7 @@ public final class Server {
       .put("allowOverwrite", config.allowOverwrite())
       .put("maxPackageSize", config.maxPackageSize())
       .put("idleTimeoutSeconds", config.idleTimeoutSeconds())
+      .put("bodyTimeoutSeconds", config.bodyTimeoutSeconds())
       .put("headerTimeoutSeconds", config.headerTimeoutSeconds());
     if (config.tlsCertPath() != null) {
       httpConfig.put("tlsCert", config.tlsCertPath()).put("tlsKey", config.tlsKeyPath());

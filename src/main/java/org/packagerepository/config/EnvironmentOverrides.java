@@ -28,6 +28,7 @@ public final class EnvironmentOverrides {
     m.put("PR_IDLE_TIMEOUT", "config.idle_timeout");
     m.put("PR_HEADER_TIMEOUT", "config.header_timeout");
     m.put("PR_SHUTDOWN_TIMEOUT", "config.shutdown_timeout");
+    m.put("PR_BODY_TIMEOUT", "config.body_timeout");
     m.put("PR_FS_PATH", "FsRepository.location.path");
     m.put("PR_FS_FSYNC", "FsRepository.location.fsync");
     m.put("PR_FS_ZERO_COPY", "FsRepository.location.zero_copy");

@@ -64,6 +64,7 @@ public final class RepositoryConfig {
     config.headerTimeoutSeconds();
     config.tlsCertPath();
     config.shutdownTimeoutSeconds();
+    config.bodyTimeoutSeconds();
     org.packagerepository.auth.AuthSettings.fromJson(config.server);
     return config;
   }
@@ -184,6 +185,15 @@ public final class RepositoryConfig {
   /** {@code config.idle_timeout}: seconds without a byte either way after which a connection is closed. */
   public int idleTimeoutSeconds() {
     return seconds("idle_timeout", 120);
+  }
+
+  /** {@code config.body_timeout}: seconds an upload's body may take once it is read; 0 (the default) for no limit. */
+  public long bodyTimeoutSeconds() {
+    long value = Settings.integer(server, "body_timeout", 0, "config.body_timeout");
+    if (value < 0) {
+      throw new ConfigException("config.body_timeout is " + value + "; use seconds, or 0 for no limit");
+    }
+    return value;
   }
 
   /** {@code config.shutdown_timeout}: seconds that requests in flight get to finish once the server is told to stop. */

@@ -50,7 +50,7 @@ public final class HttpVerticle extends VerticleBase {
     DownloadHandler download = new DownloadHandler(vertx, storage, transferOptions);
     PackageEvents events = new PackageEvents(vertx);
     UploadPolicy policy = new UploadPolicy(config.getBoolean("allowOverwrite", true),
-      config.getLong("maxPackageSize", 0L));
+      config.getLong("maxPackageSize", 0L), 1000L * config.getLong("bodyTimeoutSeconds", 0L));
     UploadHandler upload = new UploadHandler(vertx, storage, transferOptions, policy, uploadSlots, events);
     DeleteHandler delete = new DeleteHandler(storage, events);
 

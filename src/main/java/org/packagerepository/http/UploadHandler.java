@@ -132,7 +132,14 @@ final class UploadHandler {
       SizeLimitedStream limited = new SizeLimitedStream(sender,
         policy.maxPackageBytes() > 0 ? policy.maxPackageBytes() : Long.MAX_VALUE,
         () -> sender.cancel(StorageError.CANCELLED.transferCode(), "The package is larger than the limit"));
+      // A client too slow to send its whole body within the limit is cut off: it holds a slot meanwhile.
+      boolean[] tooSlow = {false};
+      long bodyTimer = policy.bodyTimeoutMillis() <= 0 ? -1 : vertx.setTimer(policy.bodyTimeoutMillis(), id -> {
+        tooSlow[0] = true;
+        sender.cancel(StorageError.CANCELLED.transferCode(), "The body took too long");
+      });
       request.pipe().endOnComplete(false).to(limited).onComplete(piped -> {
+        vertx.cancelTimer(bodyTimer);   // the body is in: what storage does with it is not the client's time
         if (piped.succeeded()) {
           sender.end();
         } else if (!(piped.cause() instanceof TransferException)) {
@@ -141,6 +148,7 @@ final class UploadHandler {
       });
       sender.outcome().onComplete(outcome -> {
         releaseSlot.run();
+        vertx.cancelTimer(bodyTimer);
         if (outcome.succeeded()) {
           PackageInfo info = PackageInfo.fromJson(outcome.result());
           stored(response, info);
@@ -148,6 +156,11 @@ final class UploadHandler {
         } else {
           if (limited.exceeded()) {
             refuse(request, 413, policy.tooLarge("The package"));
+            return;
+          }
+          if (tooSlow[0]) {
+            refuse(request, 408, "The body was not received within " + policy.bodyTimeoutMillis() / 1000
+              + " s (config.body_timeout); nothing was stored");
             return;
           }
           Throwable cause = outcome.cause();

@@ -99,6 +99,22 @@ class LimitsApiTest {
     assertEquals(404, api.get("slow-1.0.0.tar.gz").statusCode());
   }
 
+  @Test
+  void anUploadTooSlowToFinishWithinTheBodyTimeoutGets408AndLeavesNothing() throws Throwable {
+    start(new JsonObject().put("body_timeout", 1));
+    try (RawHttp slow = RawHttp.connect(server.port())) {
+      slow.sendHead("PUT", "/packages/slow-1.0.0.tar.gz", "Content-Length: 100000");
+      slow.send(TestBytes.random(1000, 7));   // then nothing more: well under the idle timeout, over the body's
+      RawHttp.Response answer = slow.readResponse(false);
+      assertEquals(408, answer.status(), answer.statusLine());
+      assertTrue(new JsonObject(answer.bodyText()).getString("error").contains("config.body_timeout"));
+    }
+    Eventually.within(java.time.Duration.ofSeconds(10), this::assertNothingStored);
+    byte[] quick = TestBytes.random(100_000, 8);
+    assertEquals(200, api.put("quick-1.0.0.tar.gz", quick).statusCode(), "a body in time is taken");
+    assertArrayEquals(quick, api.get("quick-1.0.0.tar.gz").body());
+  }
+
   /** The server closes the connection (a reset counts), without an answer to the unfinished request. */
   private static void assertClosed(RawHttp http) throws IOException {
     try {
