@@ -32,6 +32,7 @@ public final class StorageClient {
   private final EventBus bus;
   private final DeliveryOptions options;
   private final MeterRegistry meters;
+  private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
   public StorageClient(Vertx vertx) {
     this(vertx, DEFAULT_TIMEOUT_MS);
@@ -114,12 +115,18 @@ public final class StorageClient {
    */
   private <T> Future<T> timed(String address, Future<T> answer) {
     long started = System.nanoTime();
-    return answer.andThen(ar -> Timer.builder("pr_storage_requests")
+    return answer.andThen(ar -> timer(address, ar.succeeded() ? "ok" : ar.cause() instanceof StorageException se
+      ? se.error().name().toLowerCase(java.util.Locale.ROOT) : "failed")
+      .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+  }
+
+  /** The timer of an operation and outcome, built once: every request of the HTTP side passes here. */
+  private Timer timer(String address, String outcome) {
+    return timers.computeIfAbsent(address + " " + outcome, key -> Timer.builder("pr_storage_requests")
       .description("Requests to the storage backend, by operation and outcome")
       .tag("operation", address.substring(address.indexOf('.') + 1))
-      .tag("outcome", ar.succeeded() ? "ok" : ar.cause() instanceof StorageException se
-        ? se.error().name().toLowerCase(java.util.Locale.ROOT) : "failed")
-      .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+      .tag("outcome", outcome)
+      .register(meters));
   }
 
   static StorageException toStorageException(Throwable e) {

@@ -41,15 +41,7 @@ class CacheFillTest {
   }
 
   private <T> T on(Callable<T> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.call());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    });
-    return result.get(10, TimeUnit.SECONDS);
+    return TestStreams.on(context, action);
   }
 
   private static void within10s(java.util.function.BooleanSupplier condition) throws Throwable {

@@ -66,15 +66,7 @@ class CachedReadsTest {
   }
 
   private <T> T on(Callable<T> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.call());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    });
-    return result.get(10, TimeUnit.SECONDS);
+    return TestStreams.on(context, action);
   }
 
   /** Sends {@code [from, to)} of the package as the store's answer {@code index}, then ends it. */

@@ -91,4 +91,16 @@ final class TestStreams {
     }
   }
 
+  /** Runs {@code action} on {@code context} and waits (at most 10 s) for its result. */
+  static <T> T on(io.vertx.core.Context context, java.util.concurrent.Callable<T> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        result.complete(action.call());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
 }
