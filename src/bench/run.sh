@@ -17,7 +17,7 @@
 #   BENCH_S3=0      skip the S3 rows (S3Proxy, started from the project's test classpath)
 #   BENCH_SWIFT=0   skip the Swift rows (a one-node Swift from Debian's packages, via src/test/swift/swift-node.sh)
 #   BENCH_ONLY=s3   only the S3 rows (results still go to results/latest.md: do not commit those);
-#                   BENCH_ONLY=swift: only the Swift rows
+#                   BENCH_ONLY=swift: only the Swift rows; BENCH_ONLY=startup: only the start-up rows
 #   BENCH_NGINX_OPEN_FILE_CACHE=1  give nginx `open_file_cache` with 1 s validity, the same freshness
 #                   as our server's own caches (default off: nginx as Debian configures it)
 #
@@ -680,6 +680,12 @@ startup_scenario() {  # startup_scenario ID ROOT: ROOT/packages is the package d
   ROWS+=("$id")
 }
 
+startup_scenarios() {
+  mkdir -p "$WORK/empty/packages"
+  startup_scenario startup_empty "$WORK/empty"
+  startup_scenario startup "$WORK"
+}
+
 # Before measuring, each server must answer what the scenario asks, with the right bytes.
 precheck() {
   local side base list got n
@@ -1235,7 +1241,7 @@ main() {
   start_sampler "$ours_pid" "$MAIN_RSS"
   log "ours (pid $ours_pid) on $OURS_URL, RSS $(mib "$MAIN_BASE") MiB after start-up; nginx (pid $nginx_pid) on $NGINX_URL"
   precheck
-  if [[ ${BENCH_ONLY:-} == s3 || ${BENCH_ONLY:-} == swift ]]; then
+  if [[ ${BENCH_ONLY:-} == s3 || ${BENCH_ONLY:-} == swift || ${BENCH_ONLY:-} == startup ]]; then
     "${BENCH_ONLY}_scenarios"
     log_summary
     report
@@ -1269,9 +1275,7 @@ main() {
   smallheap_scenario
   s3_scenarios
   swift_scenarios
-  mkdir -p "$WORK/empty/packages"
-  startup_scenario startup_empty "$WORK/empty"
-  startup_scenario startup "$WORK"
+  startup_scenarios
 
   MAIN_HWM=$(status_kb "$ours_pid" VmHWM)
   log_summary
