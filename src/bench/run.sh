@@ -32,6 +32,8 @@ export LC_ALL=C
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/../.." && pwd)
 RESULTS_DIR="$BENCH_DIR/results"
+# shellcheck source=src/bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 
 usage() { sed -n '2,/^# Fairness/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
@@ -59,28 +61,11 @@ LIST_NAMES=1000; LIST_VERSIONS=10        # 1000 names x 10 versions = 10,000 pac
 CURL_MAX=900                             # no single transfer may take longer than this (s)
 STALL=(--speed-limit 1 --speed-time 30)  # ... nor make no progress for 30 s (a wedged server)
 
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-now_us() { echo "${EPOCHREALTIME/./}"; }
-human_size() { awk -v b="$1" 'BEGIN{ if (b >= 1073741824) printf "%g GiB", b/1073741824; else if (b >= 1048576) printf "%g MiB", b/1048576; else printf "%g KiB", b/1024 }'; }
 
 # ---------------------------------------------------------------------------------------------
 # Everything we start is registered here and stopped at exit; the work directory is removed.
 WORK=""
-STARTED=()            # pids of servers, samplers and load runs we started
 POLICY_RC_CREATED=0
-
-stop_pid() {          # stop_pid PID: TERM, wait up to 15 s, then KILL; only a pid we started
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 150; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$? pid child
@@ -160,18 +145,8 @@ build_jar() {
   [[ -f $JAR ]] || die "no jar at $JAR"
 }
 
-# Random bytes, fast: AES-128-CTR over zeros with a fresh random key (about 1.5 GB/s, where
-# /dev/urandom gives about 0.4 GB/s). The same seed gives the same bytes, so a 4 GB stream can be
-# hashed once and uploaded later without being stored.
-KEY=""
-random_bytes() {      # random_bytes COUNT SEED  -> stdout
-  local iv
-  iv=$(printf '%032x' "$2")
-  { openssl enc -aes-128-ctr -nosalt -K "$KEY" -iv "$iv" -in /dev/zero 2>/dev/null || true; } | head -c "$1"
-}
 
 make_data() {
-  KEY=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
   mkdir -p "$PKGS" "$SRC"
   random_bytes "$BIG_SIZE" 1 > "$PKGS/$BIG"
   random_bytes "$SMALL_SIZE" 2 > "$PKGS/$SMALL"
@@ -194,25 +169,6 @@ make_data() {
 
 # ---------------------------------------------------------------------------------------------
 # 2. Servers
-USED_PORTS=" "
-# Ports are drawn below the kernel's ephemeral range, which the clients' own connections use (a
-# port can be free to listen on now and be some curl's local port a moment later), and must be
-# unused in any state.
-read -r EPHEMERAL_LOW _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPHEMERAL_LOW=32768
-((EPHEMERAL_LOW > 12000)) || EPHEMERAL_LOW=32768
-free_port() {         # a free loopback port, never handed out twice in this run
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((10000 + ${SRANDOM:-$RANDOM$RANDOM} % (EPHEMERAL_LOW - 10000)))
-    [[ $USED_PORTS == *" $p "* ]] && continue
-    if [[ -z $(ss -Htan "sport = :$p" 2>/dev/null) ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      USED_PORTS+="$p "
-      echo "$p"
-      return 0
-    fi
-  done
-  die "no free port found"
-}
 
 LAST_PID=""
 start_ours() {        # start_ours NAME PORT DIR FSYNC [JVM options...]  -> LAST_PID
@@ -284,17 +240,6 @@ start_nginx() {       # start_nginx DIR  -> LAST_PID
   STARTED+=("$LAST_PID")
 }
 
-http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time "${2:-5}" "$1" || true; }
-
-wait_ready() {        # wait_ready URL PID NAME: poll until 200, for at most 60 s
-  local url=$1 pid=$2 name=$3 deadline=$(($(now_us) + 60000000))
-  while (($(now_us) < deadline)); do
-    [[ $(http_code "$url" 2) == 200 ]] && return 0
-    kill -0 "$pid" 2>/dev/null || die "$name exited: $(tail -5 "$WORK/logs/$name.err" 2>/dev/null)"
-    sleep 0.05
-  done
-  die "$name did not answer $url within 60 s"
-}
 
 # Resident memory: a sampler per server process appends "<time µs> <VmRSS kB>" every 100 ms.
 start_sampler() {     # start_sampler PID FILE
@@ -312,10 +257,6 @@ start_sampler() {     # start_sampler PID FILE
 peak_kb() {           # peak_kb FILE FROM_US TO_US: highest sample in the window
   awk -v a="$2" -v b="$3" '$1 >= a && $1 <= b && $2 > m { m = $2 } END { print m + 0 }' "$1"
 }
-status_kb() {         # status_kb PID FIELD (VmRSS, VmHWM)
-  awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
-}
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 # ---------------------------------------------------------------------------------------------
 # 3. Measurements
@@ -721,26 +662,13 @@ s3_scenarios() {
   local s3_port ours_port cache_port s3_pid pid key secret code i f
   if [[ ${BENCH_S3:-1} == 0 ]]; then log "S3 rows skipped (BENCH_S3=0)"; return 0; fi
   log "S3: starting S3Proxy from the test classpath"
-  if ! (cd "$ROOT" && mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/s3.cp") >&2; then
-    log "S3: no classpath for S3Proxy; S3 rows skipped"; return 0
-  fi
   s3_port=$(free_port); ours_port=$(free_port); cache_port=$(free_port)
   key=BENCH$RANDOM; secret=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
   mkdir -p "$WORK/s3/packages"
-  printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$s3_port" "s3proxy.authorization=aws-v2-or-v4" \
-    "s3proxy.identity=$key" "s3proxy.credential=$secret" "s3proxy.ignore-unknown-headers=true" \
-    "jclouds.provider=filesystem" "jclouds.filesystem.basedir=$WORK/s3" > "$WORK/s3proxy.conf"
-  # S3Proxy's Main sends java.util.logging to SLF4J; our SLF4J provider sends it back: leave ours out.
-  java -cp "$(tr ':' '\n' < "$WORK/s3.cp" | grep -v slf4j-jdk14 | paste -sd:)" org.gaul.s3proxy.Main \
-    --properties "$WORK/s3proxy.conf" \
-    > "$WORK/logs/s3proxy.out" 2>&1 &
-  s3_pid=$!; STARTED+=("$s3_pid")
-  for ((i = 0; i < 600; i++)); do
-    code=$(http_code "http://127.0.0.1:$s3_port/" 1)
-    [[ $code != 000 ]] && break
-    kill -0 "$s3_pid" 2>/dev/null || die "S3Proxy exited: $(tail -5 "$WORK/logs/s3proxy.out")"
-    sleep 0.1
-  done
+  if ! start_s3proxy "$s3_port" "$WORK/s3" "$key" "$secret" s3proxy; then
+    log "S3: no classpath for S3Proxy; S3 rows skipped"; return 0
+  fi
+  s3_pid=$LAST_PID
   for f in s3 s3-cache; do
     printf '%s\n' '{"S3Repository":{"access":{"region":"us-east-1","access_key":"'"$key"'","secret_access_key":"'"$secret"'",' \
       '  "endpoint":"http://127.0.0.1:'"$s3_port"'","path_style":true},"container":{"bucket":"packages","path":"bench"},' \
