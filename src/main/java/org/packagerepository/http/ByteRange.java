@@ -38,33 +38,33 @@ record ByteRange(long start, long end) {
     }
     String first = m.group(1);
     String last = m.group(2);
-    try {
-      if (first.isEmpty()) {
-        if (last.isEmpty()) {
-          return null;
-        }
-        long suffix = parseLength(last);
-        if (suffix == 0 || size == 0) {
-          return UNSATISFIABLE;
-        }
-        return new ByteRange(Math.max(0, size - suffix), size - 1);
-      }
-      long start = parseLength(first);
-      long end = last.isEmpty() ? Long.MAX_VALUE : parseLength(last);
-      if (end < start) {
+    if (first.isEmpty()) {
+      if (last.isEmpty()) {
         return null;
       }
-      if (start >= size) {
+      long suffix = parseLength(last);
+      if (suffix == 0 || size == 0) {
         return UNSATISFIABLE;
       }
-      return new ByteRange(start, Math.min(end, size - 1));
-    } catch (NumberFormatException e) {
+      return new ByteRange(Math.max(0, size - suffix), size - 1);
+    }
+    long start = parseLength(first);
+    long end = last.isEmpty() ? Long.MAX_VALUE : parseLength(last);
+    if (end < start) {
       return null;
     }
+    if (start >= size) {
+      return UNSATISFIABLE;
+    }
+    return new ByteRange(start, Math.min(end, size - 1));
   }
 
-  /** Digits too long for a long are still a valid, very large number. */
+  /** ASCII digits; a number too large for a long is still a valid, very large number. */
   private static long parseLength(String digits) {
-    return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException tooLarge) {
+      return Long.MAX_VALUE;
+    }
   }
 }
