@@ -35,7 +35,16 @@ final class ListingHandler {
 
   void list(HttpServerRequest request) {
     HttpServerResponse response = request.response();
-    String recencyParameter = request.getParam("recency");
+    String recencyParameter;
+    String detailParameter;
+    try {
+      recencyParameter = request.getParam("recency");
+      detailParameter = request.getParam("detail");
+    } catch (IllegalArgumentException e) {
+      // Vert.x decodes the query on first use, and throws on a malformed escape such as %zz.
+      HttpErrors.send(response, 400, "The query string is not valid percent-encoding");
+      return;
+    }
     int recency = 1;
     if (recencyParameter != null) {
       if (!POSITIVE.matcher(recencyParameter).matches()) {
@@ -45,7 +54,7 @@ final class ListingHandler {
       // More versions than any package has is the same as all of them.
       recency = recencyParameter.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(recencyParameter);
     }
-    boolean detail = "true".equalsIgnoreCase(request.getParam("detail")) || "1".equals(request.getParam("detail"));
+    boolean detail = "true".equalsIgnoreCase(detailParameter) || "1".equals(detailParameter);
     String key = recency + (detail ? "d" : "");
     int versions = recency;
     storage.list(generation).onComplete(ar -> {

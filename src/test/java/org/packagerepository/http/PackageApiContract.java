@@ -226,6 +226,18 @@ public abstract class PackageApiContract {
     assertJsonError(400, response);
   }
 
+  @ParameterizedTest(name = "GET {0} is refused with 400")
+  @ValueSource(strings = {"/packages?%zz", "/packages?recency=%z1", "/packages?detail=%"})
+  void aQueryThatIsNotPercentEncodingIsRefused(String target) throws Exception {
+    // Found by the fuzzer of src/bench/reliability.sh: Vert.x throws on such a query, and it was a 500.
+    api.upload(APP, TestBytes.random(10, 1));
+
+    RawHttp.Response response = RawHttp.exchange(server.port(), "GET", target, null);
+
+    assertEquals(400, response.status(), response.statusLine());
+    assertTrue(new JsonObject(response.bodyText()).getString("error").contains("percent-encoding"), response.bodyText());
+  }
+
   @Test
   void detailAddsTheSizeAndChecksumOfEachVersion() throws Exception {
     byte[] bytes = TestBytes.random(SIZE, 1);
