@@ -6,7 +6,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -71,5 +79,57 @@ class MetricsApiTest {
       assertTrue(after.has("vertx_http_server_active_requests"), "requests in flight");
       assertTrue(after.has("pr_uploads_streaming") && after.has("pr_uploads_waiting"), "uploads in flight");
     });
+  }
+
+  @Test
+  void openConnectionsOfEveryHttpServerInstanceAreCountedAndTheirGaugeIsNotWarnedAbout() throws Throwable {
+    List<LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+          warnings.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger micrometer = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+    micrometer.addHandler(handler);
+    List<Socket> open = new ArrayList<>();
+    try {
+      // Connections go round the event loops, so some are another HTTP server instance's.
+      for (int i = 0; i < 5; i++) {
+        Socket socket = new Socket("127.0.0.1", server.port());
+        socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: test\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+        assertTrue(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII).endsWith("200"));
+        open.add(socket);
+      }
+      Eventually.within(Duration.ofSeconds(10), () ->
+        // The five, and the one of the scrape.
+        assertEquals(6, scrape(api).sum("vertx_http_server_active_connections"), 0.1));
+      // Micrometer warns of a second registration once per JVM, so whether this run sees it depends on the tests
+      // before: the same messages are logged here, as Micrometer logs them.
+      micrometer.log(Level.WARNING, "This Gauge has been already registered (MeterId{name='vertx.http.server."
+        + "active.connections', tags=[]}), the registration will be ignored. Note that subsequent logs will be logged "
+        + "at debug level.");
+      micrometer.log(Level.WARNING, "This Gauge has been already registered (MeterId{name='pr_uploads_waiting', "
+        + "tags=[]}), the registration will be ignored.");
+      assertEquals(List.of("This Gauge has been already registered (MeterId{name='pr_uploads_waiting', tags=[]}), "
+        + "the registration will be ignored."), warnings.stream().map(LogRecord::getMessage).toList(),
+        "Vert.x's shared connection gauges are not warned about; anything else is");
+    } finally {
+      micrometer.removeHandler(handler);
+      for (Socket socket : open) {
+        socket.close();
+      }
+    }
   }
 }
