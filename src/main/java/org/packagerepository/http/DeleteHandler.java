@@ -8,7 +8,7 @@ import org.packagerepository.events.PackageEvents;
 import org.packagerepository.packages.PackageFile;
 import org.packagerepository.storage.StorageClient;
 
-/** {@code DELETE /packages/<file>}. */
+/** {@code DELETE /packages/<file>}, with {@code If-Match} deleting only the version it names (RFC 9110 §13.1.1). */
 final class DeleteHandler {
 
   private final StorageClient storage;
@@ -26,7 +26,7 @@ final class DeleteHandler {
       HttpErrors.send(response, 404, "No package named " + (file == null ? "that" : file));
       return;
     }
-    storage.delete(file).onComplete(ar -> {
+    storage.delete(file, Preconditions.ifMatch(request.getHeader(HttpHeaders.IF_MATCH))).onComplete(ar -> {
       if (ar.failed()) {
         HttpErrors.send(response, ar.cause());
         return;

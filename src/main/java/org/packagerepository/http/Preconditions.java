@@ -30,6 +30,25 @@ final class Preconditions {
     return IMF_FIXDATE.format(Instant.ofEpochMilli(epochMillis));
   }
 
+  /**
+   * The entity tag of an If-Match header without quotes, {@code *}, or null without one: what storage compares with
+   * the current version of a package when it changes it.
+   */
+  static String ifMatch(String header) {
+    if (header == null) {
+      return null;
+    }
+    String value = header.trim();
+    if (value.equals("*")) {
+      return "*";
+    }
+    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+      return value.substring(1, value.length() - 1);
+    }
+    // Weak or malformed tags never match in a strong comparison.
+    return "\u0000";
+  }
+
   /** Seconds since the epoch of an HTTP date, or null when absent or malformed (then the condition is ignored). */
   static Long parseDate(String value) {
     if (value == null) {

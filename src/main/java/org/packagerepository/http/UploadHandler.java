@@ -83,7 +83,7 @@ final class UploadHandler {
       refuse(request, 400, "On PUT, If-None-Match supports only \"*\" (create only)");
       return;
     }
-    String ifMatch = ifMatch(request.getHeader(HttpHeaders.IF_MATCH));
+    String ifMatch = Preconditions.ifMatch(request.getHeader(HttpHeaders.IF_MATCH));
     WriteRequest write = new WriteRequest(file, null, length, expectedSha256, ifNoneMatch != null, ifMatch,
       policy.allowOverwrite());
     // Nothing of the body is read until this upload may stream.
@@ -285,21 +285,5 @@ final class UploadHandler {
       }
     }
     return expected;
-  }
-
-  /** The entity tag of If-Match without quotes, {@code *}, or null. */
-  private static String ifMatch(String header) {
-    if (header == null) {
-      return null;
-    }
-    String value = header.trim();
-    if (value.equals("*")) {
-      return "*";
-    }
-    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-      return value.substring(1, value.length() - 1);
-    }
-    // Weak or malformed tags never match in a strong comparison.
-    return "\u0000";
   }
 }

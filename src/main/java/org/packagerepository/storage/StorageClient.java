@@ -99,8 +99,13 @@ public final class StorageClient {
       .mapEmpty());
   }
 
-  public Future<Void> delete(String file) {
-    return request(StorageAddresses.DELETE, new JsonObject().put("file", file)).mapEmpty();
+  /** @param ifMatch null, {@code *}, or the entity tag of the only version that may be deleted */
+  public Future<Void> delete(String file, String ifMatch) {
+    JsonObject body = new JsonObject().put("file", file);
+    if (ifMatch != null) {
+      body.put("ifMatch", ifMatch);
+    }
+    return request(StorageAddresses.DELETE, body).mapEmpty();
   }
 
   private <T> Future<T> request(String address, JsonObject body) {

@@ -61,7 +61,11 @@ public abstract class StorageVerticle extends VerticleBase {
    */
   protected abstract Future<Void> openWrite(WriteRequest request);
 
-  protected abstract Future<Void> delete(String file);
+  /**
+   * Deletes a package; with {@code ifMatch} (an entity tag, or {@code *}) only the version of that tag: checked in the
+   * same change as the delete, so that no upload through this server slips in between.
+   */
+  protected abstract Future<Void> delete(String file, String ifMatch);
 
   /** Succeeds when the backend can serve now: its directory, bucket or container answers. */
   protected abstract Future<Void> checkHealth();
@@ -88,7 +92,7 @@ public abstract class StorageVerticle extends VerticleBase {
         WriteRequest request = WriteRequest.fromJson(m.body());
         withFile(m, file -> openWrite(request).map(v -> new JsonObject()));
       }).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.DELETE, m -> withFile(m, file -> delete(file).map(v -> new JsonObject()))).completion(),
+      bus.<JsonObject>consumer(StorageAddresses.DELETE, m -> withFile(m, file -> delete(file, m.body().getString("ifMatch")).map(v -> new JsonObject()))).completion(),
       bus.<JsonObject>consumer(StorageAddresses.COUNTERS, m -> m.reply(counters())).completion(),
       bus.<JsonObject>consumer(StorageAddresses.HEALTH, m -> answer(m, checkHealth().map(v -> new JsonObject())))
         .completion()

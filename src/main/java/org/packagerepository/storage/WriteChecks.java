@@ -2,7 +2,10 @@ package org.packagerepository.storage;
 
 import io.vertx.core.Future;
 
-/** The checks of an upload that are the same for every backend: its conditions, and the bytes that arrived. */
+/**
+ * The checks of a change that are the same for every backend: the conditions of an upload or a delete, and the bytes
+ * of an upload.
+ */
 public final class WriteChecks {
 
   private WriteChecks() {
@@ -19,16 +22,30 @@ public final class WriteChecks {
     if (exists && (request.createOnly() || !request.overwrite())) {
       throw alreadyExists(request);
     }
-    if (request.ifMatch() != null
-      && (!exists || !request.ifMatch().equals("*") && !request.ifMatch().equals(currentEtag))) {
-      throw new StorageException(StorageError.PRECONDITION_FAILED, !exists
-        ? request.file() + " does not exist" : request.file() + " is not at the version given in If-Match");
+    if (request.ifMatch() != null && !exists) {
+      throw new StorageException(StorageError.PRECONDITION_FAILED, request.file() + " does not exist");
+    }
+    checkIfMatch(request.file(), request.ifMatch(), currentEtag);
+  }
+
+  /**
+   * Throws the refusal of a change to an existing package whose If-Match ({@code null}: none, {@code *}, or an
+   * entity tag) names another version than {@code currentEtag}.
+   */
+  public static void checkIfMatch(String file, String ifMatch, String currentEtag) {
+    if (needsCurrentEtag(ifMatch) && !ifMatch.equals(currentEtag)) {
+      throw new StorageException(StorageError.PRECONDITION_FAILED, file + " is not at the version given in If-Match");
     }
   }
 
   /** Whether checking the conditions of {@code request} needs the current entity tag, not only existence. */
   public static boolean needsCurrentEtag(WriteRequest request) {
-    return request.ifMatch() != null && !request.ifMatch().equals("*");
+    return needsCurrentEtag(request.ifMatch());
+  }
+
+  /** Whether checking an If-Match of {@code ifMatch} needs the current entity tag, not only existence. */
+  public static boolean needsCurrentEtag(String ifMatch) {
+    return ifMatch != null && !ifMatch.equals("*");
   }
 
   /** The refusal of a create-only or no-overwrite upload whose package exists. */

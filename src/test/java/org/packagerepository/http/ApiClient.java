@@ -82,8 +82,12 @@ public final class ApiClient {
       HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  public HttpResponse<String> delete(String file) throws IOException, InterruptedException {
-    return send(request("/packages/" + file).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+  public HttpResponse<String> delete(String file, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder builder = request("/packages/" + file).DELETE();
+    for (int i = 0; i < headers.length; i += 2) {
+      builder.header(headers[i], headers[i + 1]);
+    }
+    return send(builder.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Any request with a text answer. */

@@ -286,6 +286,7 @@ class OpenApiDocumentTest {
       assertEquals("UP", call(s, "GET", "/health/live").json().getString("status"));
       assertEquals("UP", call(s, "GET", "/health/ready").json().getString("status"));
 
+      assertEquals(412, call(s, "DELETE", "/packages/app-1.1.0.tar.gz", "If-Match", "\"another\"").status());
       Answer deleted = call(s, "DELETE", "/packages/app-1.1.0.tar.gz");
       assertEquals(new JsonObject().put("file", "app-1.1.0.tar.gz").put("deleted", true), deleted.json());
       assertEquals(404, call(s, "GET", "/packages/app-1.1.0.tar.gz").status());

@@ -1302,6 +1302,36 @@ public abstract class PackageApiContract {
   @Test
   void deletingAMissingPackageIs404() throws Exception {
     assertJsonError(404, api.delete("missing-1.0.0.tar.gz"));
+    // A precondition never turns a 404 into a 412 (RFC 9110 §13.2.1).
+    assertJsonError(404, api.delete("missing-1.0.0.tar.gz", "If-Match", "*"));
+  }
+
+  @Test
+  void ifMatchWithAStaleTagDoesNotDeleteTheCurrentVersion() throws Exception {
+    // given a version that replaced the one the client knows
+    String stale = header(putAndGetEtag(APP, TestBytes.random(SIZE, 1)), "ETag");
+    byte[] current = TestBytes.random(SIZE, 2);
+    api.upload(APP, current);
+
+    assertJsonError(412, api.delete(APP, "If-Match", stale));
+    // a weak tag never matches in the strong comparison If-Match asks for
+    assertJsonError(412, api.delete(APP, "If-Match", "W/" + header(api.head(APP), "ETag")));
+
+    assertServes(APP, current);
+    assertEquals(List.of(APP), filesOf(api.listing(""), "app"));
+  }
+
+  @Test
+  void ifMatchWithTheCurrentTagDeletesThePackage() throws Exception {
+    api.upload(APP, TestBytes.random(SIZE, 1));
+    String etag = header(api.head(APP), "ETag");
+
+    assertEquals(200, api.delete(APP, "If-Match", etag).statusCode());
+
+    assertEquals(404, api.get(APP).statusCode());
+    api.upload("app-2.0.0.tar.gz", TestBytes.random(10, 2));
+    assertEquals(200, api.delete("app-2.0.0.tar.gz", "If-Match", "*").statusCode(), "* matches any version");
+    assertTrue(api.listing("").isEmpty(), "nothing left");
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -273,12 +273,19 @@ final class FsStorageVerticle extends StorageVerticle {
   }
 
   @Override
-  protected Future<Void> delete(String file) {
+  protected Future<Void> delete(String file, String ifMatch) {
     Path target = root.resolve(file);
-    return changeQueue.run(file, () -> blocking(() -> {
-      if (LocalFiles.identity(target) == null) {
+    return changeQueue.run(file, () -> current(file, target, WriteChecks.needsCurrentEtag(ifMatch)).compose(current -> {
+      if (current == null) {
         throw LocalFiles.notFound(file);
       }
+      WriteChecks.checkIfMatch(file, ifMatch, current.sha256);
+      return deleteFile(file, target);
+    }));
+  }
+
+  private Future<Void> deleteFile(String file, Path target) {
+    return blocking(() -> {
       try {
         Files.delete(target);
       } catch (NoSuchFileException e) {
@@ -292,7 +299,7 @@ final class FsStorageVerticle extends StorageVerticle {
       changed(file);
       checksums.remove(file);
       return null;
-    }));
+    });
   }
 
   /** The current version of a package, with its checksum only when asked for; null when there is none. */

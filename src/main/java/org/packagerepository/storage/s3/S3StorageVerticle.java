@@ -240,9 +240,12 @@ final class S3StorageVerticle extends StorageVerticle {
   }
 
   @Override
-  protected Future<Void> delete(String file) {
+  protected Future<Void> delete(String file, String ifMatch) {
     return changeQueue.run(file, () -> stat(file, true)
-      .compose(info -> call(client.deleteObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file))
+      .compose(info -> {
+        WriteChecks.checkIfMatch(file, ifMatch, info.etag());
+        return call(client.deleteObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file);
+      })
       .map(v -> {
         checksums.remove(file);
         changed(file);

@@ -324,8 +324,9 @@ final class SwiftStorageVerticle extends StorageVerticle {
   }
 
   @Override
-  protected Future<Void> delete(String file) {
+  protected Future<Void> delete(String file, String ifMatch) {
     return changeQueue.run(file, () -> stat(file, true).compose(stored -> {
+      WriteChecks.checkIfMatch(file, ifMatch, stored.info().etag());
       Future<List<String>> segments = stored.largeObject() ? segmentsOf(file) : Future.succeededFuture(List.of());
       // The manifest alone goes at once, which unpublishes the package; then its segments.
       return segments.compose(names -> swift.send(HttpMethod.DELETE, paths.object(file), null, null, file)
