@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /** {@code GET /packages[?recency=n][&detail=true]}. */
 final class ListingHandler {
 
-  private static final Pattern POSITIVE = Pattern.compile("^[1-9][0-9]*$");
+  /** A positive whole number; leading zeros are fine, as they were to the original's int(). */
+  private static final Pattern POSITIVE = Pattern.compile("^0*[1-9][0-9]*$");
 
   /** Listings rendered for different parameters and kept for the current generation. */
   private static final int MAX_RENDERED = 16;
@@ -52,7 +53,8 @@ final class ListingHandler {
         return;
       }
       // More versions than any package has is the same as all of them.
-      recency = recencyParameter.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(recencyParameter);
+      String digits = recencyParameter.replaceFirst("^0+", "");
+      recency = digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
     }
     boolean detail = "true".equalsIgnoreCase(detailParameter) || "1".equals(detailParameter);
     String key = recency + (detail ? "d" : "");

@@ -216,8 +216,18 @@ public abstract class PackageApiContract {
     assertEquals(List.of("2.0.0", "1.0.0"), versionsOf(api.listing("?recency=99999999999"), "app"));
   }
 
+  @Test
+  void aRecencyWithLeadingZerosIsTheNumber() throws Exception {
+    // as the original's int() read it
+    api.upload("app-1.0.0.tar.gz", TestBytes.random(10, 1));
+    api.upload("app-2.0.0.tar.gz", TestBytes.random(10, 2));
+
+    assertEquals(List.of("2.0.0"), versionsOf(api.listing("?recency=01"), "app"));
+    assertEquals(List.of("2.0.0", "1.0.0"), versionsOf(api.listing("?recency=0000000000002"), "app"));
+  }
+
   @ParameterizedTest(name = "recency=\"{0}\" is refused with 400")
-  @ValueSource(strings = {"0", "-1", "abc", "1.5", "", "%20", "1e3"})
+  @ValueSource(strings = {"0", "000", "-1", "abc", "1.5", "", "%20", "1e3", "+1"})
   void aRecencyThatIsNotAPositiveWholeNumberIsRefused(String recency) throws Exception {
     api.upload(APP, TestBytes.random(10, 1));
 
