@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.packagerepository.auth.AuthSettings;
@@ -22,6 +23,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.packagerepository.storage.StorageClient;
 import org.packagerepository.transfer.TransferOptions;
 import org.packagerepository.transfer.Transfers;
+
+import java.util.List;
 
 /**
  * The HTTP side: routes, validation, conditionals and ranges, error mapping. Knows nothing of any backend: it speaks
@@ -61,12 +64,11 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(AccessLog::start);
     // What storage counts (the cache's hits, misses, coalesced readers and bytes from the store), as JSON; a later
     // version exposes it to Prometheus.
-    router.get("/stats").handler(ctx -> {
+    readOnly(router, "/stats").handler(ctx -> {
       if (guard.admits(ctx, Permission.READ)) {
         ctx.next();
       }
-    });
-    router.get("/stats").handler(ctx -> storage.counters().onComplete(ar -> {
+    }).handler(ctx -> storage.counters().onComplete(ar -> {
       if (ar.failed()) {
         HttpErrors.send(ctx.response(), ar.cause());
       } else {
@@ -75,15 +77,18 @@ public final class HttpVerticle extends VerticleBase {
     }));
     PrometheusMeterRegistry prometheus = Metrics.prometheus(vertx);
     if (prometheus != null) {
-      router.get("/metrics").handler(ctx -> {
+      readOnly(router, "/metrics").handler(ctx -> {
         if (guard.admits(ctx, Permission.READ)) {
           ctx.next();
         }
       }).handler(PrometheusScrapingHandler.create(prometheus));
     }
     HealthHandler health = new HealthHandler(storage);
-    router.get("/health/live").handler(ctx -> health.live(ctx.response()));
-    router.get("/health/ready").handler(ctx -> health.ready(ctx.response()));
+    readOnly(router, "/health/live").handler(ctx -> health.live(ctx.response()));
+    readOnly(router, "/health/ready").handler(ctx -> health.ready(ctx.response()));
+    for (String path : List.of("/stats", "/metrics", "/health/live", "/health/ready")) {
+      router.route(path).handler(HttpVerticle::readOnlyMethodNotAllowed);
+    }
     // Before anything reads the request: an upload refused here never gets 100 Continue.
     Handler<RoutingContext> packagesGuard = ctx -> {
       if (guard.admits(ctx, AccessGuard.needed(ctx.request().method()))) {
@@ -92,8 +97,17 @@ public final class HttpVerticle extends VerticleBase {
     };
     router.route("/packages").handler(packagesGuard);
     router.route("/packages/*").handler(packagesGuard);
-    router.get("/packages").handler(ctx -> listing.list(ctx.request()));
-    router.get("/packages/").handler(ctx -> listing.list(ctx.request()));
+    for (String path : List.of("/packages", "/packages/")) {
+      readOnly(router, path).handler(ctx -> listing.list(ctx.request()));
+      router.route(path).handler(ctx -> {
+        // What follows /packages/ is a package name; PUT with none is refused as an invalid name, further on.
+        if (ctx.request().method() == HttpMethod.PUT) {
+          ctx.next();
+        } else {
+          readOnlyMethodNotAllowed(ctx);
+        }
+      });
+    }
     router.route("/packages/*").handler(ctx -> {
       HttpServerRequest request = ctx.request();
       String file = PackagePath.fileName(request.path());
@@ -179,6 +193,18 @@ public final class HttpVerticle extends VerticleBase {
   /** The port actually listened on. */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** GET, and HEAD: answered as GET (Vert.x leaves the body out), as RFC 9110 asks of every GET resource. */
+  private static Route readOnly(Router router, String path) {
+    return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+  }
+
+  /** Any other method on a path that is only read. */
+  private static void readOnlyMethodNotAllowed(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD");
+    HttpErrors.send(ctx.response(), 405, ctx.request().method() + " is not supported on " + ctx.request().path()
+      + "; use GET or HEAD");
   }
 
   private void internalError(RoutingContext ctx) {

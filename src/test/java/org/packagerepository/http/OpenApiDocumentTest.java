@@ -172,6 +172,14 @@ class OpenApiDocumentTest {
             checked(method, alias, List.of(), new Answer(response.status(), response::header, response.body()));
             continue;
           }
+          String getTemplate = template != null ? template : alias;
+          if (method.equals("HEAD") && getTemplate != null && methodsOf(getTemplate).contains("get")) {
+            // HEAD wherever GET is (the document says so in words): GET's status and no body.
+            RawHttp.Response get = RawHttp.exchange(server.port(), "GET", target, null);
+            assertEquals(get.status(), response.status(), where);
+            assertEquals(0, response.body().length, where);
+            continue;
+          }
           if (method.equals("PUT") && (target.equals("/packages") || target.equals("/packages/"))) {
             // What follows /packages is taken as the package name, and an empty one is invalid: 400 like any other
             // invalid name on PUT.
@@ -180,8 +188,13 @@ class OpenApiDocumentTest {
             String allow = response.header("Allow");
             assertNotNull(allow, where + ": 405 without Allow");
             List<String> allowed = Arrays.stream(allow.split(",")).map(String::trim).toList();
-            for (String documented : template == null ? List.<String>of() : methodsOf(template)) {
+            for (String documented : getTemplate == null ? List.<String>of() : methodsOf(getTemplate)) {
               assertTrue(allowed.contains(documented.toUpperCase(Locale.ROOT)), where + ": Allow " + allow);
+            }
+            for (String named : allowed) {
+              // Allow names only methods that work there: the documented ones, and HEAD wherever GET is.
+              assertTrue(getTemplate != null && (methodsOf(getTemplate).contains(named.toLowerCase(Locale.ROOT))
+                || named.equals("HEAD") && methodsOf(getTemplate).contains("get")), where + ": Allow " + allow);
             }
           } else {
             assertEquals(404, response.status(), where + " is not documented but answered " + response.statusLine());
