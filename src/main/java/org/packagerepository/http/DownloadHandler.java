@@ -133,7 +133,10 @@ final class DownloadHandler {
     HttpServerResponse response = request.response();
     switch (Preconditions.evaluate(request.headers(), info.etag(), info.modified())) {
       case NOT_MODIFIED:
-        describe(response, info).setStatusCode(304).end();
+        // Only what updates a cache (RFC 9110 §15.4.5): no Content-Type or other metadata of a body not sent.
+        response.putHeader(HttpHeaders.ETAG, Preconditions.quote(info.etag()))
+          .putHeader(HttpHeaders.LAST_MODIFIED, Preconditions.httpDate(info.modified()))
+          .setStatusCode(304).end();
         return true;
       case FAILED:
         HttpErrors.send(response, 412, info.file() + " is not at the version the request's conditions name");
