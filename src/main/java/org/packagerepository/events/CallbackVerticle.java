@@ -1,6 +1,7 @@
 package org.packagerepository.events;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -17,7 +18,9 @@ import java.util.List;
  * {@code {"data": [events...], "timestamp": <ms>}}. Nothing here can slow a request: events arrive published, wait in
  * a bounded {@link EventQueue}, and go out in order, one batch at a time (what queued while the previous batch was
  * sent goes together). A batch that fails (no answer within the timeout, or not 2xx) is sent again after 1, 2, 4 ...
- * up to 60 s, {@link #MAX_ATTEMPTS} times in all, then dropped with a warning.
+ * up to 60 s, {@link #MAX_ATTEMPTS} times in all, then dropped with a warning. At a stop (after the HTTP side has
+ * stopped, so no event can follow), what is still queued has {@link #FLUSH_AT_STOP_MS} to go out; what is left then
+ * is lost, with a warning.
  */
 public final class CallbackVerticle extends VerticleBase {
 
@@ -28,12 +31,16 @@ public final class CallbackVerticle extends VerticleBase {
   static final int MAX_ATTEMPTS = 10;
   private static final long MAX_RETRY_DELAY_MS = 60_000;
   private static final int TIMEOUT_MS = 10_000;
+  static final long FLUSH_AT_STOP_MS = 5_000;
 
   private final String url;
   private final long firstRetryDelayMs;
   private final EventQueue queue = new EventQueue(MAX_QUEUED);
   private HttpClient client;
-  private boolean sending;
+  /** The size of the batch being sent (or waiting to be sent again), 0 when none is. */
+  private int sending;
+  /** Completed once nothing is queued or being sent, when a stop waits for that; null otherwise. */
+  private Promise<Void> idle;
 
   /**
    * @param url               where to post, an absolute http or https URL
@@ -52,10 +59,24 @@ public final class CallbackVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (!queue.isEmpty()) {
-      LOG.log(System.Logger.Level.WARNING, "Stopping with " + queue.size() + " package events not sent to " + url);
+    idle = Promise.promise();
+    checkIdle();
+    long deadline = vertx.setTimer(FLUSH_AT_STOP_MS, id -> idle.tryComplete());
+    return idle.future().compose(v -> {
+      vertx.cancelTimer(deadline);
+      int left = queue.size() + sending;
+      if (left > 0) {
+        LOG.log(System.Logger.Level.WARNING, "Stopping with " + left + " package events not sent to " + url
+          + " (not taken within " + FLUSH_AT_STOP_MS + " ms)");
+      }
+      return client.close();
+    });
+  }
+
+  private void checkIdle() {
+    if (idle != null && sending == 0 && queue.isEmpty()) {
+      idle.tryComplete();
     }
-    return client.close();
   }
 
   private void add(JsonObject event) {
@@ -67,11 +88,13 @@ public final class CallbackVerticle extends VerticleBase {
   }
 
   private void sendNext() {
-    if (sending || queue.isEmpty()) {
+    if (sending > 0 || queue.isEmpty()) {
+      checkIdle();
       return;
     }
-    sending = true;
-    send(queue.take(MAX_BATCH), 1);
+    List<JsonObject> batch = queue.take(MAX_BATCH);
+    sending = batch.size();
+    send(batch, 1);
   }
 
   private void send(List<JsonObject> batch, int attempt) {
@@ -84,7 +107,7 @@ public final class CallbackVerticle extends VerticleBase {
       .compose(response -> response.body().map(ignored -> response.statusCode()))
       .onComplete(ar -> {
         if (ar.succeeded() && ar.result() / 100 == 2) {
-          sending = false;
+          sending = 0;
           sendNext();
           return;
         }
@@ -92,7 +115,7 @@ public final class CallbackVerticle extends VerticleBase {
         if (attempt >= MAX_ATTEMPTS) {
           LOG.log(System.Logger.Level.WARNING, "The package callback " + url + " failed " + attempt + " times ("
             + why + "): " + batch.size() + " events dropped");
-          sending = false;
+          sending = 0;
           sendNext();
           return;
         }

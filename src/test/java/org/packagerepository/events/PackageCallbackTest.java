@@ -35,8 +35,9 @@ class PackageCallbackTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
-  /** How the callback answers the next posts: a status, or 0 for no answer at all. */
+  /** How the callback answers the next posts: a status, 0 for no answer at all, or -1 to answer when the test says. */
   private final BlockingQueue<Integer> answers = new LinkedBlockingQueue<>();
+  private final BlockingQueue<io.vertx.core.http.HttpServerResponse> held = new LinkedBlockingQueue<>();
   private final AtomicInteger unanswered = new AtomicInteger();
   private HttpServer callback;
   private TestServer server;
@@ -58,6 +59,8 @@ class PackageCallbackTest {
         request.response().setStatusCode(200).end();
       } else if (status == 0) {
         unanswered.incrementAndGet();
+      } else if (status == -1) {
+        held.add(request.response());
       } else {
         request.response().setStatusCode(status).end();
       }
@@ -142,5 +145,27 @@ class PackageCallbackTest {
     assertEquals(List.of("app-3.0.0/CREATED"), nextEvents(before), "the first post, which hangs");
     assertEquals(1, unanswered.get(), "every request above was answered while the callback hung");
     assertEquals(0, received.size(), "the others wait for it");
+  }
+
+  @Test
+  void eventsStillQueuedAtAStopAreSentBeforeItEnds() throws Exception {
+    ApiClient api = start();
+    answers.add(-1);
+    long before = System.currentTimeMillis();
+    api.upload("app-4.0.0.tar.gz", TestBytes.random(10, 5));
+    assertEquals(List.of("app-4.0.0/CREATED"), nextEvents(before), "the first post, held by the callback");
+    api.upload("app-4.0.1.tar.gz", TestBytes.random(10, 6));
+    api.upload("app-4.0.2.tar.gz", TestBytes.random(10, 7));
+
+    io.vertx.core.Future<Void> stopped = server.stopAsync();
+    // The stop waits for the callback: the HTTP side is down, the two events behind the held post still queued.
+    held.poll(10, TimeUnit.SECONDS).setStatusCode(200).end();
+    // In one post or two, depending on whether the second event had reached the queue when the first was taken.
+    List<String> sent = new java.util.ArrayList<>(nextEvents(before));
+    if (sent.size() == 1) {
+      sent.addAll(nextEvents(before));
+    }
+    assertEquals(List.of("app-4.0.1/CREATED", "app-4.0.2/CREATED"), sent, "sent during the stop");
+    TestServer.await(stopped);
   }
 }

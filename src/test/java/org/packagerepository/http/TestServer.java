@@ -107,6 +107,11 @@ public final class TestServer implements AutoCloseable {
     return new ApiClient(this);
   }
 
+  /** Stops the server without waiting for it; {@link #close} is still needed after, for the rest. */
+  public Future<Void> stopAsync() {
+    return server.stop();
+  }
+
   @Override
   public void close() throws Exception {
     try {
