@@ -80,6 +80,7 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 get_sha() { curl -sS --max-time 120 "$URL/packages/$1" 2>/dev/null | sha256sum | cut -d' ' -f1; }
 listed() { curl -sS --max-time 30 "$URL/packages?recency=999999999" | grep -o '"file":"[^"]*"' | cut -d'"' -f4 | sort; }
 files_under() { find "$1" -type f -printf '%P\n' | sort; }
+no_part_files() { [[ -z $(find "$1/.incoming" -type f 2>/dev/null) ]]; }   # DIR: no upload's temporary file
 
 wait_until() {        # wait_until SECONDS COMMAND...: poll every 0.1 s until COMMAND succeeds
   local deadline=$(($(now_us) + $1 * 1000000))
@@ -158,8 +159,7 @@ disconnects_scenario() {
   done
   wait "${clients[@]}" || true
   # The server notices a cut on its next read; give it a moment, bounded.
-  no_part_files() { [[ -z $(find "$dir/.incoming" -type f 2>/dev/null) ]]; }
-  wait_until 20 no_part_files || true
+  wait_until 20 no_part_files "$dir" || true
   for ((i = 0; i < 25; i++)); do   # the four clients use the same 25 names
     [[ $(http_code "$URL/packages/cut-$i-1.0.0.tar.gz") == 404 ]] || visible=$((visible + 1))
   done
@@ -226,7 +226,7 @@ backend_scenario() {
   # Every PUT answered 200 must be there, byte-exact; any other must be absent or complete.
   awk '$1 == "PUT" && $3 == 200 { print $2, $4 }' "$WORK/backend/ops" > "$WORK/backend/must"
   local verify; verify=$("${CLIENTS[@]}" verify "$port" "$WORK/backend/must")
-  local refused partial=0 statuses five_hundred differs
+  local refused partial=0 statuses unexpected differs
   refused=$(awk '$1 == "PUT" && $3 != 200 { print $2, $4 }' "$WORK/backend/ops")
   while read -r name want; do
     [[ -z $name ]] && continue
@@ -237,16 +237,16 @@ backend_scenario() {
   statuses=$(awk '{ print $1 " " $3 }' "$WORK/backend/ops" | sort | uniq -c | awk '{ printf "%s %s: %s; ", $2, $3, $1 }')
   # Acceptable: 200 with the bytes, 503, and a download cut because the store went away under it (curl saw the
   # body end short, so no client can take it for the package).
-  five_hundred=$(awk '$3 != 200 && $3 != 503 && !($1 == "GET" && $3 == "200-cut")' "$WORK/backend/ops" | wc -l)
+  unexpected=$(awk '$3 != 200 && $3 != 503 && !($1 == "GET" && $3 == "200-cut")' "$WORK/backend/ops" | wc -l)
   local cut_downloads; cut_downloads=$(awk '$1 == "GET" && $3 == "200-cut"' "$WORK/backend/ops" | wc -l)
   differs=$(grep -c DIFFERS "$WORK/backend/ops" || true)
   local outage_hits; outage_hits=$(awk -v a="$down_at" -v b="$up_at" 'NR > a && NR <= b && $3 == 503' "$WORK/backend/ops" | wc -l)
   local after; after=$(awk -v b="$up_at" 'NR > b && $1 == "PUT" && $3 == 200' "$WORK/backend/ops" | wc -l)
   [[ $verify == *'"wrong": 0'* ]] || verdict=FAIL
-  ((five_hundred == 0 && differs == 0 && partial == 0 && outage_hits > 0 && after > 0)) && [[ $ready == 200 ]] || verdict=FAIL
+  ((unexpected == 0 && differs == 0 && partial == 0 && outage_hits > 0 && after > 0)) && [[ $ready == 200 ]] || verdict=FAIL
   row "the store stopped and started again under load (S3Proxy)" \
     "4 clients PUT and GET 256 KiB packages; S3Proxy killed (-9) after 3 s, started again 5 s later (it answers some seconds after that), load for 5 s more" \
-    "answers: ${statuses}503s during the outage: $outage_hits; PUTs answered 200 once the store was back: $after; downloads cut short when the store died under them: $cut_downloads; any other answer (or none): $five_hundred; GETs with other bytes: $differs; every PUT answered 200 byte-exact afterwards: $verify; refused PUTs present and partial: $partial; ready again: $ready" \
+    "answers: ${statuses}503s during the outage: $outage_hits; PUTs answered 200 once the store was back: $after; downloads cut short when the store died under them: $cut_downloads; any other answer (or none): $unexpected; GETs with other bytes: $differs; every PUT answered 200 byte-exact afterwards: $verify; refused PUTs present and partial: $partial; ready again: $ready" \
     "$verdict"
   stop_pid "$pid"; stop_pid "$s3_pid"
 }
@@ -266,8 +266,7 @@ fulldisk_scenario() {
   log "fulldisk: 64 MiB into a 48 MiB tmpfs, chunked (no Content-Length to check up front), then 4 MiB"
   code_big=$(curl -sS --max-time 60 -o "$WORK/fulldisk.resp" -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
     -T - "$URL/packages/big-1.0.0.tar.gz" < "$WORK/src/big.bin" 2>/dev/null || echo 000)
-  no_part_files() { [[ -z $(find "$dir/.incoming" -type f 2>/dev/null) ]]; }
-  wait_until 10 no_part_files || true
+  wait_until 10 no_part_files "$dir" || true
   files=$(files_under "$dir")
   code_small=$(curl -sS --max-time 60 -o /dev/null -w '%{http_code}' -T "$WORK/src/small.bin" "$URL/packages/small-1.0.0.tar.gz" 2>/dev/null || echo 000)
   local small_ok=0

@@ -2,6 +2,7 @@ package org.packagerepository.events;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.packagerepository.packages.PackageFile;
 
 /**
  * Publishes what happened to a package, in the original's callback form: {@code {"id": <file without .tar.gz>,
@@ -29,7 +30,8 @@ public final class PackageEvents {
   }
 
   private void publish(String file, String state) {
-    String id = file.endsWith(".tar.gz") ? file.substring(0, file.length() - ".tar.gz".length()) : file;
+    String id = file.endsWith(PackageFile.EXTENSION)
+      ? file.substring(0, file.length() - PackageFile.EXTENSION.length()) : file;
     vertx.eventBus().publish(ADDRESS, new JsonObject().put("id", id).put("state", state)
       .put("timestamp", System.currentTimeMillis()));
   }

@@ -1,5 +1,6 @@
 package org.packagerepository.http;
 
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -29,6 +30,24 @@ final class AccessGuard {
       return Permission.WRITE;
     }
     return method == HttpMethod.DELETE ? Permission.DELETE : Permission.READ;
+  }
+
+  /** A router handler that lets a request on only with {@code permission}. */
+  Handler<RoutingContext> requiring(Permission permission) {
+    return ctx -> {
+      if (admits(ctx, permission)) {
+        ctx.next();
+      }
+    };
+  }
+
+  /** A router handler that lets a request on only with the permission its method {@link #needed needs}. */
+  Handler<RoutingContext> requiringWhatTheMethodNeeds() {
+    return ctx -> {
+      if (admits(ctx, needed(ctx.request().method()))) {
+        ctx.next();
+      }
+    };
   }
 
   /** Whether the request may go on (noting its user for the access log); if not, it has been answered. */

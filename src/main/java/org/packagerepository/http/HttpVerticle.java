@@ -64,11 +64,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(AccessLog::start);
     // What storage counts (the cache's hits, misses, coalesced readers and bytes from the store), as JSON; a later
     // version exposes it to Prometheus.
-    readOnly(router, "/stats").handler(ctx -> {
-      if (guard.admits(ctx, Permission.READ)) {
-        ctx.next();
-      }
-    }).handler(ctx -> storage.counters().onComplete(ar -> {
+    readOnly(router, "/stats").handler(guard.requiring(Permission.READ)).handler(ctx -> storage.counters().onComplete(ar -> {
       if (ar.failed()) {
         HttpErrors.send(ctx.response(), ar.cause());
       } else {
@@ -77,11 +73,8 @@ public final class HttpVerticle extends VerticleBase {
     }));
     PrometheusMeterRegistry prometheus = Metrics.prometheus(vertx);
     if (prometheus != null) {
-      readOnly(router, "/metrics").handler(ctx -> {
-        if (guard.admits(ctx, Permission.READ)) {
-          ctx.next();
-        }
-      }).handler(PrometheusScrapingHandler.create(prometheus));
+      readOnly(router, "/metrics").handler(guard.requiring(Permission.READ))
+        .handler(PrometheusScrapingHandler.create(prometheus));
     }
     HealthHandler health = new HealthHandler(storage);
     readOnly(router, "/health/live").handler(ctx -> health.live(ctx.response()));
@@ -90,11 +83,7 @@ public final class HttpVerticle extends VerticleBase {
       router.route(path).handler(HttpVerticle::readOnlyMethodNotAllowed);
     }
     // Before anything reads the request: an upload refused here never gets 100 Continue.
-    Handler<RoutingContext> packagesGuard = ctx -> {
-      if (guard.admits(ctx, AccessGuard.needed(ctx.request().method()))) {
-        ctx.next();
-      }
-    };
+    Handler<RoutingContext> packagesGuard = guard.requiringWhatTheMethodNeeds();
     router.route("/packages").handler(packagesGuard);
     router.route("/packages/*").handler(packagesGuard);
     for (String path : List.of("/packages", "/packages/")) {

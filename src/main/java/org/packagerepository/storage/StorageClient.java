@@ -93,10 +93,8 @@ public final class StorageClient {
 
   /** Succeeds when the backend can serve now; fails, within {@code timeoutMs}, with what is wrong. */
   public Future<Void> health(long timeoutMs) {
-    return timed(StorageAddresses.HEALTH, bus.request(StorageAddresses.HEALTH, new JsonObject(),
-        new DeliveryOptions().setSendTimeout(timeoutMs))
-      .recover(e -> Future.failedFuture(toStorageException(e)))
-      .mapEmpty());
+    return request(StorageAddresses.HEALTH, new JsonObject(), new DeliveryOptions().setSendTimeout(timeoutMs))
+      .mapEmpty();
   }
 
   /** @param ifMatch null, {@code *}, or the entity tag of the only version that may be deleted */
@@ -109,6 +107,10 @@ public final class StorageClient {
   }
 
   private <T> Future<T> request(String address, JsonObject body) {
+    return request(address, body, options);
+  }
+
+  private <T> Future<T> request(String address, JsonObject body, DeliveryOptions options) {
     return timed(address, bus.<T>request(address, body, options)
       .recover(e -> Future.failedFuture(toStorageException(e)))
       .map(message -> message.body()));

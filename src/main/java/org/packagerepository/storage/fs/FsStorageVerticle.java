@@ -263,13 +263,13 @@ final class FsStorageVerticle extends StorageVerticle {
   /** The package directory is there and writable (a mount that went away, or turned read-only, is not). */
   @Override
   protected Future<Void> checkHealth() {
-    return vertx.executeBlocking(() -> {
+    return blocking(() -> {
       if (!Files.isDirectory(root) || !Files.isWritable(root) || !Files.isDirectory(incoming)) {
         throw new StorageException(StorageError.UNAVAILABLE, "The package directory " + root.toAbsolutePath()
           + " is missing or not writable");
       }
       return null;
-    }, false);
+    });
   }
 
   @Override
