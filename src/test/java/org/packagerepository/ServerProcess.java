@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +35,26 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts {@code java <jvmOptions> Main --config <config>} and waits until it listens. */
   static ServerProcess start(Path config, String... jvmOptions) throws IOException {
+    return start(null, Map.of(), config, jvmOptions);
+  }
+
+  /**
+   * The same in {@code workingDirectory} (null: this one), with {@code environment} added to this process's: as an
+   * operator starts it from the directory its relative paths are meant from.
+   */
+  static ServerProcess start(Path workingDirectory, Map<String, String> environment, Path config, String... jvmOptions)
+    throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(jvmOptions));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
       "--config", config.toString()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (workingDirectory != null) {
+      builder.directory(workingDirectory.toFile());
+    }
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     List<String> lines = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> {

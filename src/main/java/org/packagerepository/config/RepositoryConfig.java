@@ -93,30 +93,27 @@ public final class RepositoryConfig {
   }
 
   /**
-   * The original's values of each section. A section counts as filled in when one of them is a non-blank string:
-   * the original's file ships the unused sections with empty strings, and settings this server adds (fsync, region
-   * names, ...) do not choose a backend by themselves.
+   * The values that choose a section's backend: the file system's {@code location.path}, and every value of a remote
+   * store's {@code access} group. The original's file ships every one of them empty but fills in the {@code container}
+   * values ({@code apps} / {@code releases}), so those choose nothing; nor do settings this server adds outside
+   * {@code access} (fsync, cache, part sizes).
    */
-  private static final Map<String, List<String>> IDENTIFYING_VALUES = Map.of(
-    "FsRepository", List.of("location.path"),
-    "S3Repository", List.of("access.region", "access.access_key", "access.secret_access_key", "access.endpoint",
-      "container.bucket", "container.path"),
-    "SwiftRepository", List.of("access.account", "access.user", "access.key", "access.auth_url",
-      "container.container", "container.path"));
-
   static boolean isFilled(String sectionName, JsonObject section) {
     if (section == null) {
       return false;
     }
-    for (String path : IDENTIFYING_VALUES.get(sectionName)) {
-      String[] keys = path.split("\\.");
-      Object group = section.getValue(keys[0]);
-      if (group instanceof JsonObject && ((JsonObject) group).getValue(keys[1]) instanceof String value
-        && !value.isBlank()) {
-        return true;
-      }
+    boolean fileSystem = sectionName.equals("FsRepository");
+    if (!(section.getValue(fileSystem ? "location" : "access") instanceof JsonObject group)) {
+      return false;
     }
-    return false;
+    if (fileSystem) {
+      return isNonBlank(group.getValue("path"));
+    }
+    return group.stream().anyMatch(entry -> isNonBlank(entry.getValue()));
+  }
+
+  private static boolean isNonBlank(Object value) {
+    return value instanceof String text && !text.isBlank();
   }
 
   /** Short name of the chosen backend: fs, s3 or swift. */

@@ -8,14 +8,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.packagerepository.Server;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RepositoryConfigTest {
 
-  /** The original's file: all three sections, the two unused ones with empty strings. */
+  /** A file in the original's format with the file system filled in, the two other sections empty. */
   private static final String ORIGINAL = """
     {
       "SwiftRepository": {
@@ -141,6 +148,123 @@ class RepositoryConfigTest {
     ConfigException e = assertThrows(ConfigException.class, () -> RepositoryConfig.from(clearToken));
     assertTrue(e.getMessage().contains("config.auth.users.ci.token"), e.getMessage());
     assertEquals(null, RepositoryConfig.from(original()).auth(), "off unless configured");
+  }
+
+  /** The original's file exactly as it ships: every access value and the path empty, the container values filled in. */
+  static JsonObject shipped() {
+    try (InputStream in = RepositoryConfigTest.class.getResourceAsStream("/original/pr-config.json")) {
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void theShippedFileUnchangedChoosesTheFileSystemUnderDataPackages() {
+    RepositoryConfig config = RepositoryConfig.from(shipped());
+
+    assertEquals("fs", config.backend());
+    assertEquals("data/packages", config.backendSection().getJsonObject("location").getString("path"));
+    assertEquals("DEBUG", config.logLevel());
+  }
+
+  @Test
+  void theShippedFileWithTheS3AccessFilledInChoosesS3WithTheShippedBucketAndPath() {
+    JsonObject json = shipped();
+    json.getJsonObject("S3Repository").getJsonObject("access").put("region", "eu-west-1").put("access_key", "AKIA")
+      .put("secret_access_key", "secret");
+
+    RepositoryConfig config = RepositoryConfig.from(json);
+
+    assertEquals("s3", config.backend());
+    assertEquals(new JsonObject().put("bucket", "apps").put("path", "releases"),
+      config.backendSection().getJsonObject("container"));
+  }
+
+  @Test
+  void theShippedFileWithTheSwiftAccessFilledInChoosesSwiftWithTheShippedContainerAndPath() {
+    JsonObject json = shipped();
+    json.getJsonObject("SwiftRepository").put("access", swiftFilled().getJsonObject("access"));
+
+    RepositoryConfig config = RepositoryConfig.from(json);
+
+    assertEquals("swift", config.backend());
+    assertEquals(new JsonObject().put("container", "apps").put("path", "releases"),
+      config.backendSection().getJsonObject("container"));
+  }
+
+  @ParameterizedTest(name = "access.{0} alone chooses S3")
+  @ValueSource(strings = {"region", "access_key", "secret_access_key", "endpoint"})
+  void anyOneAccessValueChoosesItsBackend(String key) {
+    JsonObject json = shipped();
+    json.getJsonObject("S3Repository").getJsonObject("access").put(key, "x");
+
+    assertEquals("s3", RepositoryConfig.from(json).backend());
+  }
+
+  @Test
+  void containerValuesAndSettingsOutsideAccessChooseNothing() {
+    JsonObject json = shipped();
+    json.getJsonObject("S3Repository").getJsonObject("container").put("bucket", "other").put("part_size", 8388608);
+    json.getJsonObject("S3Repository").getJsonObject("access").put("path_style", true);
+    json.getJsonObject("SwiftRepository").getJsonObject("container").put("container", "other");
+    json.getJsonObject("FsRepository").getJsonObject("location").put("fsync", "false");
+
+    assertEquals("fs", RepositoryConfig.from(json).backend());
+  }
+
+  @Test
+  void theShippedFileWithTwoAccessGroupsFilledInIsAnErrorThatNamesBoth() {
+    JsonObject json = shipped();
+    json.getJsonObject("S3Repository").getJsonObject("access").put("access_key", "AKIA").put("secret_access_key", "s");
+    json.getJsonObject("SwiftRepository").getJsonObject("access").put("auth_url", "https://keystone.example/v3");
+
+    ConfigException e = assertThrows(ConfigException.class, () -> RepositoryConfig.from(json));
+
+    assertTrue(e.getMessage().contains("S3Repository") && e.getMessage().contains("SwiftRepository"), e.getMessage());
+    assertFalse(e.getMessage().contains("FsRepository"), e.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0} over the shipped file")
+  @MethodSource("environments")
+  void theEnvironmentOverTheShippedFileChoosesTheSameWay(String backend, Map<String, String> env,
+                                                         @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("pr-config.json");
+    Files.writeString(file, shipped().encodePrettily());
+
+    RepositoryConfig config = resultOf(ConfigLoader.load(vertx, file, true, env));
+
+    assertEquals(backend, config.backend());
+    if (!backend.equals("fs")) {
+      assertEquals("releases", config.backendSection().getJsonObject("container").getString("path"));
+    }
+  }
+
+  static Stream<Arguments> environments() {
+    return Stream.of(
+      Arguments.of("fs", Map.of()),
+      Arguments.of("fs", Map.of("PR_FS_PATH", "/srv/packages")),
+      Arguments.of("s3", Map.of("PR_S3_ACCESS_KEY", "AKIA",
+        "PR_S3_SECRET_ACCESS_KEY", "secret")),
+      Arguments.of("s3", Map.of("PR_S3_ENDPOINT", "http://minio:9000")),
+      Arguments.of("swift", Map.of("OS_PROJECT_NAME", "apps", "OS_USERNAME", "me",
+        "OS_PASSWORD", "pw", "OS_AUTH_URL", "https://keystone.example/v3")),
+      Arguments.of("swift", Map.of("OS_AUTH_URL", "https://keystone.example/v3")),
+      Arguments.of("fs", Map.of("PR_S3_BUCKET", "other", "PR_SWIFT_CONTAINER",
+        "other", "PR_S3_PATH", "x", "PR_SWIFT_PATH", "y")));
+  }
+
+  @Test
+  void theEnvironmentFillingInASecondBackendIsAnErrorThatNamesBoth(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("pr-config.json");
+    Files.writeString(file, shipped().encodePrettily());
+
+    Throwable failure = failureOf(ConfigLoader.load(vertx, file, true,
+      Map.of("PR_FS_PATH", "/srv/packages", "OS_AUTH_URL", "https://keystone.example/v3")));
+
+    assertInstanceOf(ConfigException.class, failure);
+    assertTrue(failure.getMessage().contains("FsRepository") && failure.getMessage().contains("SwiftRepository"),
+      failure.getMessage());
   }
 
   @Test

@@ -18,14 +18,14 @@ import java.util.Set;
  * The test account ({@code test:tester}) of a {@link SwiftTestNode}, used directly, as another tool would: to put
  * objects behind the server's back, and to look at what the containers really hold.
  */
-final class SwiftTestAccount {
+public final class SwiftTestAccount {
 
   private final SwiftTestNode node;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private String storageUrl;
   private String token;
 
-  SwiftTestAccount(SwiftTestNode node) {
+  public SwiftTestAccount(SwiftTestNode node) {
     this.node = node;
   }
 
@@ -50,7 +50,7 @@ final class SwiftTestAccount {
   }
 
   /** Every object name in {@code container} (none when it does not exist), following the pages. */
-  List<String> names(String container) throws Exception {
+  public List<String> names(String container) throws Exception {
     List<String> names = new ArrayList<>();
     String marker = "";
     while (true) {
@@ -71,7 +71,7 @@ final class SwiftTestAccount {
     }
   }
 
-  HttpResponse<String> head(String container, String name) throws Exception {
+  public HttpResponse<String> head(String container, String name) throws Exception {
     return send(HttpRequest.newBuilder(uri("/" + container + "/" + name)).method("HEAD",
       HttpRequest.BodyPublishers.noBody()));
   }
@@ -92,7 +92,7 @@ final class SwiftTestAccount {
   }
 
   /** Deletes {@code container} with everything in it; nothing when it does not exist. */
-  void deleteContainer(String container) throws Exception {
+  public void deleteContainer(String container) throws Exception {
     for (String name : names(container)) {
       send(HttpRequest.newBuilder(uri("/" + container + "/" + name)).DELETE());
     }
