@@ -198,7 +198,8 @@ final class S3StorageVerticle extends StorageVerticle {
       WriteChecks.checkConditions(request, current != null, current == null ? null : current.etag());
       String announced = request.expectedSha256();
       String partsKey = announced != null ? settings.key(file) : settings.incomingKey(UUID.randomUUID() + ".part");
-      S3Upload upload = new S3Upload(context, client, settings.bucket(), settings.partSize(), partsKey, announced);
+      S3Upload upload = new S3Upload(context, client, settings.bucket(), settings.partSize(),
+        settings.copyPartSize(), partsKey, announced);
       uploads.add(upload);
       receive(request, upload);
       return Future.<Void>succeededFuture();
@@ -211,20 +212,14 @@ final class S3StorageVerticle extends StorageVerticle {
     ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
     receiver.pipe().endOnFailure(false).to(upload)
       .compose(v -> WriteChecks.verify(request, upload.received(), upload.sha256()))
-      .compose(sha256 -> {
-        if (upload.tooLargeToCopy(key)) {
-          return Future.failedFuture(new StorageException(StorageError.INTERNAL, "Packages over 5 GiB can be stored "
-            + "only with their SHA-256 announced (X-Checksum-Sha256); nothing was stored"));
-        }
-        return changeQueue.run(file, () -> current(file).compose(current -> {
+      .compose(sha256 -> changeQueue.run(file, () -> current(file).compose(current -> {
           WriteChecks.checkConditions(request, current != null, current == null ? null : current.etag());
           return upload.commit(key, sha256);
         }).map(eTag -> {
           checksums.put(file, new Known(unquote(eTag), sha256));
           changed(file);
           return new PackageInfo(file, upload.received(), System.currentTimeMillis(), sha256, sha256);
-        }));
-      })
+        })))
       .onComplete(ar -> {
         if (ar.succeeded()) {
           uploads.remove(upload);

@@ -29,14 +29,13 @@ import java.util.concurrent.CompletableFuture;
  * an upload holds at most two parts. The object of a multipart upload appears only when {@link #commit} completes it:
  * on the package's own key when the client announced the SHA-256 (stored in the metadata from the start, and the
  * upload aborted if the bytes do not match), otherwise on a key under {@code .incoming/} that is then copied, with the
- * computed SHA-256 in its metadata, onto the package's key and deleted. Parts are hashed in order on worker threads.
+ * computed SHA-256 in its metadata, onto the package's key and deleted: with one CopyObject up to the copy part size,
+ * as a {@link PartCopy} above it (so any size S3 stores can be copied). Parts are hashed in order on worker threads.
  *
  * <p>All methods are called on the owning context.
  */
 final class S3Upload implements WriteStream<Buffer> {
 
-  /** S3 copies at most 5 GiB in one request. */
-  static final long MAX_COPY_BYTES = 5L * 1024 * 1024 * 1024;
   static final String SHA256_METADATA = "sha256";
   private static final String CONTENT_TYPE = "application/gzip";
 
@@ -44,6 +43,7 @@ final class S3Upload implements WriteStream<Buffer> {
   private final S3AsyncClient client;
   private final String bucket;
   private final int partSize;
+  private final long copyPartSize;
   /** Where a multipart upload goes; the package's key when {@link #announcedSha256} is known. */
   private final String partsKey;
   private final String announcedSha256;
@@ -59,12 +59,15 @@ final class S3Upload implements WriteStream<Buffer> {
   private Throwable failure;
   private Promise<Void> ended;
   private Handler<Void> drainHandler;
+  private PartCopy copying;
 
-  S3Upload(Context context, S3AsyncClient client, String bucket, int partSize, String partsKey, String announcedSha256) {
+  S3Upload(Context context, S3AsyncClient client, String bucket, int partSize, long copyPartSize, String partsKey,
+           String announcedSha256) {
     this.context = context;
     this.client = client;
     this.bucket = bucket;
     this.partSize = partSize;
+    this.copyPartSize = copyPartSize;
     this.partsKey = partsKey;
     this.announcedSha256 = announcedSha256;
   }
@@ -136,15 +139,19 @@ final class S3Upload implements WriteStream<Buffer> {
     }
     return completed.compose(v -> {
       uploadId = null;
-      return call(client.copyObject(r -> r.sourceBucket(bucket).sourceKey(partsKey).destinationBucket(bucket)
-        .destinationKey(key).metadataDirective(MetadataDirective.REPLACE).contentType(CONTENT_TYPE).metadata(metadata)));
-    }).map(response -> response.copyObjectResult().eTag())
-      .eventually(() -> call(client.deleteObject(r -> r.bucket(bucket).key(partsKey))).otherwiseEmpty());
+      return copy(key, metadata);
+    }).eventually(() -> call(client.deleteObject(r -> r.bucket(bucket).key(partsKey))).otherwiseEmpty());
   }
 
-  /** Whether {@link #commit} would have to copy more than S3 copies in one request. */
-  boolean tooLargeToCopy(String key) {
-    return uploadId != null && !partsKey.equals(key) && received > MAX_COPY_BYTES;
+  /** Copies the completed upload onto {@code key} with {@code metadata}; the store's ETag of the copy. */
+  private Future<String> copy(String key, Map<String, String> metadata) {
+    if (received > copyPartSize) {
+      copying = new PartCopy(context, client, bucket, partsKey, key, received, copyPartSize);
+      return copying.run(CONTENT_TYPE, metadata);
+    }
+    return call(client.copyObject(r -> r.sourceBucket(bucket).sourceKey(partsKey).destinationBucket(bucket)
+      .destinationKey(key).metadataDirective(MetadataDirective.REPLACE).contentType(CONTENT_TYPE).metadata(metadata)))
+      .map(response -> response.copyObjectResult().eTag());
   }
 
   /** Leaves nothing behind: waits for a part in flight, then aborts the multipart upload. */
@@ -155,7 +162,8 @@ final class S3Upload implements WriteStream<Buffer> {
     filling.clear();
     fillingBytes = 0;
     Future<Void> inFlight = sending == null ? Future.succeededFuture() : sending.otherwiseEmpty();
-    return inFlight.compose(v -> {
+    Future<Void> copy = copying == null ? Future.succeededFuture() : copying.abort();
+    return Future.join(inFlight, copy).otherwiseEmpty().compose(v -> {
       Future<String> id = uploadId;
       uploadId = null;
       if (id == null) {

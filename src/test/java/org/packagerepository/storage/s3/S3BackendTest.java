@@ -12,6 +12,7 @@ import org.packagerepository.http.Eventually;
 import org.packagerepository.http.RawHttp;
 import org.packagerepository.http.TestBytes;
 import org.packagerepository.http.TestServer;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class S3BackendTest {
 
   private static final int MB64 = 64 * 1024 * 1024;
+  private static final int MB5 = 5 * 1024 * 1024;
   private static final Duration CLEAN_UP = Duration.ofSeconds(20);
 
   private static S3TestStore store;
@@ -49,15 +51,26 @@ class S3BackendTest {
   }
 
   @BeforeEach
-  void startServer() throws Exception {
+  void startServerOnAFreshBucket() throws Exception {
     store.start();
     store.freshBucket();
     prefix = "releases/s3-" + (++tests);
-    JsonObject config = store.section(prefix);
     // 5 MiB parts: a 64 MiB package is 13 of them.
-    config.getJsonObject("S3Repository").getJsonObject("container").put("part_size", 5 * 1024 * 1024);
+    startServer(new JsonObject().put("part_size", MB5));
+  }
+
+  /** A server on the test's prefix with {@code container} settings added. */
+  private void startServer(JsonObject container) throws Exception {
+    JsonObject config = store.section(prefix);
+    config.getJsonObject("S3Repository").getJsonObject("container").mergeIn(container);
     server = TestServer.start(config);
     api = server.client();
+  }
+
+  private void restartServer(JsonObject container) throws Exception {
+    server.close();
+    server = null;
+    startServer(container);
   }
 
   @AfterEach
@@ -92,6 +105,29 @@ class S3BackendTest {
     assertArrayEquals(bytes, get.body());
     assertEquals("\"" + TestBytes.sha256Hex(bytes) + "\"", get.headers().firstValue("etag").orElseThrow());
     assertNothingLeftBehind(List.of("sum-1.0.0.tar.gz"));
+  }
+
+  @Test
+  void aPackageLargerThanTheCopyPartSizeIsCopiedOntoItsKeyInPartsWithItsChecksum() throws Exception {
+    restartServer(new JsonObject().put("part_size", MB5).put("copy_part_size", MB5));
+    // 15 MiB and a bit, without its checksum: uploaded to .incoming/, then copied as four parts, three at 5 MiB
+    byte[] bytes = TestBytes.random(3 * MB5 + 12_345, 9);
+    String sha256 = TestBytes.sha256Hex(bytes);
+
+    HttpResponse<String> put = api.putChunked("copied-1.0.0.tar.gz", bytes);
+
+    assertEquals(200, put.statusCode(), put.body());
+    HeadObjectResponse head = S3TestStore.await(store.client().headObject(r -> r.bucket(store.bucket())
+      .key(prefix + "/copied-1.0.0.tar.gz")));
+    assertTrue(head.eTag().endsWith("-4\""), "a multipart object of four parts: " + head.eTag());
+    assertEquals(sha256, head.metadata().get("sha256"));
+    assertEquals("application/gzip", head.contentType());
+    HttpResponse<byte[]> get = api.get("copied-1.0.0.tar.gz");
+    assertEquals(sha256, TestBytes.sha256Hex(get.body()));
+    assertEquals("\"" + sha256 + "\"", get.headers().firstValue("etag").orElseThrow());
+    HttpResponse<byte[]> range = api.get("copied-1.0.0.tar.gz", "Range", "bytes=5242870-5242889");
+    assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 5_242_870, 5_242_890), range.body(), "across two parts");
+    assertNothingLeftBehind(List.of("copied-1.0.0.tar.gz"));
   }
 
   @Test

@@ -31,6 +31,7 @@ class S3SettingsTest {
     assertEquals("releases/prod/", s.listPrefix());
     assertEquals("releases/prod/.incoming/x", s.incomingKey("x"));
     assertEquals(S3Settings.DEFAULT_PART_SIZE, s.partSize());
+    assertEquals(S3Settings.DEFAULT_COPY_PART_SIZE, s.copyPartSize());
   }
 
   @Test
@@ -55,6 +56,12 @@ class S3SettingsTest {
     assertMessage("S3Repository.access.endpoint", section(new JsonObject().put("endpoint", "minio:9000"), container));
     assertMessage("S3Repository.container.part_size",
       section(new JsonObject(), container.copy().put("part_size", 1024)));
+    assertMessage("S3Repository.container.copy_part_size",
+      section(new JsonObject(), container.copy().put("copy_part_size", 5L * 1024 * 1024 - 1)));
+    assertMessage("S3Repository.container.copy_part_size",
+      section(new JsonObject(), container.copy().put("copy_part_size", 5L * 1024 * 1024 * 1024 + 1)));
+    assertEquals(5L * 1024 * 1024 * 1024, S3Settings.fromJson(section(new JsonObject(),
+      container.copy().put("copy_part_size", "5368709120"))).copyPartSize(), "S3's largest copy, from the environment");
   }
 
   private static void assertMessage(String expected, JsonObject section) {

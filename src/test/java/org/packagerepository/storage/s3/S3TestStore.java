@@ -176,6 +176,21 @@ public final class S3TestStore implements AutoCloseable {
     return name;
   }
 
+  /** Creates the bucket {@code name} through S3 and makes it the current one, as an operator's bucket made before. */
+  public void useBucket(String name) throws Exception {
+    await(client.createBucket(r -> r.bucket(name)));
+    synchronized (this) {
+      bucket = name;
+    }
+  }
+
+  /** The bytes of an object of the current bucket, as another tool reads them. */
+  public byte[] getDirectly(String key) throws Exception {
+    String in = bucket();
+    return await(client.getObject(r -> r.bucket(in).key(key),
+      software.amazon.awssdk.core.async.AsyncResponseTransformer.toBytes())).asByteArray();
+  }
+
   /**
    * The pr-config.json part for the server, on the current bucket:
    * {@code {"S3Repository": {"access": {...}, "container": {"bucket": .., "path": path}}}}.
