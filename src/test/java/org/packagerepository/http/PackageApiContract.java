@@ -293,7 +293,7 @@ public abstract class PackageApiContract {
     // given a package, and objects that other tools put next to it
     api.upload(APP, TestBytes.random(10, 1));
     for (String other : List.of("README.txt", "app-1.0.0.zip", "app-1.0.0.tgz", "notes.tar.gz", "app-latest.tar.gz",
-      "-dash-1.0.0.tar.gz", "app-01.0.0.tar.gz")) {
+      "-dash-1.0.0.tar.gz", "app-1.0.tar.gz", "app-V1.0.0.tar.gz", "app-1.0.0_.tar.gz")) {
       putDirectly(other, "not a package".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -396,7 +396,10 @@ public abstract class PackageApiContract {
       Arguments.of("no version", "app.tar.gz"),
       Arguments.of("empty version", "app-.tar.gz"),
       Arguments.of("no name", "1.0.0.tar.gz"),
-      Arguments.of("version with leading zero", "app-01.0.0.tar.gz"),
+      Arguments.of("upper-case V before the version", "app-V1.0.0.tar.gz"),
+      Arguments.of("empty suffix", "app-1.0.0_.tar.gz"),
+      Arguments.of("word glued to the version", "app-1.0.0beta.tar.gz"),
+      Arguments.of("empty name (the original took it; SPEC.md does not)", "-1.0.0.tar.gz"),
       Arguments.of("two-part version", "app-1.0.tar.gz"),
       Arguments.of("leading dot", ".app-1.0.0.tar.gz"),
       Arguments.of("leading dash", "-app-1.0.0.tar.gz"),
