@@ -5,11 +5,20 @@ import java.util.Optional;
 /**
  * A package file name {@code <name>-<version>.tar.gz}, e.g. {@code spark-batch-example-app-1.0.23.tar.gz}.
  *
- * <p>The version is the last {@code -}-separated part of the name (without {@code .tar.gz}) that
- * starts with {@code MAJOR.MINOR.PATCH}, up to the end; it must be a valid {@link Version}. The name
- * is everything before it: one or more of {@code A-Z a-z 0-9 . _ + -}, not starting with {@code .}
- * or {@code -}. The whole file name is at most {@value #MAX_LENGTH} bytes and contains no {@code ..}.
- * Anything else (slashes, backslashes, control characters, spaces, {@code %}, non-ASCII) is invalid.
+ * <p>The version is found in two steps, the first of which is the whole rule of earlier releases, so that
+ * every name valid then keeps its name and version:
+ * <ol>
+ *   <li>the part after the last {@code -} that is followed by a strict {@code MAJOR.MINOR.PATCH} core
+ *       (no {@code v}, no leading zeros), up to {@code .tar.gz}, if it is a valid {@link Version}
+ *       ({@code app-1.0.0-v1.2.3.tar.gz} is {@code app}, {@code 1.0.0-v1.2.3});</li>
+ *   <li>otherwise the part after the last {@code -} whose rest is a valid {@link Version}, which starts
+ *       with a core that may have a {@code v} and leading zeros ({@code app-v1.0.0.tar.gz},
+ *       {@code app-2019.01.05.tar.gz}).</li>
+ * </ol>
+ * The name is everything before that {@code -}: one or more of {@code A-Z a-z 0-9 . _ + -}, not
+ * starting with {@code .} or {@code -} (so {@code -1.0.0.tar.gz}, with an empty name, is invalid). The
+ * whole file name is at most {@value #MAX_LENGTH} bytes and contains no {@code ..}. Anything else
+ * (slashes, backslashes, control characters, spaces, {@code %}, non-ASCII) is invalid.
  *
  * <p>Natural order is by name, then version precedence, then file name, so it is total and
  * consistent with {@code equals}.
@@ -47,7 +56,23 @@ public final class PackageFile implements Comparable<PackageFile> {
       return Optional.empty();
     }
     String stem = fileName.substring(0, fileName.length() - EXTENSION.length());
-    int versionStart = lastVersionStart(stem);
+    Optional<PackageFile> strict = splitAt(fileName, stem, lastStrictCoreStart(stem));
+    if (strict.isPresent()) {
+      return strict;
+    }
+    for (int i = stem.length() - 1; i > 1; i--) {
+      if (stem.charAt(i - 1) == '-' && (stem.charAt(i) == 'v' || isDigit(stem.charAt(i)))) {
+        Optional<PackageFile> file = splitAt(fileName, stem, i);
+        if (file.isPresent()) {
+          return file;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The package file whose version starts at {@code versionStart} of {@code stem}, if that is a valid version. */
+  private static Optional<PackageFile> splitAt(String fileName, String stem, int versionStart) {
     if (versionStart < 0) {
       return Optional.empty();
     }
@@ -61,16 +86,20 @@ public final class PackageFile implements Comparable<PackageFile> {
   }
 
   /**
-   * Index of the last part after a {@code -} that starts with a version core, or -1. Part 0 is never
-   * a candidate: a version there would leave the name empty.
+   * Index of the last part after a {@code -} that starts with a strict version core, or -1. Part 0 is never a
+   * candidate: a version there would leave the name empty.
    */
-  private static int lastVersionStart(String stem) {
+  private static int lastStrictCoreStart(String stem) {
     for (int i = stem.length() - 1; i > 1; i--) {
-      if (stem.charAt(i - 1) == '-' && Version.startsWithCore(stem, i)) {
+      if (stem.charAt(i - 1) == '-' && Version.startsWithStrictCore(stem, i)) {
         return i;
       }
     }
     return -1;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** ASCII {@code A-Z a-z 0-9 . _ + -} only, and not starting with {@code .} or {@code -}. */

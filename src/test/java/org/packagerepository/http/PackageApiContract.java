@@ -20,8 +20,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -60,6 +63,8 @@ public abstract class PackageApiContract {
 
   protected TestServer server;
   protected ApiClient api;
+  /** The pr-config.json of this test's storage, as {@link #backendSection()} gave it. */
+  private JsonObject backend;
 
   // ---------------------------------------------------------------------------------------------------------------
   // What a backend supplies
@@ -85,7 +90,17 @@ public abstract class PackageApiContract {
 
   @BeforeEach
   final void startServer() throws Exception {
-    server = TestServer.start(backendSection());
+    backend = backendSection();
+    server = TestServer.start(backend);
+    api = server.client();
+  }
+
+  /** Stops this test's server and starts a new one on the same storage, as an operator restarting it would. */
+  protected void restartServer() throws Exception {
+    TestServer stopping = server;
+    server = null;
+    stopping.close();
+    server = TestServer.start(backend);
     api = server.client();
   }
 
@@ -293,7 +308,7 @@ public abstract class PackageApiContract {
     // given a package, and objects that other tools put next to it
     api.upload(APP, TestBytes.random(10, 1));
     for (String other : List.of("README.txt", "app-1.0.0.zip", "app-1.0.0.tgz", "notes.tar.gz", "app-latest.tar.gz",
-      "-dash-1.0.0.tar.gz", "app-01.0.0.tar.gz")) {
+      "-dash-1.0.0.tar.gz", "app-1.0.tar.gz", "app-V1.0.0.tar.gz", "app-1.0.0_.tar.gz")) {
       putDirectly(other, "not a package".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -315,6 +330,65 @@ public abstract class PackageApiContract {
     HttpResponse<byte[]> response = api.get("dropped-2.1.0.tar.gz");
     assertEquals(200, response.statusCode());
     assertEquals(TestBytes.sha256Hex(bytes), TestBytes.sha256Hex(response.body()));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // A repository that the original service filled
+
+  /**
+   * Every file of the original's measured table (seed/original-behaviour.md) that it accepted, so stored: what an
+   * existing repository may hold. {@code app-v1.0.0.tar.gz} too, which it stored but never listed. Not
+   * {@code -1.0.0.tar.gz}, which it took with an empty name: SPEC.md refuses that name.
+   */
+  private static final List<String> STORED_BY_THE_ORIGINAL = List.of(
+    "app-1.0.0.tar.gz", "app-10.20.30.tar.gz", "spark-batch-example-app-c-1.0.23.tar.gz", "App-1.0.0.tar.gz",
+    "app.name-1.0.0.tar.gz", "my_app-1.2.3.tar.gz", "app-2019.01.05.tar.gz", "app-01.02.03.tar.gz",
+    "app-1.0.0.1.tar.gz", "app-1.0.0.dev.tar.gz", "app-1.0.0_b.tar.gz", "app-1.0.0+b7.tar.gz", "app-v1.0.0.tar.gz");
+
+  @Test
+  void aRepositoryThatTheOriginalFilledIsListedWholeAndServedByteExactByAServerStartedOnIt() throws Exception {
+    // given the storage of a repository that the original service filled, before this server starts on it
+    Map<String, byte[]> stored = new LinkedHashMap<>();
+    for (String file : STORED_BY_THE_ORIGINAL) {
+      byte[] bytes = TestBytes.random(10_007 * (stored.size() + 1), file.hashCode());
+      putDirectly(file, bytes);
+      stored.put(file, bytes);
+    }
+
+    // when the server starts on it
+    restartServer();
+
+    // then every file is listed, with its version as written, newest first; and served as it was stored
+    assertEquals(new JsonArray()
+      .add(listed("App", "1.0.0", "App-1.0.0.tar.gz"))
+      .add(listed("app",
+        "2019.01.05", "app-2019.01.05.tar.gz",
+        "10.20.30", "app-10.20.30.tar.gz",
+        "01.02.03", "app-01.02.03.tar.gz",
+        "1.0.0.1", "app-1.0.0.1.tar.gz",
+        "1.0.0.dev", "app-1.0.0.dev.tar.gz",
+        "1.0.0_b", "app-1.0.0_b.tar.gz",
+        // the release three ways: equal precedence, newest first by file name ('v' > '.' > '+')
+        "v1.0.0", "app-v1.0.0.tar.gz",
+        "1.0.0", "app-1.0.0.tar.gz",
+        "1.0.0+b7", "app-1.0.0+b7.tar.gz"))
+      .add(listed("app.name", "1.0.0", "app.name-1.0.0.tar.gz"))
+      .add(listed("my_app", "1.2.3", "my_app-1.2.3.tar.gz"))
+      .add(listed("spark-batch-example-app-c", "1.0.23", "spark-batch-example-app-c-1.0.23.tar.gz")),
+      api.listing("?recency=20"));
+    for (Map.Entry<String, byte[]> file : stored.entrySet()) {
+      HttpResponse<byte[]> response = api.get(file.getKey());
+      assertEquals(200, response.statusCode(), file.getKey());
+      assertEquals(TestBytes.sha256Hex(file.getValue()), TestBytes.sha256Hex(response.body()), file.getKey());
+    }
+  }
+
+  private static JsonObject listed(String name, String... versionsAndFiles) {
+    JsonArray versions = new JsonArray();
+    for (int i = 0; i < versionsAndFiles.length; i += 2) {
+      versions.add(new JsonObject().put("version", versionsAndFiles[i]).put("file", versionsAndFiles[i + 1]));
+    }
+    return new JsonObject().put("name", name).put("latest_versions", versions);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -352,6 +426,58 @@ public abstract class PackageApiContract {
       .getJsonObject(0).getString("file")).toList());
     assertEquals(200, api.delete(file).statusCode());
     assertEquals(new JsonArray(), api.listing());
+  }
+
+  /** The names of the original's table that only its forms allow, and the version the listing shows for each. */
+  static Stream<Arguments> theOriginalsForms() {
+    return Stream.of(
+      Arguments.of("app-2019.01.05.tar.gz", "2019.01.05"),
+      Arguments.of("app-01.02.03.tar.gz", "01.02.03"),
+      Arguments.of("app-1.0.0.1.tar.gz", "1.0.0.1"),
+      Arguments.of("app-1.0.0.dev.tar.gz", "1.0.0.dev"),
+      Arguments.of("app-1.0.0_b.tar.gz", "1.0.0_b"),
+      Arguments.of("app-v1.0.0.tar.gz", "v1.0.0"),
+      Arguments.of("app-1.0.0+b7.tar.gz", "1.0.0+b7"));
+  }
+
+  @ParameterizedTest(name = "{0}, which the original accepted, is stored, listed as {1}, served, ranged, revalidated and deleted")
+  @MethodSource("theOriginalsForms")
+  void aNameTheOriginalAcceptedWorksLikeAnyOther(String file, String version) throws Exception {
+    byte[] bytes = TestBytes.random(SIZE, file.hashCode());
+
+    JsonObject stored = api.upload(file, bytes);
+
+    assertEquals(file, stored.getString("file"));
+    assertEquals("app", stored.getString("name"));
+    assertEquals(version, stored.getString("version"));
+    assertEquals(new JsonArray().add(listed("app", version, file)), api.listing());
+    assertServes(file, bytes);
+    HttpResponse<byte[]> head = api.head(file);
+    assertEquals(200, head.statusCode());
+    assertEquals(String.valueOf(SIZE), header(head, "Content-Length"));
+    HttpResponse<byte[]> part = api.get(file, "Range", "bytes=1000-1999");
+    assertEquals(206, part.statusCode());
+    assertEquals("bytes 1000-1999/" + SIZE, header(part, "Content-Range"));
+    assertArrayEquals(Arrays.copyOfRange(bytes, 1000, 2000), part.body());
+    assertEquals(304, api.get(file, "If-None-Match", header(head, "ETag")).statusCode());
+    assertEquals(200, api.delete(file).statusCode());
+    assertEquals(404, api.get(file).statusCode());
+    assertEquals(new JsonArray(), api.listing());
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void theOriginalsVersionsAreListedNewestFirstWithNumericFieldsAsNumbers() throws Exception {
+    List<String> newestFirst = List.of("2019.01.05", "01.02.03", "1.0.10", "1.0.9", "1.0.0.1", "1.0.0.dev", "1.0.0_b",
+      "1.0.0", "1.0.0-rc.1", "1.0.0a1");
+    List<String> uploadOrder = new ArrayList<>(newestFirst);
+    Collections.shuffle(uploadOrder, new Random(15));
+    for (String version : uploadOrder) {
+      api.upload("app-" + version + ".tar.gz", TestBytes.random(100, version.hashCode()));
+    }
+
+    assertEquals(newestFirst, versionsOf(api.listing("?recency=20"), "app"));
+    assertEquals(List.of("2019.01.05"), versionsOf(api.listing(), "app"));
   }
 
   @Test
@@ -396,7 +522,10 @@ public abstract class PackageApiContract {
       Arguments.of("no version", "app.tar.gz"),
       Arguments.of("empty version", "app-.tar.gz"),
       Arguments.of("no name", "1.0.0.tar.gz"),
-      Arguments.of("version with leading zero", "app-01.0.0.tar.gz"),
+      Arguments.of("upper-case V before the version", "app-V1.0.0.tar.gz"),
+      Arguments.of("empty suffix", "app-1.0.0_.tar.gz"),
+      Arguments.of("word glued to the version", "app-1.0.0beta.tar.gz"),
+      Arguments.of("empty name (the original took it; SPEC.md does not)", "-1.0.0.tar.gz"),
       Arguments.of("two-part version", "app-1.0.tar.gz"),
       Arguments.of("leading dot", ".app-1.0.0.tar.gz"),
       Arguments.of("leading dash", "-app-1.0.0.tar.gz"),

@@ -7,6 +7,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -19,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PackageFileProperties {
 
   private static final String SAFE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-";
-  /** A {@code -} followed by a version core: where {@link PackageFile} would see a version start. */
-  private static final Pattern DASH_CORE =
+  /** A {@code -} followed by a version core, a {@code v} and leading zeros allowed. */
+  private static final Pattern DASH_CORE = Pattern.compile("-v?[0-9]+\\.[0-9]+\\.[0-9]+");
+  /** A {@code -} followed by a strict version core: where the earlier rule saw a version start. */
+  private static final Pattern DASH_STRICT_CORE =
     Pattern.compile("-(?:0|[1-9][0-9]*)\\.(?:0|[1-9][0-9]*)\\.(?:0|[1-9][0-9]*)(?![0-9])");
 
   /** Package names of the allowed characters, dashes included, that do not look like a path. */
@@ -35,13 +38,20 @@ class PackageFileProperties {
     return VersionProperties.versions();
   }
 
+  @Provide
+  Arbitrary<VersionProperties.Parts> parts() {
+    return VersionProperties.parts();
+  }
+
   /** Anything: unsafe characters, slashes, dots, non-ASCII, and pieces of real names. */
   @Provide
   Arbitrary<String> anything() {
     return Arbitraries.oneOf(
       Arbitraries.strings().ofMaxLength(80),
       Arbitraries.strings().withChars(SAFE + "/\\%.\u0000 é").ofMaxLength(80).map(s -> s + ".tar.gz"),
-      Arbitraries.strings().withChars("./-1").ofMaxLength(20).map(s -> s + "-1.0.0.tar.gz"));
+      Arbitraries.strings().withChars("./-1").ofMaxLength(20).map(s -> s + "-1.0.0.tar.gz"),
+      Arbitraries.strings().withChars("./-_+v01a").ofMaxLength(20).map(s -> s + "-1.0.0.tar.gz"),
+      Arbitraries.strings().withChars("ap-v01._+").ofMaxLength(30).map(s -> s + ".tar.gz"));
   }
 
   @Property(tries = 2000)
@@ -59,14 +69,74 @@ class PackageFileProperties {
   }
 
   @Property(tries = 2000)
-  void aNameAndAVersionMakeAFileThatParsesBackToThem(@ForAll("names") String name, @ForAll("versions") String version) {
+  void aNameAndAVersionOfEachFormMakeAFileThatParsesBackToThem(@ForAll("names") String name,
+      @ForAll("parts") VersionProperties.Parts parts) {
+    String version = parts.text();
     String file = name + "-" + version + ".tar.gz";
-    // A dash and a version core inside the version's own suffix (1.0.0-2.0.0) would be taken as the version.
+    // A dash and a version core inside the version's own suffix (1.0.0-2.0.0) would be taken as the version; and
+    // before a version with a v or leading zeros, the earlier rule would take one in the name (x-1.0.0-v2.0.0 is x).
     Assume.that(!DASH_CORE.matcher(version).find() && file.length() <= PackageFile.MAX_LENGTH);
+    Assume.that(DASH_STRICT_CORE.matcher("-" + version).lookingAt() || !DASH_STRICT_CORE.matcher(name).find());
+    Statistics.label("tail").collect(parts.tail());
+    Statistics.label("plainly written").collect(version.equals(parts.plainlyWritten().text()));
     PackageFile parsed = PackageFile.parse(file).orElseThrow(() -> new AssertionError("does not parse: " + file));
     assertEquals(version, parsed.version().text());
     assertEquals(name, parsed.name());
     assertEquals(name + "-" + version, parsed.id());
+  }
+
+  /** Names made of words and versions of every form joined by dashes, where the name and version split is awkward. */
+  @Provide
+  Arbitrary<String> composed() {
+    Arbitrary<String> piece = Arbitraries.oneOf(
+      Arbitraries.strings().withChars("abvV01_.").ofMinLength(1).ofMaxLength(4),
+      VersionProperties.earlierVersions(),
+      VersionProperties.versions(),
+      VersionProperties.earlierVersions().map(v -> "v" + v));
+    return piece.list().ofMinSize(1).ofMaxSize(4).map(pieces -> String.join("-", pieces) + ".tar.gz");
+  }
+
+  @Property(tries = 3000)
+  void aNameValidUnderTheEarlierRuleKeepsItsNameAndVersion(@ForAll("composed") String file) {
+    Optional<String[]> before = EarlierRule.split(file);
+    Statistics.label("valid under the earlier rule").collect(before.isPresent());
+    Statistics.label("valid under the earlier rule").coverage(c -> c.check(true).percentage(p -> p > 10));
+    before.ifPresent(split -> {
+      PackageFile parsed = PackageFile.parse(file).orElseThrow(() -> new AssertionError("no longer valid: " + file));
+      assertEquals(split[0], parsed.name(), file);
+      assertEquals(split[1], parsed.version().text(), file);
+    });
+  }
+
+  /** A copy of the rule for file names before the original's forms were accepted: the reference for the one above. */
+  static final class EarlierRule {
+
+    private static final String NUMBER = "(0|[1-9][0-9]*)";
+    private static final String PRE_ID = "(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)";
+    private static final String BUILD_ID = "[0-9A-Za-z-]+";
+    private static final Pattern VERSION = Pattern.compile(
+      NUMBER + "\\." + NUMBER + "\\." + NUMBER
+        + "(?:(?:-(" + PRE_ID + "(?:\\." + PRE_ID + ")*))?(?:\\+" + BUILD_ID + "(?:\\." + BUILD_ID + ")*)?"
+        + "|(a|b|rc)" + NUMBER + ")");
+    private static final Pattern STRICT_CORE = Pattern.compile(NUMBER + "\\." + NUMBER + "\\." + NUMBER + "(?![0-9])");
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_+][A-Za-z0-9._+-]*");
+
+    /** {name, version}, or empty when the earlier rule refused the file name. */
+    static Optional<String[]> split(String file) {
+      if (file.length() > PackageFile.MAX_LENGTH || !file.endsWith(".tar.gz") || file.contains("..")
+          || !SAFE_NAME.matcher(file).matches()) {
+        return Optional.empty();
+      }
+      String stem = file.substring(0, file.length() - ".tar.gz".length());
+      for (int i = stem.length() - 1; i > 1; i--) {
+        if (stem.charAt(i - 1) == '-' && STRICT_CORE.matcher(stem).region(i, stem.length()).lookingAt()) {
+          String version = stem.substring(i);
+          return VERSION.matcher(version).matches()
+            ? Optional.of(new String[] {stem.substring(0, i - 1), version}) : Optional.empty();
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   @Property
