@@ -15,6 +15,11 @@ public class StorageException extends RuntimeException {
     this.error = error;
   }
 
+  /** The package {@code file} does not exist. */
+  public static StorageException notFound(String file) {
+    return new StorageException(StorageError.NOT_FOUND, "No package named " + file);
+  }
+
   public StorageError error() {
     return error;
   }

@@ -1,16 +1,22 @@
 package org.packagerepository.storage;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.packages.PackageFile;
+import org.packagerepository.transfer.ChunkReceiver;
+import org.packagerepository.transfer.TransferException;
+import org.packagerepository.transfer.TransferOptions;
 import org.packagerepository.transfer.Transfers;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -18,10 +24,22 @@ import java.util.function.Function;
  * Base of every backend's storage verticle: listens on the {@link StorageAddresses}, validates package names before
  * a backend sees them, and turns the backend's futures into replies. Errors reach the caller as
  * {@link StorageException}s; anything else becomes {@link StorageError#INTERNAL} with its message logged here.
+ *
+ * <p>It runs the write protocol, the same for every backend: the conditions of an upload are checked against the
+ * package's current version, the backend {@linkplain #begin begins} an {@link Upload} into its temporary space, the
+ * transfer is piped into it, the byte count and SHA-256 are verified, and then, in the package's turn of the
+ * {@link ChangeQueue} (so that no other change of this server slips in between), the conditions are checked again and
+ * the backend {@linkplain #commit publishes} it. Whatever fails, the upload is {@linkplain Upload#cancel cancelled}
+ * before the failure is answered. Deletes take the same turn. A backend implements the steps, not the sequence.
+ *
+ * @param <V> what the backend knows of a package's current version
+ * @param <U> the backend's upload
  */
-public abstract class StorageVerticle extends VerticleBase {
+public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(StorageVerticle.class.getName());
+  /** How long an upload that failed may take to clean up before its failure is answered anyway. */
+  private static final long DEFAULT_CANCEL_WAIT_MILLIS = 10_000;
 
   /**
    * How long a listing may be served again without asking the backend, unless a backend says otherwise: changes made
@@ -30,6 +48,10 @@ public abstract class StorageVerticle extends VerticleBase {
   public static final long LISTING_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final ListingCache listings;
+  private final ChangeQueue changes = new ChangeQueue();
+  private final TransferOptions transferOptions = new TransferOptions();
+  /** The uploads being received or published, cancelled when the verticle stops. */
+  private final Set<U> uploads = new HashSet<>();
 
   protected StorageVerticle() {
     this(LISTING_MAX_AGE_NANOS);
@@ -43,7 +65,7 @@ public abstract class StorageVerticle extends VerticleBase {
   /** Every stored object, including those whose names are not valid package names (the caller filters). */
   protected abstract Future<List<PackageInfo>> list();
 
-  /** A backend calls this when it has changed a package, before it answers the change. */
+  /** A backend calls this when something else than this verticle's changes may have changed the listing. */
   protected void listingChanged() {
     listings.invalidate();
   }
@@ -55,24 +77,68 @@ public abstract class StorageVerticle extends VerticleBase {
   /** Creates the sender of the request's transfer, answers once streaming has started, then streams. */
   protected abstract Future<Void> read(ReadRequest request);
 
-  /**
-   * Checks the request's conditions, creates the receiver of its transfer and answers; the outcome of the upload
-   * (a {@link PackageInfo} as JSON, or a failure) then goes back on the transfer itself.
-   */
-  protected abstract Future<Void> openWrite(WriteRequest request);
-
-  /**
-   * Deletes a package; with {@code ifMatch} (an entity tag, or {@code *}) only the version of that tag: checked in the
-   * same change as the delete, so that no upload through this server slips in between.
-   */
-  protected abstract Future<Void> delete(String file, String ifMatch);
-
   /** Succeeds when the backend can serve now: its directory, bucket or container answers. */
   protected abstract Future<Void> checkHealth();
 
   /** What this backend counts, as JSON; nothing by default. */
   protected JsonObject counters() {
     return new JsonObject();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The steps of a change, which the write protocol runs
+
+  /**
+   * The version of {@code file} stored now, asked of the store (not of what was known a moment ago), or null when
+   * there is none.
+   *
+   * @param withEtag whether the caller needs its {@link #etag}; without, existence is enough (which may be cheaper)
+   */
+  protected abstract Future<V> current(String file, boolean withEtag);
+
+  /** The entity tag of a version that {@link #current} returned with its entity tag. */
+  protected abstract String etag(V version);
+
+  /** Gets temporary space ready for the request's bytes. Nothing is visible until {@link #commit}. */
+  protected abstract Future<U> begin(WriteRequest request);
+
+  /**
+   * Publishes a verified upload as {@code file}, replacing {@code current} (null: there is none). Runs in the
+   * package's turn, after the request's conditions held against {@code current}; with a create-only request, a
+   * backend that can refuses atomically to replace a version that appeared meanwhile behind this server's back.
+   *
+   * @return what was stored
+   */
+  protected abstract Future<PackageInfo> commit(WriteRequest request, U upload, V current, String sha256);
+
+  /** Deletes version {@code current} of {@code file}, in the package's turn, after the conditions held. */
+  protected abstract Future<Void> remove(String file, V current);
+
+  /**
+   * This verticle changed {@code file}, or tried to: what the backend knew of it no longer holds. Called in the
+   * change's turn, before the change is answered.
+   */
+  protected void changed(String file) {
+  }
+
+  /** The failure to answer for {@code e}, which is not a {@link StorageException}: the backend's error mapping. */
+  protected StorageException storageError(Throwable e) {
+    return new StorageException(StorageError.INTERNAL, "The storage backend failed: " + e.getMessage(), e);
+  }
+
+  /** How long a failed upload's {@link Upload#cancel} may take before its failure is answered anyway. */
+  protected long cancelWaitMillis() {
+    return DEFAULT_CANCEL_WAIT_MILLIS;
+  }
+
+  /** The uploads being received or published now. */
+  protected final Set<U> uploadsInProgress() {
+    return java.util.Collections.unmodifiableSet(uploads);
+  }
+
+  /** Releases the backend's resources when the verticle stops, after the uploads in progress were cancelled. */
+  protected Future<?> close() {
+    return Future.succeededFuture();
   }
 
   @Override
@@ -92,11 +158,122 @@ public abstract class StorageVerticle extends VerticleBase {
         WriteRequest request = WriteRequest.fromJson(m.body());
         withFile(m, file -> openWrite(request).map(v -> new JsonObject()));
       }).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.DELETE, m -> withFile(m, file -> delete(file, m.body().getString("ifMatch")).map(v -> new JsonObject()))).completion(),
+      bus.<JsonObject>consumer(StorageAddresses.DELETE, m -> withFile(m, file -> delete(file, m.body().getString("ifMatch"))
+        .map(v -> new JsonObject()))).completion(),
       bus.<JsonObject>consumer(StorageAddresses.COUNTERS, m -> m.reply(counters())).completion(),
       bus.<JsonObject>consumer(StorageAddresses.HEALTH, m -> answer(m, checkHealth().map(v -> new JsonObject())))
         .completion()
     ));
+  }
+
+  /** Cancels the uploads in progress (nothing of them stays), then lets the backend release what it holds. */
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> cancelled = new ArrayList<>();
+    for (U upload : uploads) {
+      cancelled.add(upload.cancel());
+    }
+    uploads.clear();
+    return Future.join(cancelled).transform(ar -> close());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The write protocol
+
+  /**
+   * Checks the request's conditions, begins the upload, creates the receiver of its transfer and answers; the outcome
+   * (a {@link PackageInfo} as JSON, or a failure) then goes back on the transfer itself.
+   */
+  private Future<Void> openWrite(WriteRequest request) {
+    return current(request.file(), WriteChecks.needsCurrentEtag(request)).compose(current -> {
+      checkConditions(request, current);
+      return begin(request);
+    }).map(upload -> {
+      receive(request, upload);
+      return null;
+    });
+  }
+
+  private void receive(WriteRequest request, U upload) {
+    String file = request.file();
+    uploads.add(upload);
+    ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
+    Promise<Void> streamed = Promise.promise();
+    upload.exceptionHandler(streamed::tryFail);
+    // Ends the upload only on success, and its end waits for the last byte to be stored: a failed write fails it.
+    receiver.pipe().endOnFailure(false).to(upload).onComplete(ar -> {
+      if (ar.succeeded()) {
+        streamed.tryComplete();
+      } else {
+        streamed.tryFail(ar.cause());
+      }
+    });
+    streamed.future()
+      .compose(v -> WriteChecks.verify(request, upload.written(), upload.sha256()))
+      .compose(sha256 -> changes.run(file, () -> current(file, WriteChecks.needsCurrentEtag(request))
+        .compose(current -> {
+          checkConditions(request, current);
+          return commit(request, upload, current, sha256);
+        })
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            changedHere(file);
+          }
+        })))
+      .onComplete(ar -> {
+        if (ar.succeeded()) {
+          uploads.remove(upload);
+          receiver.complete(ar.result().toJson());
+          return;
+        }
+        // Answered once the upload has cleaned up, so that the client never sees its leftovers; but not later than
+        // the backend's wait, should the store be slow to delete them.
+        Future<Void> cancelled = upload.cancel().onComplete(v -> uploads.remove(upload));
+        Promise<Void> settled = Promise.promise();
+        cancelled.onComplete(v -> settled.tryComplete());
+        vertx.setTimer(cancelWaitMillis(), id -> settled.tryComplete());
+        settled.future().onComplete(v -> {
+          if (!(ar.cause() instanceof TransferException)) {
+            StorageException error = asStorageError(ar.cause());
+            receiver.fail(error.error().transferCode(), error.getMessage());
+          }
+        });
+      });
+  }
+
+  /**
+   * Deletes a package; with {@code ifMatch} (an entity tag, or {@code *}) only the version of that tag: checked in the
+   * same turn as the delete, so that no upload through this server slips in between.
+   */
+  private Future<Void> delete(String file, String ifMatch) {
+    return changes.run(file, () -> current(file, WriteChecks.needsCurrentEtag(ifMatch)).compose(current -> {
+      if (current == null) {
+        throw StorageException.notFound(file);
+      }
+      WriteChecks.checkIfMatch(file, ifMatch, etag(current));
+      return remove(file, current);
+    }).eventually(() -> {
+      // Whatever happened, what was known of the package may no longer hold.
+      changedHere(file);
+      return Future.succeededFuture();
+    }));
+  }
+
+  private void checkConditions(WriteRequest request, V current) {
+    WriteChecks.checkConditions(request, current != null,
+      current != null && WriteChecks.needsCurrentEtag(request) ? etag(current) : null);
+  }
+
+  private void changedHere(String file) {
+    listingChanged();
+    changed(file);
+  }
+
+  private StorageException asStorageError(Throwable e) {
+    if (e instanceof StorageException se) {
+      return se;
+    }
+    return storageError(e);
   }
 
   /** The listing, or only its generation when the caller already has that one. */
@@ -136,12 +313,11 @@ public abstract class StorageVerticle extends VerticleBase {
         return;
       }
       Throwable e = ar.cause();
-      if (e instanceof StorageException se) {
-        message.fail(se.error().code(), se.getMessage());
-      } else {
+      if (!(e instanceof StorageException)) {
         LOG.log(System.Logger.Level.ERROR, "Storage request to " + message.address() + " failed", e);
-        message.fail(StorageError.INTERNAL.code(), "The storage backend failed: " + e.getMessage());
       }
+      StorageException error = asStorageError(e);
+      message.fail(error.error().code(), error.getMessage());
     });
   }
 }

@@ -8,10 +8,8 @@ import org.packagerepository.storage.ReadRequest;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StorageVerticle;
-import org.packagerepository.storage.ChangeQueue;
 import org.packagerepository.storage.WriteChecks;
 import org.packagerepository.storage.WriteRequest;
-import org.packagerepository.transfer.ChunkReceiver;
 import org.packagerepository.transfer.ChunkSender;
 import org.packagerepository.transfer.TransferException;
 import org.packagerepository.transfer.TransferOptions;
@@ -37,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * reader of a replaced package keeps the version it opened. State is confined to this verticle's event loop; every
  * blocking call runs on a worker thread.
  */
-final class FsStorageVerticle extends StorageVerticle {
+final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, IncomingFile> {
 
   private static final System.Logger LOG = System.getLogger(FsStorageVerticle.class.getName());
   static final String INCOMING = ".incoming";
@@ -54,14 +52,13 @@ final class FsStorageVerticle extends StorageVerticle {
   static final int UPLOAD_BATCH_BYTES = 1024 * 1024;
   static final int UPLOAD_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
-  private record Known(FileIdentity identity, String sha256) {
+  /** A version of a package: its identity on the disk, and its SHA-256 where known. */
+  record Known(FileIdentity identity, String sha256) {
   }
 
   private final FsSettings settings;
   private final Path root;
   private final Path incoming;
-  /** The temporary files of the uploads being received. */
-  private final java.util.Set<Path> receiving = new java.util.HashSet<>();
   private final TransferOptions transferOptions = new TransferOptions();
   /** Checksums of the versions seen, so that none is computed twice. */
   private final Map<String, Known> checksums = new HashMap<>();
@@ -71,8 +68,6 @@ final class FsStorageVerticle extends StorageVerticle {
   private long changes;
   private long sweeper = -1;
   private WorkerExecutor uploadWorker;
-  /** The last publish or delete of each package, so that changes to one package happen one after another. */
-  private final ChangeQueue changeQueue = new ChangeQueue();
 
   FsStorageVerticle(FsSettings settings) {
     this.settings = settings;
@@ -100,19 +95,12 @@ final class FsStorageVerticle extends StorageVerticle {
       .compose(v -> super.start());
   }
 
+  /** After the uploads cut by the stop have deleted their files (now, not at the next start). */
   @Override
-  public Future<?> stop() {
+  protected Future<?> close() {
     vertx.cancelTimer(sweeper);
     openFiles.clear();
-    // Uploads still receiving were cut by the stop: their files go now, not at the next start.
-    List<Path> cut = List.copyOf(receiving);
-    receiving.clear();
-    return vertx.executeBlocking(() -> {
-      for (Path temporary : cut) {
-        Files.deleteIfExists(temporary);
-      }
-      return null;
-    }).eventually(uploadWorker::close);
+    return uploadWorker.close();
   }
 
   @Override
@@ -186,78 +174,45 @@ final class FsStorageVerticle extends StorageVerticle {
   }
 
   @Override
-  protected Future<Void> openWrite(WriteRequest request) {
-    Path target = root.resolve(request.file());
-    return current(request.file(), target, WriteChecks.needsCurrentEtag(request))
-      .compose(current -> {
-        WriteChecks.checkConditions(request, current != null, current == null ? null : current.sha256);
-        Path temporary = incoming.resolve(UUID.randomUUID() + ".part");
-        return IncomingFile.create(uploadWorker, temporary, UPLOAD_BATCH_BYTES)
-          .recover(e -> Future.failedFuture(storageError(e)))
-          .map(file -> {
-            receive(request, temporary, file);
-            return null;
-          });
-      });
+  protected Future<IncomingFile> begin(WriteRequest request) {
+    Path temporary = incoming.resolve(UUID.randomUUID() + ".part");
+    return IncomingFile.create(uploadWorker, temporary, UPLOAD_BATCH_BYTES, settings.fsync())
+      .recover(e -> Future.failedFuture(storageError(e)));
   }
 
-  private void receive(WriteRequest request, Path temporary, IncomingFile file) {
-    receiving.add(temporary);
-    ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
-    // Ends the file only on success, and its end waits for the last write: a failed write fails the upload.
-    receiver.pipe().endOnFailure(false).to(file)
-      .compose(v -> WriteChecks.verify(request, file.written(), file.sha256()))
-      .compose(sha256 -> settings.fsync() ? file.sync().map(sha256) : Future.succeededFuture(sha256))
-      .eventually(file::close)
-      .compose(sha256 -> publish(request, temporary, sha256, file.written()))
-      .onComplete(ar -> {
-        receiving.remove(temporary);
-        if (ar.succeeded()) {
-          receiver.complete(ar.result().toJson());
-          return;
-        }
-        vertx.fileSystem().delete(temporary.toString());
-        if (!(ar.cause() instanceof TransferException)) {
-          StorageException error = storageError(ar.cause());
-          receiver.fail(error.error().transferCode(), error.getMessage());
-        }
-      });
-  }
-
-  private Future<PackageInfo> publish(WriteRequest request, Path temporary, String sha256, long size) {
+  @Override
+  protected Future<PackageInfo> commit(WriteRequest request, IncomingFile upload, Known current, String sha256) {
     String file = request.file();
     Path target = root.resolve(file);
-    return changeQueue.run(file, () -> current(file, target, WriteChecks.needsCurrentEtag(request)).compose(current -> {
-      WriteChecks.checkConditions(request, current != null, current == null ? null : current.sha256);
-      boolean createOnly = request.createOnly() || !request.overwrite();
-      return blocking(() -> {
-        FileIdentity written = LocalFiles.identity(temporary);
-        if (written == null || written.size() != size) {
-          throw new StorageException(StorageError.INTERNAL, "The upload was not written completely; nothing was stored");
+    Path temporary = upload.path();
+    long size = upload.written();
+    boolean createOnly = request.createOnly() || !request.overwrite();
+    return blocking(() -> {
+      FileIdentity written = LocalFiles.identity(temporary);
+      if (written == null || written.size() != size) {
+        throw new StorageException(StorageError.INTERNAL, "The upload was not written completely; nothing was stored");
+      }
+      LocalFiles.writeSha256(temporary, written, sha256);
+      if (createOnly) {
+        // A link cannot replace an existing file: a writer racing from outside this server cannot be overwritten.
+        try {
+          Files.createLink(target, temporary);
+        } catch (FileAlreadyExistsException e) {
+          throw WriteChecks.alreadyExists(request);
+        } finally {
+          Files.deleteIfExists(temporary);
         }
-        LocalFiles.writeSha256(temporary, written, sha256);
-        if (createOnly) {
-          // A link cannot replace an existing file: a writer racing from outside this server cannot be overwritten.
-          try {
-            Files.createLink(target, temporary);
-          } catch (FileAlreadyExistsException e) {
-            throw WriteChecks.alreadyExists(request);
-          } finally {
-            Files.deleteIfExists(temporary);
-          }
-        } else {
-          Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-        }
-        if (settings.fsync()) {
-          LocalFiles.syncDirectory(root);
-        }
-        return written;
-      }).map(identity -> {
-        changed(file);
-        checksums.put(file, new Known(identity, sha256));
-        return new PackageInfo(file, identity.size(), identity.modifiedMillis(), sha256, sha256);
-      });
-    }));
+      } else {
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+      if (settings.fsync()) {
+        LocalFiles.syncDirectory(root);
+      }
+      return written;
+    }).map(identity -> {
+      checksums.put(file, new Known(identity, sha256));
+      return new PackageInfo(file, identity.size(), identity.modifiedMillis(), sha256, sha256);
+    });
   }
 
   /** The package directory is there and writable (a mount that went away, or turned read-only, is not). */
@@ -273,37 +228,33 @@ final class FsStorageVerticle extends StorageVerticle {
   }
 
   @Override
-  protected Future<Void> delete(String file, String ifMatch) {
+  protected Future<Void> remove(String file, Known current) {
     Path target = root.resolve(file);
-    return changeQueue.run(file, () -> current(file, target, WriteChecks.needsCurrentEtag(ifMatch)).compose(current -> {
-      if (current == null) {
-        throw LocalFiles.notFound(file);
-      }
-      WriteChecks.checkIfMatch(file, ifMatch, current.sha256);
-      return deleteFile(file, target);
-    }));
-  }
-
-  private Future<Void> deleteFile(String file, Path target) {
     return blocking(() -> {
       try {
         Files.delete(target);
       } catch (NoSuchFileException e) {
-        throw LocalFiles.notFound(file);
+        throw StorageException.notFound(file);
       }
       if (settings.fsync()) {
         LocalFiles.syncDirectory(root);
       }
       return null;
     }).map(v -> {
-      changed(file);
       checksums.remove(file);
       return null;
     });
   }
 
+  @Override
+  protected String etag(Known version) {
+    return version.sha256;
+  }
+
   /** The current version of a package, with its checksum only when asked for; null when there is none. */
-  private Future<Known> current(String file, Path target, boolean withChecksum) {
+  @Override
+  protected Future<Known> current(String file, boolean withChecksum) {
+    Path target = root.resolve(file);
     if (!withChecksum) {
       return blocking(() -> LocalFiles.identity(target)).map(identity -> identity == null ? null : new Known(identity, null));
     }
@@ -357,9 +308,9 @@ final class FsStorageVerticle extends StorageVerticle {
   }
 
   /** This server changed {@code file}: what was known of it no longer holds. */
-  private void changed(String file) {
+  @Override
+  protected void changed(String file) {
     changes++;
-    listingChanged();
     openFiles.invalidate(file);
   }
 
@@ -403,7 +354,8 @@ final class FsStorageVerticle extends StorageVerticle {
     }
   }
 
-  private StorageException storageError(Throwable e) {
+  @Override
+  protected StorageException storageError(Throwable e) {
     if (e instanceof StorageException se) {
       return se;
     }

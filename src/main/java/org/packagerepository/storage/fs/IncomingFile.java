@@ -6,12 +6,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.streams.WriteStream;
 import org.packagerepository.storage.Sha256;
+import org.packagerepository.storage.Upload;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -26,14 +27,17 @@ import java.util.List;
  * shared by all uploads. Writing and hashing chunk by chunk on the event loop cost a thread hand-off per 64 KiB chunk and
  * capped uploads at a fraction of what the disk takes.
  *
- * <p>{@link #end()} completes when every byte is in the file, and fails if any write did: an upload whose last bytes
- * never reached the file must not be published. All methods are called on the owning event loop.
+ * <p>{@link #end()} completes when every byte is in the file (forced to the disk when {@code sync} is set) and the file
+ * is closed, and fails if any write did: an upload whose last bytes never reached the file must not be published.
+ * {@link #cancel()} closes and deletes it. All methods are called on the owning event loop.
  */
-final class IncomingFile implements WriteStream<Buffer> {
+final class IncomingFile implements Upload {
 
   private final WorkerExecutor worker;
+  private final Path path;
   private final FileChannel channel;
   private final int batchBytes;
+  private final boolean sync;
   /** Used by one worker thread at a time: a batch starts after the previous one has completed on the event loop. */
   private final Sha256 digest = new Sha256();
   private List<Buffer> filling = new ArrayList<>();
@@ -46,25 +50,37 @@ final class IncomingFile implements WriteStream<Buffer> {
   private Future<Void> closed;
   private Handler<Void> drainHandler;
 
-  IncomingFile(WorkerExecutor worker, FileChannel channel, int batchBytes) {
+  IncomingFile(WorkerExecutor worker, Path path, FileChannel channel, int batchBytes, boolean sync) {
     this.worker = worker;
+    this.path = path;
     this.channel = channel;
     this.batchBytes = batchBytes;
+    this.sync = sync;
   }
 
-  /** Creates {@code path}, which must not exist, and returns it ready for writing. */
+  /** Creates {@code path}, which must not exist, and returns it ready for writing; its end does not force it. */
   static Future<IncomingFile> create(WorkerExecutor worker, Path path, int batchBytes) {
-    return worker.executeBlocking(() -> new IncomingFile(worker,
-      FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW), batchBytes), false);
+    return create(worker, path, batchBytes, false);
   }
 
-  /** Bytes accepted so far; all of them are in the file once {@link #end()} has succeeded. */
-  long written() {
+  /** The same, whose end forces the file's bytes to the disk when {@code sync}. */
+  static Future<IncomingFile> create(WorkerExecutor worker, Path path, int batchBytes, boolean sync) {
+    return worker.executeBlocking(() -> new IncomingFile(worker, path,
+      FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW), batchBytes, sync), false);
+  }
+
+  /** The temporary file. */
+  Path path() {
+    return path;
+  }
+
+  @Override
+  public long written() {
     return received;
   }
 
-  /** The SHA-256 of the bytes written; only after {@link #end()} has succeeded. */
-  String sha256() {
+  @Override
+  public String sha256() {
     return digest.hex();
   }
 
@@ -95,15 +111,25 @@ final class IncomingFile implements WriteStream<Buffer> {
       ended = Promise.promise();
       settleEnd();
     }
-    return ended.future();
+    return ended.future().compose(v -> sync ? force() : Future.succeededFuture()).compose(v -> close());
   }
 
-  /** Forces the file's bytes to the disk; after a successful {@link #end()}. */
-  Future<Void> sync() {
+  private Future<Void> force() {
     return worker.executeBlocking(() -> {
       channel.force(false);
       return null;
     }, false);
+  }
+
+  @Override
+  public Future<Void> cancel() {
+    if (failure == null) {
+      failure = new IllegalStateException("The upload was cancelled");
+    }
+    return close().transform(ar -> worker.executeBlocking(() -> {
+      Files.deleteIfExists(path);
+      return null;
+    }, false)).otherwiseEmpty().mapEmpty();
   }
 
   /** Closes the file once a batch being written has finished; a no-op when called again. */

@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
-import org.packagerepository.storage.ChangeQueue;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
@@ -14,13 +13,10 @@ import org.packagerepository.storage.RecentStats;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StorageVerticle;
-import org.packagerepository.storage.WriteChecks;
 import org.packagerepository.storage.WriteRequest;
 import org.packagerepository.storage.cache.CacheSettings;
 import org.packagerepository.storage.cache.RemoteCache;
 import org.packagerepository.storage.cache.RemoteReads;
-import org.packagerepository.transfer.ChunkReceiver;
-import org.packagerepository.transfer.TransferException;
 import org.packagerepository.transfer.TransferOptions;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -29,10 +25,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -42,13 +36,11 @@ import java.util.concurrent.CompletableFuture;
  * event loop. A package's ETag is its SHA-256, kept in the object's metadata; objects written by other tools, which
  * have none, fall back to the store's own ETag.
  */
-final class S3StorageVerticle extends StorageVerticle {
+final class S3StorageVerticle extends StorageVerticle<PackageInfo, S3Upload> {
 
 
   private final S3Settings settings;
   private final TransferOptions transferOptions = new TransferOptions();
-  private final ChangeQueue changeQueue = new ChangeQueue();
-  private final Set<S3Upload> uploads = new HashSet<>();
   /**
    * The SHA-256 of the versions this server wrote or looked at, by the store's ETag of that version: a listing (which
    * carries no metadata) shows the checksum of a version only while the object still has that ETag.
@@ -82,19 +74,14 @@ final class S3StorageVerticle extends StorageVerticle {
   }
 
   @Override
-  public Future<?> stop() {
+  protected Future<?> close() {
     if (reads != null) {
       reads.close();
     }
-    List<Future<Void>> aborted = new ArrayList<>();
-    for (S3Upload upload : uploads) {
-      aborted.add(upload.abort());
-    }
-    uploads.clear();
-    return Future.join(aborted).eventually(() -> vertx.executeBlocking(() -> {
+    return vertx.executeBlocking(() -> {
       client.close();
       return null;
-    }));
+    });
   }
 
   @Override
@@ -143,10 +130,10 @@ final class S3StorageVerticle extends StorageVerticle {
   }
 
   /** This server changed {@code file}: what was known of it no longer holds. */
-  private void changed(String file) {
+  @Override
+  protected void changed(String file) {
     stats.changed(file);
     reads.changed(file);
-    listingChanged();
   }
 
   @Override
@@ -192,64 +179,44 @@ final class S3StorageVerticle extends StorageVerticle {
   }
 
   @Override
-  protected Future<Void> openWrite(WriteRequest request) {
-    String file = request.file();
-    return current(file).compose(current -> {
-      WriteChecks.checkConditions(request, current != null, current == null ? null : current.etag());
-      String announced = request.expectedSha256();
-      String partsKey = announced != null ? settings.key(file) : settings.incomingKey(UUID.randomUUID() + ".part");
-      S3Upload upload = new S3Upload(context, client, settings.bucket(), settings.partSize(),
-        settings.copyPartSize(), partsKey, announced);
-      uploads.add(upload);
-      receive(request, upload);
-      return Future.<Void>succeededFuture();
-    });
-  }
-
-  private void receive(WriteRequest request, S3Upload upload) {
-    String file = request.file();
-    String key = settings.key(file);
-    ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
-    receiver.pipe().endOnFailure(false).to(upload)
-      .compose(v -> WriteChecks.verify(request, upload.received(), upload.sha256()))
-      .compose(sha256 -> changeQueue.run(file, () -> current(file).compose(current -> {
-          WriteChecks.checkConditions(request, current != null, current == null ? null : current.etag());
-          return upload.commit(key, sha256);
-        }).map(eTag -> {
-          checksums.put(file, new Known(unquote(eTag), sha256));
-          changed(file);
-          return new PackageInfo(file, upload.received(), System.currentTimeMillis(), sha256, sha256);
-        })))
-      .onComplete(ar -> {
-        if (ar.succeeded()) {
-          uploads.remove(upload);
-          receiver.complete(ar.result().toJson());
-          return;
-        }
-        upload.abort().onComplete(v -> uploads.remove(upload));
-        if (!(ar.cause() instanceof TransferException)) {
-          StorageException error = S3Errors.toStorage(ar.cause(), file);
-          receiver.fail(error.error().transferCode(), error.getMessage());
-        }
-      });
+  protected Future<S3Upload> begin(WriteRequest request) {
+    String announced = request.expectedSha256();
+    String partsKey = announced != null ? settings.key(request.file())
+      : settings.incomingKey(UUID.randomUUID() + ".part");
+    return Future.succeededFuture(new S3Upload(context, client, settings.bucket(), settings.partSize(),
+      settings.copyPartSize(), partsKey, announced));
   }
 
   @Override
-  protected Future<Void> delete(String file, String ifMatch) {
-    return changeQueue.run(file, () -> stat(file, true)
-      .compose(info -> {
-        WriteChecks.checkIfMatch(file, ifMatch, info.etag());
-        return call(client.deleteObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file);
-      })
-      .map(v -> {
-        checksums.remove(file);
-        changed(file);
-        return (Void) null;
-      }));
+  protected Future<PackageInfo> commit(WriteRequest request, S3Upload upload, PackageInfo current, String sha256) {
+    String file = request.file();
+    return upload.commit(settings.key(file), sha256).map(eTag -> {
+      checksums.put(file, new Known(unquote(eTag), sha256));
+      return new PackageInfo(file, upload.written(), System.currentTimeMillis(), sha256, sha256);
+    });
+  }
+
+  @Override
+  protected Future<Void> remove(String file, PackageInfo current) {
+    return call(client.deleteObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file).map(v -> {
+      checksums.remove(file);
+      return null;
+    });
+  }
+
+  @Override
+  protected String etag(PackageInfo version) {
+    return version.etag();
+  }
+
+  @Override
+  protected StorageException storageError(Throwable e) {
+    return S3Errors.toStorage(e, "the package");
   }
 
   /** The package as it is now, or null when there is none. */
-  private Future<PackageInfo> current(String file) {
+  @Override
+  protected Future<PackageInfo> current(String file, boolean withEtag) {
     return stat(file, true).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
       ? Future.succeededFuture() : Future.failedFuture(e));
   }

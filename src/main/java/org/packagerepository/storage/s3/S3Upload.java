@@ -6,8 +6,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.streams.WriteStream;
 import org.packagerepository.storage.Sha256;
+import org.packagerepository.storage.Upload;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
@@ -34,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>All methods are called on the owning context.
  */
-final class S3Upload implements WriteStream<Buffer> {
+final class S3Upload implements Upload {
 
   static final String SHA256_METADATA = "sha256";
   private static final String CONTENT_TYPE = "application/gzip";
@@ -59,6 +59,7 @@ final class S3Upload implements WriteStream<Buffer> {
   private Throwable failure;
   private Promise<Void> ended;
   private Handler<Void> drainHandler;
+  private Handler<Throwable> exceptionHandler;
   private PartCopy copying;
 
   S3Upload(Context context, S3AsyncClient client, String bucket, int partSize, long copyPartSize, String partsKey,
@@ -72,12 +73,13 @@ final class S3Upload implements WriteStream<Buffer> {
     this.announcedSha256 = announcedSha256;
   }
 
-  long received() {
+  @Override
+  public long written() {
     return received;
   }
 
-  /** After a successful {@link #end()}. */
-  String sha256() {
+  @Override
+  public String sha256() {
     return digest.hex();
   }
 
@@ -154,8 +156,9 @@ final class S3Upload implements WriteStream<Buffer> {
       .map(response -> response.copyObjectResult().eTag());
   }
 
-  /** Leaves nothing behind: waits for a part in flight, then aborts the multipart upload. */
-  Future<Void> abort() {
+  /** Leaves nothing behind: waits for a part in flight, then aborts the multipart upload (and a copy under way). */
+  @Override
+  public Future<Void> cancel() {
     if (failure == null) {
       failure = new IllegalStateException("The upload was aborted");
     }
@@ -200,6 +203,11 @@ final class S3Upload implements WriteStream<Buffer> {
       sending = null;
       if (ar.failed() && failure == null) {
         failure = ar.cause();
+        // The stream may be waiting for a drain that will not come: tell it now.
+        Handler<Throwable> handler = exceptionHandler;
+        if (handler != null) {
+          handler.handle(failure);
+        }
       }
       if (failure == null && (fillingBytes >= partSize || ended != null && fillingBytes > 0)) {
         sendPart();
@@ -252,7 +260,7 @@ final class S3Upload implements WriteStream<Buffer> {
 
   @Override
   public S3Upload exceptionHandler(Handler<Throwable> handler) {
-    // Failures are reported through the futures of end() and commit().
+    exceptionHandler = handler;
     return this;
   }
 

@@ -3,7 +3,6 @@ package org.packagerepository.storage.swift;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -12,7 +11,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
-import org.packagerepository.storage.ChangeQueue;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
@@ -20,21 +18,16 @@ import org.packagerepository.storage.RecentStats;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StorageVerticle;
-import org.packagerepository.storage.WriteChecks;
 import org.packagerepository.storage.WriteRequest;
 import org.packagerepository.storage.cache.CacheSettings;
 import org.packagerepository.storage.cache.RemoteCache;
 import org.packagerepository.storage.cache.RemoteReads;
-import org.packagerepository.transfer.ChunkReceiver;
-import org.packagerepository.transfer.TransferException;
 import org.packagerepository.transfer.TransferOptions;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -43,7 +36,7 @@ import java.util.function.Supplier;
  * order of changes to one package, the uploads in progress, what is known of recent versions) confined to this
  * verticle's event loop.
  */
-final class SwiftStorageVerticle extends StorageVerticle {
+final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, SwiftUpload> {
 
   /** Packages up to this size are held whole and sent with one PUT; larger ones stream. */
   static final long BUFFER_LIMIT = 4L * 1024 * 1024;
@@ -55,8 +48,6 @@ final class SwiftStorageVerticle extends StorageVerticle {
   private final SwiftSettings settings;
   private final SwiftPaths paths;
   private final TransferOptions transferOptions = new TransferOptions();
-  private final ChangeQueue changeQueue = new ChangeQueue();
-  private final Set<SwiftUpload> uploads = new HashSet<>();
   /** The SHA-256 of versions this server wrote or looked at, by Swift's ETag of that version (listings lack it). */
   private final Map<String, Known> checksums = new HashMap<>();
   private final RecentStats<SwiftObjects.Stored> stats;
@@ -94,7 +85,7 @@ final class SwiftStorageVerticle extends StorageVerticle {
     swift = new SwiftClient(vertx, http, new SwiftAuth(login, RENEW_BEFORE_NANOS), settings.timeoutMs());
     cleaner = new SegmentCleaner(vertx, swift, paths);
     sweeper = new SegmentSweeper(swift, paths, settings, cleaner, settings.orphanAgeMillis(),
-      id -> uploads.stream().anyMatch(upload -> upload.id().equals(id)));
+      id -> uploadsInProgress().stream().anyMatch(upload -> upload.id().equals(id)));
     return RemoteCache.open(vertx, context, cacheSettings, this::fetch, transferOptions).compose(remote -> {
       reads = remote;
       return super.start();
@@ -106,17 +97,12 @@ final class SwiftStorageVerticle extends StorageVerticle {
   }
 
   @Override
-  public Future<?> stop() {
+  protected Future<?> close() {
     sweeper.stop();
     if (reads != null) {
       reads.close();
     }
-    List<Future<Void>> aborted = new ArrayList<>();
-    for (SwiftUpload upload : uploads) {
-      aborted.add(upload.abort());
-    }
-    uploads.clear();
-    return Future.join(aborted).eventually(() -> http.close());
+    return http.close();
   }
 
   @Override
@@ -192,10 +178,10 @@ final class SwiftStorageVerticle extends StorageVerticle {
   }
 
   /** This server changed {@code file}: what was known of it no longer holds. */
-  private void changed(String file) {
+  @Override
+  protected void changed(String file) {
     stats.changed(file);
     reads.changed(file);
-    listingChanged();
   }
 
   /** Swift answers for the container; a container not created yet is fine (the first upload creates it). */
@@ -261,83 +247,49 @@ final class SwiftStorageVerticle extends StorageVerticle {
   }
 
   @Override
-  protected Future<Void> openWrite(WriteRequest request) {
-    String file = request.file();
-    return current(file).compose(current -> {
-      WriteChecks.checkConditions(request, current != null, current == null ? null : current.info().etag());
-      SwiftUpload upload = new SwiftUpload(context, swift, paths, file, request.expectedSha256(),
-        request.expectedSize(), settings.segmentSize(), BUFFER_LIMIT, this::containers, () -> containers = null, cleaner);
-      uploads.add(upload);
-      receive(request, upload);
-      return Future.<Void>succeededFuture();
-    });
-  }
-
-  private void receive(WriteRequest request, SwiftUpload upload) {
-    String file = request.file();
-    ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
-    Promise<Void> streamed = Promise.promise();
-    upload.failureHandler(streamed::tryFail);
-    receiver.pipe().endOnFailure(false).to(upload).onComplete(ar -> {
-      if (ar.succeeded()) {
-        streamed.tryComplete();
-      } else {
-        streamed.tryFail(ar.cause());
-      }
-    });
-    streamed.future()
-      .compose(v -> WriteChecks.verify(request, upload.received(), upload.sha256()))
-      .compose(sha256 -> changeQueue.run(file, () -> current(file).compose(current -> {
-        WriteChecks.checkConditions(request, current != null, current == null ? null : current.info().etag());
-        Future<List<String>> replaced = current != null && current.largeObject() ? segmentsOf(file)
-          : Future.succeededFuture(List.of());
-        return replaced.compose(oldSegments -> upload.commit(sha256).compose(storeEtag -> {
-          checksums.put(file, new Known(storeEtag, sha256));
-          changed(file);
-          // The old version's segments are no longer part of any package.
-          retire(file, current == null ? "" : current.info().etag(), oldSegments);
-          return Future.succeededFuture(new PackageInfo(file, upload.received(), System.currentTimeMillis(), sha256,
-            sha256));
-        }));
-      })))
-      .onComplete(ar -> {
-        if (ar.succeeded()) {
-          uploads.remove(upload);
-          receiver.complete(ar.result().toJson());
-          return;
-        }
-        // Answered once the segments are gone, so that the client never sees an upload's leftovers; but not later
-        // than the timeout, should Swift be slow to delete them (the cleaner keeps trying).
-        Future<Void> cleaned = upload.abort();
-        cleaned.onComplete(v -> uploads.remove(upload));
-        Promise<Void> settled = Promise.promise();
-        cleaned.onComplete(v -> settled.tryComplete());
-        vertx.setTimer(settings.timeoutMs(), id -> settled.tryComplete());
-        settled.future().onComplete(v -> {
-          if (!(ar.cause() instanceof TransferException)) {
-            StorageException error = ar.cause() instanceof StorageException se ? se
-              : new StorageException(StorageError.INTERNAL, "The Swift backend failed: " + ar.cause().getMessage());
-            receiver.fail(error.error().transferCode(), error.getMessage());
-          }
-        });
-      });
+  protected Future<SwiftUpload> begin(WriteRequest request) {
+    return Future.succeededFuture(new SwiftUpload(context, swift, paths, request.file(), request.expectedSha256(),
+      request.expectedSize(), settings.segmentSize(), BUFFER_LIMIT, this::containers, () -> containers = null, cleaner));
   }
 
   @Override
-  protected Future<Void> delete(String file, String ifMatch) {
-    return changeQueue.run(file, () -> stat(file, true).compose(stored -> {
-      WriteChecks.checkIfMatch(file, ifMatch, stored.info().etag());
-      Future<List<String>> segments = stored.largeObject() ? segmentsOf(file) : Future.succeededFuture(List.of());
-      // The manifest alone goes at once, which unpublishes the package; then its segments.
-      return segments.compose(names -> swift.send(HttpMethod.DELETE, paths.object(file), null, null, file)
-        .compose(answer -> answer.status() / 100 == 2 ? retire(file, stored.info().etag(), names)
-          : Future.failedFuture(SwiftErrors.status(answer.status(), file))));
-    }).eventually(() -> {
-      // Whatever happened, what was known of the package may no longer hold.
-      checksums.remove(file);
-      changed(file);
-      return Future.succeededFuture();
+  protected Future<PackageInfo> commit(WriteRequest request, SwiftUpload upload, SwiftObjects.Stored current,
+                                       String sha256) {
+    String file = request.file();
+    Future<List<String>> replaced = current != null && current.largeObject() ? segmentsOf(file)
+      : Future.succeededFuture(List.of());
+    return replaced.compose(oldSegments -> upload.commit(sha256).map(storeEtag -> {
+      checksums.put(file, new Known(storeEtag, sha256));
+      // The old version's segments are no longer part of any package.
+      retire(file, current == null ? "" : current.info().etag(), oldSegments);
+      return new PackageInfo(file, upload.written(), System.currentTimeMillis(), sha256, sha256);
     }));
+  }
+
+  /** The manifest alone goes first, which unpublishes the package; then its segments. */
+  @Override
+  protected Future<Void> remove(String file, SwiftObjects.Stored current) {
+    checksums.remove(file);
+    Future<List<String>> segments = current.largeObject() ? segmentsOf(file) : Future.succeededFuture(List.of());
+    return segments.compose(names -> swift.send(HttpMethod.DELETE, paths.object(file), null, null, file)
+      .compose(answer -> answer.status() / 100 == 2 ? retire(file, current.info().etag(), names)
+        : Future.failedFuture(SwiftErrors.status(answer.status(), file))));
+  }
+
+  @Override
+  protected String etag(SwiftObjects.Stored version) {
+    return version.info().etag();
+  }
+
+  /** Answered once the segments are gone, but not later than Swift's timeout should it be slow to delete them. */
+  @Override
+  protected long cancelWaitMillis() {
+    return settings.timeoutMs();
+  }
+
+  @Override
+  protected StorageException storageError(Throwable e) {
+    return new StorageException(StorageError.INTERNAL, "The Swift backend failed: " + e.getMessage(), e);
   }
 
   /**
@@ -391,7 +343,8 @@ final class SwiftStorageVerticle extends StorageVerticle {
   }
 
   /** The package as it is now, or null when there is none. */
-  private Future<SwiftObjects.Stored> current(String file) {
+  @Override
+  protected Future<SwiftObjects.Stored> current(String file, boolean withEtag) {
     return stat(file, true).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
       ? Future.succeededFuture() : Future.failedFuture(e));
   }

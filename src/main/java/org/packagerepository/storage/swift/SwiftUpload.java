@@ -9,10 +9,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.streams.WriteStream;
 import org.packagerepository.storage.Sha256;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.Upload;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  * <p>Chunks are hashed in order on worker threads. The stream reports itself full while {@code bufferLimit} bytes wait
  * to be sent or hashed. All methods are called on the owning context.
  */
-final class SwiftUpload implements WriteStream<Buffer> {
+final class SwiftUpload implements Upload {
 
   static final String CONTENT_TYPE = "application/gzip";
   private static final long HASH_BATCH_BYTES = 1024 * 1024;
@@ -108,12 +108,13 @@ final class SwiftUpload implements WriteStream<Buffer> {
     return id;
   }
 
-  long received() {
+  @Override
+  public long written() {
     return received;
   }
 
-  /** After a successful {@link #end()}. */
-  String sha256() {
+  @Override
+  public String sha256() {
     return digest.hex();
   }
 
@@ -223,7 +224,8 @@ final class SwiftUpload implements WriteStream<Buffer> {
   }
 
   /** Leaves nothing behind: the object streaming in is never created, and every segment written is deleted. */
-  Future<Void> abort() {
+  @Override
+  public Future<Void> cancel() {
     aborted = true;
     if (failure == null) {
       failure = new IllegalStateException("The upload was aborted");
@@ -413,14 +415,6 @@ final class SwiftUpload implements WriteStream<Buffer> {
     });
   }
 
-  /**
-   * Told of the first failure on Swift's side as soon as it happens: a writer that is not writing at the time (a client
-   * pausing between chunks) would otherwise learn of it only with its next write.
-   */
-  void failureHandler(Handler<Throwable> handler) {
-    failureHandler = handler;
-  }
-
   private void fail(Throwable e) {
     if (failure == null) {
       failure = e;
@@ -445,9 +439,13 @@ final class SwiftUpload implements WriteStream<Buffer> {
       : Future.failedFuture(SwiftErrors.status(a.status(), file)));
   }
 
+  /**
+   * Told of the first failure on Swift's side as soon as it happens: a writer that is not writing at the time (a client
+   * pausing between chunks) would otherwise learn of it only with its next write.
+   */
   @Override
   public SwiftUpload exceptionHandler(Handler<Throwable> handler) {
-    // Failures are reported through the futures of end() and commit().
+    failureHandler = handler;
     return this;
   }
 

@@ -118,7 +118,7 @@ class IncomingFileTest {
   void aFailedWriteFailsTheEnd() throws Exception {
     Path full = Paths.get("/dev/full");
     assumeTrue(Files.isWritable(full), "needs /dev/full (Linux)");
-    IncomingFile file = new IncomingFile(worker, FileChannel.open(full, StandardOpenOption.WRITE), 1000);
+    IncomingFile file = new IncomingFile(worker, full, FileChannel.open(full, StandardOpenOption.WRITE), 1000, false);
     Throwable failure = assertThrows(Exception.class, () -> onLoop(() -> {
       file.write(Buffer.buffer(new byte[4096]));
       return file.end().eventually(file::close);
