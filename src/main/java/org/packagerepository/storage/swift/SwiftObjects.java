@@ -3,6 +3,7 @@ package org.packagerepository.storage.swift;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.storage.PackageInfo;
+import org.packagerepository.storage.remote.RemoteVersion;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -28,7 +29,7 @@ final class SwiftObjects {
    * @param storeEtag   Swift's ETag of this version, unquoted
    * @param largeObject whether it is the manifest of a Static Large Object
    */
-  record Stored(PackageInfo info, String storeEtag, boolean largeObject) {
+  record Stored(PackageInfo info, String storeEtag, boolean largeObject) implements RemoteVersion {
   }
 
   static Stored fromHeaders(String file, MultiMap headers) {

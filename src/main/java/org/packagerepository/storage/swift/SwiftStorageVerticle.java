@@ -1,6 +1,5 @@
 package org.packagerepository.storage.swift;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -11,18 +10,12 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
-import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
-import org.packagerepository.storage.ReadRequest;
-import org.packagerepository.storage.RecentStats;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
-import org.packagerepository.storage.StorageVerticle;
+import org.packagerepository.storage.remote.RemoteStorageVerticle;
 import org.packagerepository.storage.WriteRequest;
 import org.packagerepository.storage.cache.CacheSettings;
-import org.packagerepository.storage.cache.RemoteCache;
-import org.packagerepository.storage.cache.RemoteReads;
-import org.packagerepository.transfer.TransferOptions;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +29,7 @@ import java.util.function.Supplier;
  * order of changes to one package, the uploads in progress, what is known of recent versions) confined to this
  * verticle's event loop.
  */
-final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, SwiftUpload> {
+final class SwiftStorageVerticle extends RemoteStorageVerticle<SwiftObjects.Stored, SwiftUpload> {
 
   /** Packages up to this size are held whole and sent with one PUT; larger ones stream. */
   static final long BUFFER_LIMIT = 4L * 1024 * 1024;
@@ -47,10 +40,6 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
 
   private final SwiftSettings settings;
   private final SwiftPaths paths;
-  private final TransferOptions transferOptions = new TransferOptions();
-  /** The SHA-256 of versions this server wrote or looked at, by Swift's ETag of that version (listings lack it). */
-  private final Map<String, Known> checksums = new HashMap<>();
-  private final RecentStats<SwiftObjects.Stored> stats;
   /** Downloads streaming now, by package and entity tag. */
   private final Map<String, Integer> reading = new HashMap<>();
   /** Segments of versions no longer published, deleted once their last download here ends. */
@@ -60,22 +49,15 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
   private SwiftClient swift;
   private SegmentCleaner cleaner;
   private SegmentSweeper sweeper;
-  private Context context;
-
-  private final CacheSettings cacheSettings;
-  private RemoteReads reads;
 
   SwiftStorageVerticle(SwiftSettings settings, CacheSettings cacheSettings) {
-    super(cacheSettings.revalidateNanos());
-    this.stats = new RecentStats<>(cacheSettings.revalidateNanos());
+    super(cacheSettings);
     this.settings = settings;
     this.paths = new SwiftPaths(settings);
-    this.cacheSettings = cacheSettings;
   }
 
   @Override
-  public Future<?> start() {
-    context = vertx.getOrCreateContext();
+  protected Future<Void> connect() {
     http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAliveTimeout(30),
       // Each download holds a connection while it streams: hundreds may run at once.
       new PoolOptions().setHttp1MaxSize(1024));
@@ -86,10 +68,12 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
     cleaner = new SegmentCleaner(vertx, swift, paths);
     sweeper = new SegmentSweeper(swift, paths, settings, cleaner, settings.orphanAgeMillis(),
       id -> uploadsInProgress().stream().anyMatch(upload -> upload.id().equals(id)));
-    return RemoteCache.open(vertx, context, cacheSettings, this::fetch, transferOptions).compose(remote -> {
-      reads = remote;
-      return super.start();
-    }).onSuccess(v -> {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> start() {
+    return super.start().onSuccess(v -> {
       // In the background: the server answers meanwhile.
       sweeper.sweep();
       vertx.setPeriodic(SWEEP_PERIOD_MS, id -> sweeper.sweep());
@@ -97,11 +81,8 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
   }
 
   @Override
-  protected Future<?> close() {
+  protected Future<?> disconnect() {
     sweeper.stop();
-    if (reads != null) {
-      reads.close();
-    }
     return http.close();
   }
 
@@ -137,8 +118,7 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
         last = name;
         String file = name.substring(prefix.length());
         String storeEtag = SwiftObjects.storeEtag(entry);
-        Known known = checksums.get(file);
-        String sha256 = known != null && known.storeEtag.equals(storeEtag) ? known.sha256 : null;
+        String sha256 = knownSha256(file, storeEtag);
         collected.add(new PackageInfo(file, entry.getLong("bytes", 0L),
           SwiftObjects.listedModified(entry.getString("last_modified")), SwiftObjects.etag(sha256, storeEtag), sha256));
       }
@@ -150,38 +130,10 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
   }
 
   @Override
-  protected Future<PackageInfo> stat(String file) {
-    return stat(file, false).map(SwiftObjects.Stored::info);
-  }
-
-  /**
-   * What Swift says of a package; what it said less than the revalidation interval ago unless {@code recheck}.
-   * With the package in the cache, that is all Swift is asked: once per interval however many download it.
-   * Changes made by other writers show within that time, this server's own at once.
-   */
-  private Future<SwiftObjects.Stored> stat(String file, boolean recheck) {
-    return stats.get(file, recheck, () -> swift.send(HttpMethod.HEAD, paths.object(file), null, null, file)
-      .compose(answer -> {
-        if (answer.status() / 100 != 2) {
-          return Future.failedFuture(SwiftErrors.status(answer.status(), file));
-        }
-        SwiftObjects.Stored stored = SwiftObjects.fromHeaders(file, answer.headers());
-        remember(file, stored);
-        return Future.succeededFuture(stored);
-      }));
-  }
-
-  private void remember(String file, SwiftObjects.Stored stored) {
-    if (stored.info().sha256() != null) {
-      checksums.put(file, new Known(stored.storeEtag(), stored.info().sha256()));
-    }
-  }
-
-  /** This server changed {@code file}: what was known of it no longer holds. */
-  @Override
-  protected void changed(String file) {
-    stats.changed(file);
-    reads.changed(file);
+  protected Future<SwiftObjects.Stored> head(String file) {
+    return swift.send(HttpMethod.HEAD, paths.object(file), null, null, file).compose(answer ->
+      answer.status() / 100 == 2 ? Future.succeededFuture(SwiftObjects.fromHeaders(file, answer.headers()))
+        : Future.failedFuture(SwiftErrors.status(answer.status(), file)));
   }
 
   /** Swift answers for the container; a container not created yet is fine (the first upload creates it). */
@@ -192,23 +144,9 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
         : Future.<Void>failedFuture(SwiftErrors.status(answer.status(), "the container")));
   }
 
-  @Override
-  protected JsonObject counters() {
-    return reads.counters();
-  }
-
-  @Override
-  protected Future<OpenedRead> openRead(String file) {
-    return stat(file).compose(reads::open);
-  }
-
-  @Override
-  protected Future<Void> read(ReadRequest request) {
-    return reads.read(request, recheck -> stat(request.file(), recheck).map(SwiftObjects.Stored::info));
-  }
-
   /** Bytes {@code [offset, offset + length)} of version {@code etag}: a ranged GET whose version is checked. */
-  private Future<ReadStream<Buffer>> fetch(String file, String etag, long offset, long length) {
+  @Override
+  protected Future<ReadStream<Buffer>> fetch(String file, String etag, long offset, long length) {
     MultiMap range = MultiMap.caseInsensitiveMultiMap().add("Range", "bytes=" + offset + "-" + (offset + length - 1));
     return swift.get(paths.object(file), range, file).compose(response -> {
       if (response.statusCode() == 200 && (offset != 0
@@ -219,7 +157,7 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
       if (response.statusCode() != 206 && response.statusCode() != 200) {
         SwiftClient.discard(response);
         if (response.statusCode() == 404 || response.statusCode() == 416) {
-          stats.forget(file);
+          forget(file);
           return Future.failedFuture(response.statusCode() == 404 ? SwiftErrors.status(404, file) : versionChanged(file));
         }
         return Future.failedFuture(SwiftErrors.status(response.statusCode(), file));
@@ -229,7 +167,7 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
       if (!served.equals(etag)) {
         SwiftClient.discard(response);
         // What was known of it is out of date: the caller's next try must ask Swift.
-        stats.forget(file);
+        forget(file);
         return Future.failedFuture(versionChanged(file));
       }
       String version = file + "\n" + etag;
@@ -259,7 +197,7 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
     Future<List<String>> replaced = current != null && current.largeObject() ? segmentsOf(file)
       : Future.succeededFuture(List.of());
     return replaced.compose(oldSegments -> upload.commit(sha256).map(storeEtag -> {
-      checksums.put(file, new Known(storeEtag, sha256));
+      remember(file, storeEtag, sha256);
       // The old version's segments are no longer part of any package.
       retire(file, current == null ? "" : current.info().etag(), oldSegments);
       return new PackageInfo(file, upload.written(), System.currentTimeMillis(), sha256, sha256);
@@ -269,16 +207,11 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
   /** The manifest alone goes first, which unpublishes the package; then its segments. */
   @Override
   protected Future<Void> remove(String file, SwiftObjects.Stored current) {
-    checksums.remove(file);
+    forgetChecksum(file);
     Future<List<String>> segments = current.largeObject() ? segmentsOf(file) : Future.succeededFuture(List.of());
     return segments.compose(names -> swift.send(HttpMethod.DELETE, paths.object(file), null, null, file)
       .compose(answer -> answer.status() / 100 == 2 ? retire(file, current.info().etag(), names)
         : Future.failedFuture(SwiftErrors.status(answer.status(), file))));
-  }
-
-  @Override
-  protected String etag(SwiftObjects.Stored version) {
-    return version.info().etag();
   }
 
   /** Answered once the segments are gone, but not later than Swift's timeout should it be slow to delete them. */
@@ -342,18 +275,5 @@ final class SwiftStorageVerticle extends StorageVerticle<SwiftObjects.Stored, Sw
       ? Future.<Void>succeededFuture() : Future.failedFuture(SwiftErrors.status(answer.status(), "container " + path)));
   }
 
-  /** The package as it is now, or null when there is none. */
-  @Override
-  protected Future<SwiftObjects.Stored> current(String file, boolean withEtag) {
-    return stat(file, true).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
-      ? Future.succeededFuture() : Future.failedFuture(e));
-  }
-
-  private static StorageException versionChanged(String file) {
-    return new StorageException(StorageError.CHANGED, file + " has changed");
-  }
-
-  private record Known(String storeEtag, String sha256) {
-  }
 
 }

@@ -1,4 +1,4 @@
-package org.packagerepository.storage;
+package org.packagerepository.storage.remote;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

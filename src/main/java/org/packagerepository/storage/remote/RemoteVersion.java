@@ -1,0 +1,13 @@
+package org.packagerepository.storage.remote;
+
+import org.packagerepository.storage.PackageInfo;
+
+/** What a remote store says of one version of a package. */
+public interface RemoteVersion {
+
+  /** The version as the storage contract describes it (its entity tag is the SHA-256 where the object carries it). */
+  PackageInfo info();
+
+  /** The store's own entity tag of this version, which listings carry too (unlike the object's metadata). */
+  String storeEtag();
+}
