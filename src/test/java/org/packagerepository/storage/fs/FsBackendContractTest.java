@@ -45,10 +45,10 @@ class FsBackendContractTest extends StorageBackendContract {
     return MIB;
   }
 
+  /** No pages: the directory is read in one pass. A directory of a thousand packages and more stands in for them. */
   @Override
   protected int pageSize() {
-    Assumptions.abort("the file-system backend reads its directory in one pass: it has no pages");
-    return 0;
+    return 1000;
   }
 
   @Override
