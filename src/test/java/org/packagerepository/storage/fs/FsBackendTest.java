@@ -23,7 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What only the file-system backend does: files of other tools, overwrite protection, start-up clean-up. */
+/**
+ * What only the file-system backend does: files of other tools, overwrite protection, start-up clean-up, hidden files
+ * and traversals. What every backend does (uploads that do not finish, a store that goes away: here the directory) is
+ * {@link FsBackendContractTest}'s.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class FsBackendTest {
 
@@ -48,19 +52,6 @@ class FsBackendTest {
     if (server != null) {
       server.close();
     }
-  }
-
-  @Test
-  void readinessIsLostWhileThePackageDirectoryIsGoneAndComesBackWithIt() throws Exception {
-    start(true);
-    api.upload(APP, TestBytes.random(100, 1));
-    assertEquals(200, api.call("GET", "/health/ready").statusCode());
-    Path away = sandbox.resolve("unmounted");
-    java.nio.file.Files.move(storage.root(), away);
-    ApiClient.assertNotReady(api);
-    java.nio.file.Files.move(away, storage.root());
-    assertEquals(200, api.call("GET", "/health/ready").statusCode());
-    assertEquals(200, api.get(APP).statusCode());
   }
 
   @Test

@@ -1,6 +1,5 @@
 package org.packagerepository.storage.s3;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -8,30 +7,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.packagerepository.http.ApiClient;
-import org.packagerepository.http.Eventually;
-import org.packagerepository.http.RawHttp;
 import org.packagerepository.http.TestBytes;
 import org.packagerepository.http.TestServer;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What only the S3 backend has: multipart uploads (with the checksum announced or not) that leave nothing behind
- * whatever happens, listings of more than one page, and a store that goes away and comes back.
+ * What only the S3 backend has: an announced checksum that sends an upload straight to the package's key, and a
+ * package larger than the copy part size copied onto its key in parts. What every backend does (uploads of many parts,
+ * uploads that do not finish, listings of several pages, a store that goes away) is {@link S3BackendContractTest}'s.
  */
 class S3BackendTest {
 
-  private static final int MB64 = 64 * 1024 * 1024;
   private static final int MB5 = 5 * 1024 * 1024;
-  private static final Duration CLEAN_UP = Duration.ofSeconds(20);
 
   private static S3TestStore store;
   private static int tests;
@@ -55,7 +49,7 @@ class S3BackendTest {
     store.start();
     store.freshBucket();
     prefix = "releases/s3-" + (++tests);
-    // 5 MiB parts: a 64 MiB package is 13 of them.
+    // 5 MiB parts: a 12 MiB package is three of them.
     startServer(new JsonObject().put("part_size", MB5));
   }
 
@@ -80,20 +74,6 @@ class S3BackendTest {
     }
     store.start();
     store.deleteBucket();
-  }
-
-  @Test
-  void aLargeChunkedUploadGoesThroughMultipartAndComesBackByteExact() throws Exception {
-    byte[] bytes = TestBytes.random(MB64 + 12_345, 1);
-    HttpResponse<String> put = api.putChunked("big-1.0.0.tar.gz", bytes);
-    assertEquals(200, put.statusCode(), put.body());
-    assertEquals(TestBytes.sha256Hex(bytes), new JsonObject(put.body()).getString("sha256"));
-
-    assertArrayEquals(bytes, api.get("big-1.0.0.tar.gz").body());
-    HttpResponse<byte[]> range = api.get("big-1.0.0.tar.gz", "Range", "bytes=10485000-10486000");
-    assertEquals(206, range.statusCode());
-    assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 10_485_000, 10_486_001), range.body());
-    assertNothingLeftBehind(List.of("big-1.0.0.tar.gz"));
   }
 
   @Test
@@ -128,100 +108,6 @@ class S3BackendTest {
     HttpResponse<byte[]> range = api.get("copied-1.0.0.tar.gz", "Range", "bytes=5242870-5242889");
     assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 5_242_870, 5_242_890), range.body(), "across two parts");
     assertNothingLeftBehind(List.of("copied-1.0.0.tar.gz"));
-  }
-
-  @Test
-  void aWrongChecksumAbortsTheMultipartUploadAndStoresNothing() throws Exception {
-    byte[] bytes = TestBytes.random(12 * 1024 * 1024, 3);
-    // Announced up front, the checksum goes with the multipart upload to the package's key: it must not be completed.
-    HttpResponse<String> put = api.putChunked("bad-1.0.0.tar.gz", bytes, "X-Checksum-Sha256",
-      TestBytes.sha256Hex(new byte[1]));
-    assertEquals(400, put.statusCode(), put.body());
-    assertEquals(404, api.get("bad-1.0.0.tar.gz").statusCode());
-    assertNothingLeftBehind(List.of());
-  }
-
-  @Test
-  void aClientThatGoesAwayAfterSeveralPartsLeavesNoMultipartUpload() throws Throwable {
-    byte[] old = TestBytes.random(1000, 4);
-    api.upload("gone-1.0.0.tar.gz", old);
-    try (RawHttp http = RawHttp.connect(server.port())) {
-      http.sendHead("PUT", "/packages/gone-1.0.0.tar.gz", "Content-Length: " + MB64, "Expect: 100-continue");
-      assertEquals(100, http.readResponse(false).status());
-      http.send(TestBytes.random(20 * 1024 * 1024, 5));
-    }
-    Eventually.within(CLEAN_UP, () -> assertNothingLeftBehind(List.of("gone-1.0.0.tar.gz")));
-    assertArrayEquals(old, api.get("gone-1.0.0.tar.gz").body());
-  }
-
-  @Test
-  void aServerThatStopsDuringAnUploadAbortsItsMultipartUpload() throws Throwable {
-    try (RawHttp http = RawHttp.connect(server.port())) {
-      http.sendHead("PUT", "/packages/stop-1.0.0.tar.gz", "Content-Length: " + MB64, "Expect: 100-continue");
-      assertEquals(100, http.readResponse(false).status());
-      http.send(TestBytes.random(20 * 1024 * 1024, 7));
-      Eventually.within(CLEAN_UP, () -> assertEquals(1, store.multipartUploadsInProgress().size()));
-
-      server.close();
-      server = null;
-    }
-    assertNothingLeftBehind(List.of());
-  }
-
-  @Test
-  void aStoreThatGoesAwayDuringADownloadCutsTheConnectionInsteadOfHanging() throws Exception {
-    byte[] bytes = TestBytes.random(MB64, 8);
-    assertEquals(200, api.put("cut-1.0.0.tar.gz", bytes).statusCode());
-    HttpResponse<java.io.InputStream> get = api.getStream("cut-1.0.0.tar.gz");
-    assertEquals(200, get.statusCode());
-    try (java.io.InputStream body = get.body()) {
-      assertEquals(1024 * 1024, body.readNBytes(1024 * 1024).length);
-      store.stop();
-      // The rest of the package never comes: the client must see the connection end early, soon, not wait forever.
-      long read = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-        long n = 1024 * 1024;
-        try {
-          for (byte[] chunk = body.readNBytes(65536); chunk.length > 0; chunk = body.readNBytes(65536)) {
-            n += chunk.length;
-          }
-        } catch (java.io.IOException e) {
-          return -1L;
-        }
-        return n;
-      });
-      assertTrue(read < MB64, "a cut download must not look complete (read " + read + " bytes)");
-    }
-  }
-
-  @Test
-  void aListingOfMoreThanOnePageIsComplete() throws Exception {
-    for (int i = 0; i < 1_005; i++) {
-      store.putDirectly(prefix + "/many-1.0." + i + ".tar.gz", new byte[] {(byte) i});
-    }
-    JsonArray listing = api.listing("?recency=2000");
-    assertEquals(1, listing.size());
-    assertEquals(1_005, listing.getJsonObject(0).getJsonArray("latest_versions").size());
-  }
-
-  @Test
-  void aStoreThatGoesAwayGives503AndTheServerRecoversWithoutARestart() throws Exception {
-    byte[] bytes = TestBytes.random(1000, 6);
-    api.upload("up-1.0.0.tar.gz", bytes);
-
-    assertEquals(200, api.call("GET", "/health/ready").statusCode());
-    store.stop();
-    ApiClient.assertNotReady(api);
-    HttpResponse<byte[]> get = api.get("up-1.0.0.tar.gz");
-    assertEquals(503, get.statusCode());
-    assertTrue(new String(get.body()).contains("\"error\""), new String(get.body()));
-    assertEquals(503, api.call("GET", "/packages").statusCode());
-    assertEquals(503, api.put("down-1.0.0.tar.gz", bytes).statusCode());
-
-    store.start();
-    assertEquals(200, api.call("GET", "/health/ready").statusCode());
-    assertArrayEquals(bytes, api.get("up-1.0.0.tar.gz").body());
-    assertEquals(200, api.put("down-1.0.0.tar.gz", bytes).statusCode());
-    assertEquals(200, api.call("GET", "/packages").statusCode());
   }
 
   /** No multipart upload in progress, and the bucket holds exactly the given packages under the prefix. */
