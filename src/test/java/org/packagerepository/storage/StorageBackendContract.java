@@ -18,8 +18,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -114,6 +116,13 @@ public abstract class StorageBackendContract {
    * going away. Nothing by default: the backend must cut the download.
    */
   protected void assumeDownloadsCanBeCut() {
+  }
+
+  /**
+   * Aborts the test of an upload cut by a store that goes away, for a backend whose open writes outlive the store's
+   * going away. Nothing by default: the backend must fail the upload.
+   */
+  protected void assumeUploadsCanBeCut() {
   }
 
   /**
@@ -269,6 +278,31 @@ public abstract class StorageBackendContract {
 
     // then, as soon as it has stopped, the store holds nothing of the upload
     assertNothingLeftBehind();
+  }
+
+  @Test
+  void aStoreThatGoesAwayDuringAnUploadFailsItWith503AndItsPartsGoOnceTheStoreIsBack() throws Throwable {
+    assumeUploadsCanBeCut();
+    // given an upload that has sent several of its parts
+    try (RawHttp http = startUpload("cut-1.0.0.tar.gz", 5)) {
+      // when the store goes away, and the client sends more of the body
+      storeGoesAway();
+      CompletableFuture.runAsync(() -> {
+        try {
+          http.send(TestBytes.random(2 * partSize(), 6));
+        } catch (java.io.IOException e) {
+          // the server gave up on the upload: expected
+        }
+      });
+
+      // then it is answered while its body is still unfinished: the upload cannot go on
+      assertEquals(503, http.readResponse(false).status());
+    }
+
+    // and once the store is back, nothing of the upload stays, and the package does not exist
+    storeComesBack();
+    Eventually.within(Duration.ofSeconds(30), this::assertNothingLeftBehind);
+    assertEquals(404, api.get("cut-1.0.0.tar.gz").statusCode());
   }
 
   @Test

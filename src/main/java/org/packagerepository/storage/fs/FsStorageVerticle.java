@@ -256,7 +256,16 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
   protected Future<Known> current(String file, boolean withChecksum) {
     Path target = root.resolve(file);
     if (!withChecksum) {
-      return blocking(() -> LocalFiles.identity(target)).map(identity -> identity == null ? null : new Known(identity, null));
+      return blocking(() -> {
+        FileIdentity identity = LocalFiles.identity(target);
+        if (identity == null) {
+          StorageException absent = LocalFiles.absent(target, file);
+          if (absent.error() != StorageError.NOT_FOUND) {
+            throw absent;
+          }
+        }
+        return identity;
+      }).map(identity -> identity == null ? null : new Known(identity, null));
     }
     return open(file, true).recover(e -> e instanceof StorageException se && se.error() == StorageError.NOT_FOUND
         ? Future.succeededFuture() : Future.failedFuture(e))

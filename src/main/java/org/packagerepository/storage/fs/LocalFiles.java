@@ -53,7 +53,7 @@ final class LocalFiles {
     for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
       FileIdentity before = identity(path);
       if (before == null) {
-        throw notFound(file);
+        throw absent(path, file);
       }
       FileChannel channel;
       try {
@@ -75,6 +75,18 @@ final class LocalFiles {
       }
     }
     throw new StorageException(StorageError.CHANGED, file + " is being replaced too often to be read; try again");
+  }
+
+  /**
+   * Why {@code path} is not there: the package does not exist, or (its directory is gone: a mount that went away) the
+   * package directory cannot be used, which is not the same answer to a client (404, or 503 and try again).
+   */
+  static StorageException absent(Path path, String file) {
+    if (!Files.isDirectory(path.getParent())) {
+      return new StorageException(StorageError.UNAVAILABLE, "The package directory " + path.getParent()
+        + " is missing");
+    }
+    return notFound(file);
   }
 
   static StorageException notFound(String file) {

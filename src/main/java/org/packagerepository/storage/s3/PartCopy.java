@@ -63,8 +63,7 @@ final class PartCopy {
           .key(destination).uploadId(id).multipartUpload(CompletedMultipartUpload.builder().parts(Arrays.asList(parts))
             .build())))))
         .map(response -> response.eTag())
-        .recover(e -> uploadId.compose(id -> call(client.abortMultipartUpload(r -> r.bucket(bucket).key(destination)
-            .uploadId(id))))
+        .recover(e -> uploadId.compose(id -> S3Upload.abortMultipartUpload(context, client, bucket, destination, id))
           .otherwiseEmpty()
           .compose(v -> Future.failedFuture(e)));
     }

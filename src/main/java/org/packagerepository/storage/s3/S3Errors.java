@@ -49,6 +49,11 @@ final class S3Errors {
     return new StorageException(StorageError.INTERNAL, "The S3 backend failed: " + e.getMessage());
   }
 
+  /** Whether the store said that what was asked for does not exist (no such key, no such multipart upload). */
+  static boolean isNotFound(Throwable failure) {
+    return unwrap(failure) instanceof S3Exception s3 && s3.statusCode() == 404;
+  }
+
   static Throwable unwrap(Throwable e) {
     Throwable t = e;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import org.packagerepository.storage.Sha256;
 import org.packagerepository.storage.Upload;
+import org.packagerepository.storage.remote.StoreCleanup;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
@@ -142,7 +143,8 @@ final class S3Upload implements Upload {
     return completed.compose(v -> {
       uploadId = null;
       return copy(key, metadata);
-    }).eventually(() -> call(client.deleteObject(r -> r.bucket(bucket).key(partsKey))).otherwiseEmpty());
+    }).eventually(() -> StoreCleanup.run(context.owner(), partsKey, () -> call(client.deleteObject(r -> r.bucket(bucket)
+      .key(partsKey)))));
   }
 
   /** Copies the completed upload onto {@code key} with {@code metadata}; the store's ETag of the copy. */
@@ -172,9 +174,20 @@ final class S3Upload implements Upload {
       if (id == null) {
         return Future.succeededFuture();
       }
-      return id.compose(uid -> call(client.abortMultipartUpload(r -> r.bucket(bucket).key(partsKey).uploadId(uid))))
+      return id.compose(uid -> abortMultipartUpload(context, client, bucket, partsKey, uid))
         .otherwiseEmpty().mapEmpty();
     });
+  }
+
+  /**
+   * Aborts a multipart upload, again and again while the store does not answer (see {@link StoreCleanup}); completes
+   * after the first attempt. An upload the store no longer knows is gone already.
+   */
+  static Future<Void> abortMultipartUpload(Context context, S3AsyncClient client, String bucket, String key,
+                                           String uploadId) {
+    return StoreCleanup.run(context.owner(), "the multipart upload of " + key, () -> Future.fromCompletionStage(
+        client.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)), context)
+      .recover(e -> S3Errors.isNotFound(e) ? Future.succeededFuture() : Future.failedFuture(e)));
   }
 
   private void sendPart() {

@@ -278,36 +278,4 @@ class SwiftBackendTest {
     assertTrue(stat.contains("Content Length: " + bytes.length), String.join("\n", stat));
     assertEquals(3, SwiftCli.run(node, "list", segments).size(), "three segments of the 2 MiB package");
   }
-
-  @Test
-  void aSwiftThatGoesAwayDuringAnUploadFailsItAndItsSegmentsGoOnceSwiftIsBack() throws Throwable {
-    try (TcpForwarder forwarder = TcpForwarder.to(node.proxyPort())) {
-      JsonObject section = account.section("ignored", "releases");
-      section.getJsonObject("access").put("auth_url", "http://127.0.0.1:" + forwarder.port() + "/auth/v1.0");
-      startServer(section);
-      try (RawHttp http = RawHttp.connect(server.port())) {
-        http.sendHead("PUT", "/packages/cut-1.0.0.tar.gz", "Content-Length: " + 20 * MIB, "Expect: 100-continue");
-        assertEquals(100, http.readResponse(false).status());
-        http.send(TestBytes.random(8 * MIB, 16));
-        Eventually.within(CLEAN_UP, () -> assertTrue(account.names(segments).size() >= 3, "segments are being written"));
-
-        forwarder.stop();
-        // More of the body: whether or not a request to Swift was open when it went away, these bytes find it gone.
-        java.util.concurrent.CompletableFuture.runAsync(() -> {
-          try {
-            http.send(TestBytes.random(2 * MIB, 24));
-          } catch (java.io.IOException e) {
-            // the server gave up on the upload: expected
-          }
-        });
-        // Answered while the body is still unfinished: the upload cannot go on.
-        assertEquals(503, http.readResponse(false).status());
-      }
-      assertTrue(account.names(segments).size() >= 3, "Swift was away: the segments could not be deleted yet");
-      forwarder.start();
-      Eventually.within(Duration.ofSeconds(30), () -> assertEquals(List.of(), account.names(segments)));
-      assertEquals(List.of(), account.names(container));
-    }
-  }
-
 }
