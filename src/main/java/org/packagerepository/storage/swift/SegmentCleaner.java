@@ -3,20 +3,17 @@ package org.packagerepository.storage.swift;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import org.packagerepository.storage.remote.StoreCleanup;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Deletes segments that belong to no package: those of an upload that failed, and those of a replaced version. What
- * cannot be deleted at once (Swift is down: often the very reason the upload failed) is tried again every
- * {@link #RETRY_MS} ms for a while, so that a short outage leaves nothing behind. Used from one event loop.
+ * cannot be deleted at once (Swift is down: often the very reason the upload failed) is tried again, as every clean-up
+ * in a remote store is ({@link StoreCleanup}), so that a short outage leaves nothing behind. Used from one event loop.
  */
 final class SegmentCleaner {
-
-  static final long RETRY_MS = 5_000;
-  static final int MAX_ATTEMPTS = 120;
-  private static final System.Logger LOG = System.getLogger(SegmentCleaner.class.getName());
 
   private final Vertx vertx;
   private final SwiftClient swift;
@@ -30,22 +27,13 @@ final class SegmentCleaner {
 
   /** Deletes the segments (names in the segment container); completes after the first try of each. */
   Future<Void> delete(List<String> names) {
-    return attempt(names, 1);
-  }
-
-  private Future<Void> attempt(List<String> names, int attempt) {
-    return deleteEach(names, 0, new ArrayList<>()).map(left -> {
-      if (left.isEmpty()) {
-        return null;
-      }
-      if (attempt < MAX_ATTEMPTS) {
-        vertx.setTimer(RETRY_MS, id -> attempt(left, attempt + 1));
-      } else {
-        LOG.log(System.Logger.Level.WARNING, "Gave up deleting " + left.size() + " segments that belong to no package"
-          + " in " + paths.segmentContainerName() + ", e.g. " + left.get(0));
-      }
-      return null;
-    });
+    List<String> left = new ArrayList<>(names);
+    return StoreCleanup.run(vertx, "segments in " + paths.segmentContainerName(), () ->
+      deleteEach(List.copyOf(left), 0, new ArrayList<>()).compose(stillLeft -> {
+        left.retainAll(stillLeft);
+        return stillLeft.isEmpty() ? Future.succeededFuture()
+          : Future.failedFuture(new IllegalStateException(stillLeft.size() + " segments are left, e.g. " + stillLeft.get(0)));
+      }));
   }
 
   private Future<List<String>> deleteEach(List<String> names, int from, List<String> left) {
