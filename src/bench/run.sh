@@ -35,6 +35,24 @@ RESULTS_DIR="$BENCH_DIR/results"
 # shellcheck source=src/bench/lib.sh
 source "$BENCH_DIR/lib.sh"
 
+# The scenarios, one file per family named for what it measures; they only define functions.
+# shellcheck source=src/bench/scenarios/get.sh
+source "$BENCH_DIR/scenarios/get.sh"                 # GET 100 MiB, 64 KiB, a range
+# shellcheck source=src/bench/scenarios/listing.sh
+source "$BENCH_DIR/scenarios/listing.sh"             # GET /packages, and right after a PUT
+# shellcheck source=src/bench/scenarios/put.sh
+source "$BENCH_DIR/scenarios/put.sh"                 # PUT 1 GiB streamed
+# shellcheck source=src/bench/scenarios/concurrent-uploads.sh
+source "$BENCH_DIR/scenarios/concurrent-uploads.sh"  # 200 concurrent PUTs
+# shellcheck source=src/bench/scenarios/small-heap.sh
+source "$BENCH_DIR/scenarios/small-heap.sh"          # -Xmx64m: 4 GiB round trip, 200 GETs, 200 PUTs
+# shellcheck source=src/bench/scenarios/startup.sh
+source "$BENCH_DIR/scenarios/startup.sh"             # start to first answered request
+# shellcheck source=src/bench/scenarios/remote-store.sh
+source "$BENCH_DIR/scenarios/remote-store.sh"        # S3 and Swift through ours, cache off
+# shellcheck source=src/bench/scenarios/cache.sh
+source "$BENCH_DIR/scenarios/cache.sh"               # S3 and Swift through ours, cache on: warm, cold
+
 usage() { sed -n '2,/^# Fairness/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
 QUICK=0
@@ -320,49 +338,6 @@ wrk_scenario() {
   return 0
 }
 
-# The listing right after a change: our server caches its listing for up to 1 s and drops it on
-# every change made through it, so the wrk figure above measures mostly that cache. Here each
-# listing follows a small PUT through the same server, so ours must scan the directory again, as
-# nginx's autoindex always does. Sequential, one client; curl's time_total of the GET only.
-list_cold_scenario() {
-  local n r side i base list_url name code t
-  local -a ours_v=() nginx_v=() times
-  local raw="" bad=0 peak=0 p t0 t1
-  if ((QUICK)); then n=10; else n=20; fi
-  head -c 100 /dev/urandom > "$SRC/tiny.bin"
-  log "GET /packages right after a PUT (no listing cache), $n sequential listings per round"
-  for ((r = 1; r <= ROUNDS; r++)); do
-    for side in ours nginx; do
-      if [[ $side == ours ]]; then base=$OURS_URL; list_url="$OURS_URL/packages"; else base=$NGINX_URL; list_url="$NGINX_URL/packages/"; fi
-      times=()
-      t0=$(now_us)
-      for ((i = 1; i <= n; i++)); do
-        name="listprobe-$side-1.$r.$i.tar.gz"
-        code=$(curl -sS --max-time 30 -o /dev/null -w '%{http_code}' -T "$SRC/tiny.bin" "$base/packages/$name" 2>> "$WORK/logs/curl.err" || true)
-        [[ $code == 200 || $code == 201 || $code == 204 ]] || bad=$((bad + 1))
-        read -r code t <<< "$(curl -sS --max-time 30 -o "$OUT_DIR/cold.json" -w '%{http_code} %{time_total}' "$list_url" 2>> "$WORK/logs/curl.err" || echo "000 0")"
-        [[ $code == 200 ]] || bad=$((bad + 1))
-        grep -q "listprobe-$side-1.$r.$i.tar.gz" "$OUT_DIR/cold.json" || bad=$((bad + 1))   # read-your-writes
-        times+=("$(awk -v t="$t" 'BEGIN { printf "%.2f", t * 1000 }')")
-      done
-      t1=$(now_us)
-      if [[ $side == ours ]]; then
-        ours_v+=("$(median "${times[@]}")"); p=$(peak_kb "$MAIN_RSS" "$t0" "$t1"); ((p > peak)) && peak=$p
-      else
-        nginx_v+=("$(median "${times[@]}")")
-      fi
-      raw+="$side=$(median "${times[@]}") "
-      log "  round $r $side: median $(median "${times[@]}") ms per listing"
-    done
-  done
-  rm -f "$PKGS"/listprobe-*
-  OURS[list_cold]=$(median "${ours_v[@]}"); NGINX[list_cold]=$(median "${nginx_v[@]}")
-  RAW[list_cold]="$raw(ms, median of $n listings each)"; PEAK[list_cold]=$peak
-  ((bad > 0)) && NOTE[list_cold]="$bad failed PUTs, listings, or listings without the package just uploaded"
-  ROWS+=(list_cold)
-  return 0
-}
-
 put_once() {          # put_once BASE_URL NAME FILE -> "code bytes seconds" (response in $OUT_DIR/put.resp)
   curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o "$OUT_DIR/put.resp" -w '%{http_code} %{size_upload} %{time_total}' \
     -T "$3" "$1/packages/$2" 2>> "$WORK/logs/curl.err" || echo "000 0 1"
@@ -371,260 +346,6 @@ put_once() {          # put_once BASE_URL NAME FILE -> "code bytes seconds" (res
 remove_package() {    # remove_package NAME...: straight from the directory both servers serve
   local n
   for n in "$@"; do rm -f "$PKGS/$n"; done
-}
-
-# Each upload starts with no dirty pages left by the previous one (sync), so that the write-back
-# of one server's upload is never charged to the other.
-put_scenario() {
-  local r variant base code bytes secs value name t0 t1 p
-  local -a v_fs=() v_nofs=() v_ng=()
-  local raw="" bad=0 peak_fs=0 peak_nofs=0
-  log "PUT $(human_size "$PUT_SIZE") streamed: $ROUNDS round(s) of ours (fsync on), nginx, ours (fsync off)"
-  # Warm-up, not measured: the JIT compiles a JVM server's upload path fully (C2) only after some ten
-  # thousand chunks, about 1 GiB; before that a 1 GiB upload ran at half speed. Same warm-up for nginx.
-  for base in "$OURS_URL" "$NGINX_URL" "$NOFSYNC_URL"; do
-    for r in 1 2; do
-      put_once "$base" "warmup-$r-1.0.0.tar.gz" "$SRC/put.bin" > /dev/null
-      rm -f "$PKGS"/warmup-*
-    done
-  done
-  for ((r = 1; r <= ROUNDS; r++)); do
-    for variant in fsync nginx nofsync; do
-      case $variant in
-        fsync) base=$OURS_URL ;;
-        nginx) base=$NGINX_URL ;;
-        nofsync) base=$NOFSYNC_URL ;;
-      esac
-      name="bench-put-$variant-1.0.$r.tar.gz"
-      sync
-      t0=$(now_us)
-      read -r code bytes secs <<< "$(put_once "$base" "$name" "$SRC/put.bin")"
-      t1=$(now_us)
-      value=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1048576 / s }')
-      if [[ $variant == nginx ]]; then
-        [[ $code == 201 || $code == 204 ]] || { bad=$((bad + 1)); log "  nginx PUT answered $code"; }
-        [[ $(stat -c %s "$PKGS/$name" 2>/dev/null || echo 0) == "$PUT_SIZE" ]] || { bad=$((bad + 1)); log "  nginx stored a file of the wrong size"; }
-        v_ng+=("$value")
-      else
-        [[ $code == 200 ]] || { bad=$((bad + 1)); log "  ours ($variant) PUT answered $code: $(cat "$OUT_DIR/put.resp")"; }
-        grep -q "\"sha256\":\"$PUT_SHA\"" "$OUT_DIR/put.resp" || { bad=$((bad + 1)); log "  ours ($variant) reported another sha256: $(cat "$OUT_DIR/put.resp")"; }
-        if [[ $variant == fsync ]]; then
-          v_fs+=("$value"); p=$(peak_kb "$MAIN_RSS" "$t0" "$t1"); ((p > peak_fs)) && peak_fs=$p
-        else
-          v_nofs+=("$value"); p=$(peak_kb "$NOFSYNC_RSS" "$t0" "$t1"); ((p > peak_nofs)) && peak_nofs=$p
-        fi
-      fi
-      raw+="$variant=$value "
-      log "  round $r $variant: $value MiB/s (HTTP $code, ${secs}s)"
-      remove_package "$name"
-    done
-  done
-  sync
-  OURS[put_fsync]=$(median "${v_fs[@]}"); OURS[put_nofsync]=$(median "${v_nofs[@]}")
-  NGINX[put_fsync]=$(median "${v_ng[@]}"); NGINX[put_nofsync]=${NGINX[put_fsync]}
-  RAW[put_fsync]="$raw(MiB/s)"; RAW[put_nofsync]="see put_fsync"
-  PEAK[put_fsync]=$peak_fs; PEAK[put_nofsync]=$peak_nofs
-  ((bad > 0)) && NOTE[put_fsync]="$bad failed checks (status, size or sha256)"
-  ROWS+=(put_fsync put_nofsync)
-  return 0
-}
-
-conc_once() {         # conc_once BASE_URL PREFIX -> CONC_T0, CONC_T1 (µs); one status per line in $OUT_DIR/codes
-  local base=$1 prefix=$2
-  CONC_T0=$(now_us)
-  seq 1 "$CONC" | xargs -P "$CONC" -I{} curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o /dev/null -w '%{http_code}\n' \
-    -T "$SRC/conc.bin" "$base/packages/$prefix-{}-1.0.0.tar.gz" > "$OUT_DIR/codes" 2>> "$WORK/logs/curl.err" &
-  local xpid=$!
-  STARTED+=("$xpid")
-  wait "$xpid" || true
-  CONC_T1=$(now_us)
-}
-
-conc_scenario() {
-  local r variant base t0 t1 ok secs value p want
-  local -a v_fs=() v_nofs=() v_ng=() w_fs=() w_nofs=() w_ng=()
-  local raw="" bad=0 peak_fs=0 peak_nofs=0
-  log "$CONC concurrent PUTs of $(human_size "$CONC_SIZE"): $ROUNDS round(s) of ours (fsync on), nginx, ours (fsync off)"
-  for ((r = 1; r <= ROUNDS; r++)); do
-    for variant in fsync nginx nofsync; do
-      case $variant in
-        fsync) base=$OURS_URL; want='^200$' ;;
-        nginx) base=$NGINX_URL; want='^20[14]$' ;;
-        nofsync) base=$NOFSYNC_URL; want='^200$' ;;
-      esac
-      sync
-      conc_once "$base" "conc-$variant-r$r"
-      t0=$CONC_T0; t1=$CONC_T1
-      ok=$(grep -cE "$want" "$OUT_DIR/codes" || true)
-      if ((ok != CONC)); then
-        bad=$((bad + CONC - ok))
-        log "  $variant: only $ok of $CONC uploads succeeded; statuses: $(sort "$OUT_DIR/codes" | uniq -c | tr '\n' ' ')"
-      fi
-      secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
-      value=$(awk -v n="$ok" -v s="$CONC_SIZE" -v w="$secs" 'BEGIN { printf "%.1f", n * s / 1048576 / w }')
-      case $variant in
-        fsync) v_fs+=("$value"); w_fs+=("$secs"); p=$(peak_kb "$MAIN_RSS" "$t0" "$t1"); ((p > peak_fs)) && peak_fs=$p ;;
-        nginx) v_ng+=("$value"); w_ng+=("$secs") ;;
-        nofsync) v_nofs+=("$value"); w_nofs+=("$secs"); p=$(peak_kb "$NOFSYNC_RSS" "$t0" "$t1"); ((p > peak_nofs)) && peak_nofs=$p ;;
-      esac
-      raw+="$variant=${value}MiB/s/${secs}s/${ok}ok "
-      log "  round $r $variant: $value MiB/s aggregate, wall ${secs}s, $ok/$CONC ok"
-      rm -f "$PKGS"/conc-"$variant"-r"$r"-*
-    done
-  done
-  sync
-  OURS[conc_fsync]=$(median "${v_fs[@]}"); OURS[conc_nofsync]=$(median "${v_nofs[@]}")
-  NGINX[conc_fsync]=$(median "${v_ng[@]}"); NGINX[conc_nofsync]=${NGINX[conc_fsync]}
-  WALL_OURS_FS=$(median "${w_fs[@]}"); WALL_OURS_NOFS=$(median "${w_nofs[@]}"); WALL_NG=$(median "${w_ng[@]}")
-  RAW[conc_fsync]=$raw; RAW[conc_nofsync]="see conc_fsync"
-  PEAK[conc_fsync]=$peak_fs; PEAK[conc_nofsync]=$peak_nofs
-  CONC_BAD=$bad
-  ROWS+=(conc_fsync conc_nofsync)
-  return 0
-}
-
-# The memory target, through a separately started server limited to -Xmx64m: a package bigger
-# than the heap both ways, then 200 concurrent downloads and 200 concurrent uploads.
-smallheap_scenario() {
-  local dir="$WORK/rt" port name="roundtrip-bench-1.0.0.tar.gz" url pid base t0 t1 t2 code bytes secs
-  local src_sha got_sha put_sha peak_put peak_get peak ok
-  log "round trip of $(human_size "$RT_SIZE") through a server with -Xmx64m"
-  src_sha=$(random_bytes "$RT_SIZE" 6 | sha256sum | cut -d' ' -f1)
-  mkdir -p "$dir"
-  ln "$PKGS/$BIG" "$dir/$BIG"            # the 100 MiB package, for the concurrent downloads
-  port=$(free_port)
-  # shellcheck disable=SC2086
-  start_ours roundtrip "$port" "$dir" true -Xmx64m ${BENCH_JAVA_OPTS:-}
-  pid=$LAST_PID
-  RT_URL="http://127.0.0.1:$port"
-  wait_ready "$RT_URL/packages" "$pid" roundtrip
-  sleep 1
-  base=$(status_kb "$pid" VmRSS)
-  RT_BASE=$base
-  RT_RSS="$OUT_DIR/rt.rss"
-  start_sampler "$pid" "$RT_RSS"
-  url="$RT_URL/packages/$name"
-  t0=$(now_us)
-  read -r code bytes secs <<< "$(random_bytes "$RT_SIZE" 6 | curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o "$OUT_DIR/rt.resp" \
-    -w '%{http_code} %{size_upload} %{time_total}' -T - "$url" 2>> "$WORK/logs/curl.err" || echo "000 0 1")"
-  t1=$(now_us)
-  put_sha=$(sed -n 's/.*"sha256":"\([0-9a-f]*\)".*/\1/p' "$OUT_DIR/rt.resp")
-  got_sha=$(curl -sS --max-time "$CURL_MAX" "${STALL[@]}" "$url" 2>> "$WORK/logs/curl.err" | sha256sum | cut -d' ' -f1)
-  t2=$(now_us)
-  sleep 0.3
-  peak_put=$(peak_kb "$RT_RSS" "$t0" "$t1"); peak_get=$(peak_kb "$RT_RSS" "$t1" "$t2")
-  peak=$((peak_put > peak_get ? peak_put : peak_get))
-  RT_PUT_MIBS=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.0f", b / 1048576 / s }')
-  RT_GET_MIBS=$(awk -v n="$RT_SIZE" -v a="$t1" -v b="$t2" 'BEGIN { printf "%.0f", n / 1048576 / ((b - a) / 1e6) }')
-  RT_PEAK=$peak; RT_GROWTH=$((peak - base))
-  RT_PEAK_PUT=$peak_put; RT_PEAK_GET=$peak_get
-  RT_EXACT=0
-  if [[ $code == 200 && $src_sha == "$got_sha" && $src_sha == "$put_sha" ]]; then RT_EXACT=1; fi
-  log "  PUT HTTP $code, $RT_PUT_MIBS MiB/s; GET $RT_GET_MIBS MiB/s; sha256 sent $src_sha, stored $put_sha, read back $got_sha"
-  log "  RSS after start-up $(mib "$base") MiB, peak $(mib "$peak") MiB during PUT $(mib "$peak_put") / GET $(mib "$peak_get"), growth $(mib "$RT_GROWTH") MiB"
-  rm -f "$dir/$name"
-  sync
-  ROWS+=(roundtrip)
-
-  # 200 concurrent downloads of the 100 MiB package
-  log "  $CONC concurrent GETs of $(human_size "$BIG_SIZE") through the -Xmx64m server"
-  t0=$(now_us)
-  seq 1 "$CONC" | xargs -P "$CONC" -I{} curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o /dev/null -w '%{http_code} %{size_download}\n' \
-    "$RT_URL/packages/$BIG" > "$OUT_DIR/heapget.codes" 2>> "$WORK/logs/curl.err" &
-  STARTED+=("$!")
-  wait "$!" || true
-  t1=$(now_us)
-  sleep 0.3
-  ok=$(grep -c "^200 $BIG_SIZE\$" "$OUT_DIR/heapget.codes" || true)
-  HG_OK=$ok; HG_PEAK=$(peak_kb "$RT_RSS" "$t0" "$t1"); HG_GROWTH=$((HG_PEAK - base))
-  HG_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
-  HG_MIBS=$(awk -v n="$ok" -v s="$BIG_SIZE" -v w="$HG_SECS" 'BEGIN { printf "%.0f", n * s / 1048576 / w }')
-  log "    $ok/$CONC complete, $HG_MIBS MiB/s aggregate in ${HG_SECS}s, RSS peak $(mib "$HG_PEAK") MiB (+$(mib "$HG_GROWTH") MiB)"
-  ((ok == CONC)) || log "    statuses: $(cut -d' ' -f1 "$OUT_DIR/heapget.codes" | sort | uniq -c | tr '\n' ' ')"
-  ROWS+=(heap_get)
-
-  # 200 concurrent uploads
-  log "  $CONC concurrent PUTs of $(human_size "$CONC_SIZE") through the -Xmx64m server"
-  sync
-  t0=$(now_us)
-  seq 1 "$CONC" | xargs -P "$CONC" -I{} curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o /dev/null -w '%{http_code}\n' \
-    -T "$SRC/conc.bin" "$RT_URL/packages/heap-{}-1.0.0.tar.gz" > "$OUT_DIR/heapput.codes" 2>> "$WORK/logs/curl.err" &
-  STARTED+=("$!")
-  wait "$!" || true
-  t1=$(now_us)
-  sleep 0.3
-  ok=$(grep -c '^200$' "$OUT_DIR/heapput.codes" || true)
-  HP_OK=$ok; HP_PEAK=$(peak_kb "$RT_RSS" "$t0" "$t1"); HP_GROWTH=$((HP_PEAK - base))
-  HP_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
-  HP_MIBS=$(awk -v n="$ok" -v s="$CONC_SIZE" -v w="$HP_SECS" 'BEGIN { printf "%.0f", n * s / 1048576 / w }')
-  log "    $ok/$CONC answered 200, $HP_MIBS MiB/s aggregate in ${HP_SECS}s, RSS peak $(mib "$HP_PEAK") MiB (+$(mib "$HP_GROWTH") MiB)"
-  ((ok == CONC)) || log "    statuses: $(sort "$OUT_DIR/heapput.codes" | uniq -c | tr '\n' ' ')"
-  HP_ALIVE=$(http_code "$RT_URL/packages" 10)
-  HP_OOM=$(grep -c OutOfMemoryError "$WORK/logs/roundtrip.err" || true)
-  if [[ $HP_ALIVE != 200 || $HP_OOM != 0 ]]; then
-    log "    after the uploads the server answers GET /packages with $HP_ALIVE; OutOfMemoryError in its log: $HP_OOM line(s)"
-  fi
-  ROWS+=(heap_put)
-
-  RT_HWM=$(status_kb "$pid" VmHWM)
-  stop_pid "$pid"
-  rm -rf "$dir"
-  sync
-}
-
-startup_scenario() {  # startup_scenario ID ROOT: ROOT/packages is the package directory
-  local id=$1 root=$2 i port pid t0 t1 ms code d hwm=0
-  local -a ours_ms=() nginx_ms=()
-  log "start to first answered GET /packages on $root/packages ($(find "$root/packages" -maxdepth 1 -type f | wc -l) files): $STARTS starts each"
-  for ((i = 1; i <= STARTS; i++)); do
-    port=$(free_port)
-    t0=$(now_us)
-    # shellcheck disable=SC2086
-    start_ours "start-$id-$i" "$port" "$root/packages" true ${BENCH_JAVA_OPTS:-}
-    pid=$LAST_PID
-    code=000
-    while [[ $code != 200 ]]; do
-      code=$(http_code "http://127.0.0.1:$port/packages")
-      [[ $code == 200 ]] && break
-      kill -0 "$pid" 2>/dev/null || die "our server exited: $(tail -5 "$WORK/logs/start-$id-$i.err")"
-      (($(now_us) - t0 > 60000000)) && die "our server did not answer within 60 s"
-      sleep 0.01
-    done
-    t1=$(now_us)
-    ms=$(((t1 - t0) / 1000)); ours_ms+=("$ms")
-    d=$(status_kb "$pid" VmHWM); ((d > hwm)) && hwm=$d
-    stop_pid "$pid"
-
-    port=$(free_port)
-    d="$WORK/nginx-$id-$i"
-    write_nginx_conf "$d" "$port" "$root"
-    t0=$(now_us)
-    start_nginx "$d"
-    pid=$LAST_PID
-    code=000
-    while [[ $code != 200 ]]; do
-      code=$(http_code "http://127.0.0.1:$port/packages/")
-      [[ $code == 200 ]] && break
-      kill -0 "$pid" 2>/dev/null || die "nginx exited: $(cat "$d/error.log")"
-      (($(now_us) - t0 > 60000000)) && die "nginx did not answer within 60 s"
-      sleep 0.01
-    done
-    t1=$(now_us)
-    nginx_ms+=("$(((t1 - t0) / 1000))")
-    stop_pid "$pid"
-    log "  start $i: ours ${ms} ms, nginx ${nginx_ms[-1]} ms"
-  done
-  OURS[$id]=$(printf '%s\n' "${ours_ms[@]}" | sort -n | head -1)
-  NGINX[$id]=$(printf '%s\n' "${nginx_ms[@]}" | sort -n | head -1)
-  RAW[$id]="ours=${ours_ms[*]} nginx=${nginx_ms[*]} (ms)"
-  PEAK[$id]=$hwm
-  ROWS+=("$id")
-}
-
-startup_scenarios() {
-  mkdir -p "$WORK/empty/packages"
-  startup_scenario startup_empty "$WORK/empty"
-  startup_scenario startup "$WORK"
 }
 
 # Before measuring, each server must answer what the scenario asks, with the right bytes.
@@ -650,129 +371,6 @@ precheck() {
 # ---------------------------------------------------------------------------------------------
 # 4. Report
 fmt_num() { awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; else printf "%.1f", v }'; }
-# ---------------------------------------------------------------------------------------------
-# Each store (S3, Swift) gets two servers of ours in turn. The first has its cache off: its rows
-# measure the way through the store, with nginx reading the local file for scale only (the store's
-# own cost is in our figures, so no target). The second has its cache on (cache_rows): warm rows
-# against ours on the file system, the reference ARCHITECTURE.md names, and a cold row of many
-# clients fetching a package not yet cached.
-# The S3 backend, on S3Proxy (the store the tests use) run as its own process on this machine with
-# its objects on this disk.
-s3_scenarios() {
-  local s3_port ours_port cache_port s3_pid pid key secret code i f
-  if [[ ${BENCH_S3:-1} == 0 ]]; then log "S3 rows skipped (BENCH_S3=0)"; return 0; fi
-  log "S3: starting S3Proxy from the test classpath"
-  s3_port=$(free_port); ours_port=$(free_port); cache_port=$(free_port)
-  key=BENCH$RANDOM; secret=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-  mkdir -p "$WORK/s3/packages"
-  if ! start_s3proxy "$s3_port" "$WORK/s3" "$key" "$secret" s3proxy; then
-    log "S3: no classpath for S3Proxy; S3 rows skipped"; return 0
-  fi
-  s3_pid=$LAST_PID
-  for f in s3 s3-cache; do
-    printf '%s\n' '{"S3Repository":{"access":{"region":"us-east-1","access_key":"'"$key"'","secret_access_key":"'"$secret"'",' \
-      '  "endpoint":"http://127.0.0.1:'"$s3_port"'","path_style":true},"container":{"bucket":"packages","path":"bench"},' \
-      "  $(cache_json "$f")}," \
-      ' "config":{"port":'"$([[ $f == s3 ]] && echo "$ours_port" || echo "$cache_port")"',"host":"127.0.0.1","log_level":"WARN"}}' > "$WORK/$f.json"
-  done
-  # shellcheck disable=SC2086
-  java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/s3.json" > "$WORK/logs/s3.out" 2> "$WORK/logs/s3.err" &
-  pid=$!; STARTED+=("$pid")
-  S3_URL="http://127.0.0.1:$ours_port"
-  wait_ready "$S3_URL/packages" "$pid" "ours on S3"
-  # The packages go in through our server (so they carry their SHA-256); the 10,000 of the listing
-  # are copied into S3Proxy's directory, as objects another tool wrote.
-  for f in "$BIG" "$SMALL"; do
-    read -r code _ _ <<< "$(put_once "$S3_URL" "$f" "$PKGS/$f")"
-    [[ $code == 200 ]] || die "S3: PUT $f answered $code: $(cat "$OUT_DIR/put.resp")"
-  done
-  mkdir -p "$WORK/s3/packages/bench"
-  cp "$PKGS"/pkg-*.tar.gz "$WORK/s3/packages/bench/"
-  sleep 1
-  S3_BASE=$(status_kb "$pid" VmRSS)
-  REMOTE_BASE[s3]=$S3_BASE
-  S3_RSS="$OUT_DIR/s3.rss"
-  start_sampler "$pid" "$S3_RSS"
-  log "ours on S3 (pid $pid) on $S3_URL, S3Proxy (pid $s3_pid) on port $s3_port"
-
-  remote_rows s3 "$S3_URL" "$S3_RSS"
-  S3_HWM=$(status_kb "$pid" VmHWM)
-  stop_pid "$pid"
-  cache_rows s3 "$cache_port"
-  stop_pid "$s3_pid"
-}
-
-# The Swift backend, on a one-node Swift from Debian's packages started by the tests' script
-# (src/test/swift/swift-node.sh), its objects on this disk. The same two servers of ours as for S3.
-swift_scenarios() {
-  local node_dir ours_port cache_port pid code auth_url token storage_url f
-  if [[ ${BENCH_SWIFT:-1} == 0 ]]; then log "Swift rows skipped (BENCH_SWIFT=0)"; return 0; fi
-  if ! command -v swift-proxy-server > /dev/null || ! command -v memcached > /dev/null; then
-    log "Swift rows skipped: apt-get install swift-proxy swift-account swift-container swift-object memcached"
-    return 0
-  fi
-  log "Swift: starting a one-node Swift"
-  # Its servers run as user swift: the directory must be reachable by it.
-  node_dir=$(mktemp -d /tmp/pr-bench-swift.XXXXXX); chmod 755 "$node_dir"
-  SWIFT_NODE="$node_dir/node"
-  bash "$ROOT/src/test/swift/swift-node.sh" start "$SWIFT_NODE" > "$WORK/swift-node.out" 2> "$WORK/logs/swift-node.err" \
-    || die "Swift did not start: $(tail -5 "$WORK/logs/swift-node.err")"
-  auth_url=$(sed -n 's/^SWIFT_AUTH_URL=//p' "$WORK/swift-node.out")
-  ours_port=$(free_port); cache_port=$(free_port)
-  for f in swift swift-cache; do
-    printf '%s\n' '{"SwiftRepository":{"access":{"auth_url":"'"$auth_url"'","account":"test","user":"tester","key":"testing"},' \
-      '  "container":{"container":"packages","path":"bench"},'"$(cache_json "$f")"'},' \
-      ' "config":{"port":'"$([[ $f == swift ]] && echo "$ours_port" || echo "$cache_port")"',"host":"127.0.0.1","log_level":"WARN"}}' > "$WORK/$f.json"
-  done
-  # shellcheck disable=SC2086
-  java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/swift.json" > "$WORK/logs/swift.out" 2> "$WORK/logs/swift.err" &
-  pid=$!; STARTED+=("$pid")
-  SWIFT_URL="http://127.0.0.1:$ours_port"
-  wait_ready "$SWIFT_URL/packages" "$pid" "ours on Swift"
-  for f in "$BIG" "$SMALL"; do
-    read -r code _ _ <<< "$(put_once "$SWIFT_URL" "$f" "$PKGS/$f")"
-    [[ $code == 200 ]] || die "Swift: PUT $f answered $code: $(cat "$OUT_DIR/put.resp")"
-  done
-  # The 10,000 packages of the listing go in as objects another tool wrote, in one bulk request.
-  token=$(curl -s -D - -o /dev/null -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' "$auth_url" \
-    | tr -d '\r' | sed -n 's/^X-Auth-Token: //Ip')
-  storage_url=$(curl -s -D - -o /dev/null -H 'X-Auth-User: test:tester' -H 'X-Auth-Key: testing' "$auth_url" \
-    | tr -d '\r' | sed -n 's/^X-Storage-Url: //Ip')
-  (cd "$PKGS" && tar -cf - pkg-*.tar.gz) | curl -s -o "$WORK/swift-bulk.out" -H "X-Auth-Token: $token" \
-    -H 'Accept: application/json' -T - "$storage_url/packages/bench?extract-archive=tar"
-  grep -q '"Number Files Created": '"$((LIST_NAMES * LIST_VERSIONS))" "$WORK/swift-bulk.out" \
-    || die "Swift: the bulk upload of the listing's packages failed: $(cat "$WORK/swift-bulk.out")"
-  sleep 1
-  REMOTE_BASE[swift]=$(status_kb "$pid" VmRSS)
-  SWIFT_RSS="$OUT_DIR/swift.rss"
-  start_sampler "$pid" "$SWIFT_RSS"
-  log "ours on Swift (pid $pid) on $SWIFT_URL, Swift's proxy at $auth_url"
-  remote_rows swift "$SWIFT_URL" "$SWIFT_RSS"
-  SWIFT_HWM=$(status_kb "$pid" VmHWM)
-  stop_pid "$pid"
-  cache_rows swift "$cache_port"
-  bash "$ROOT/src/test/swift/swift-node.sh" stop "$SWIFT_NODE" || true
-  rm -rf "$node_dir"
-  SWIFT_NODE=""
-}
-
-# The rows of a remote store (s3, swift) through ours on URL, whose RSS is sampled into RSS_FILE.
-remote_rows() {
-  local store=$1 url=$2 rss_file=$3 label
-  label=$(store_label "$store")
-  # wrk_scenario samples MAIN_RSS: point it at this server for these rows.
-  local main_rss=$MAIN_RSS
-  MAIN_RSS=$rss_file
-  wrk_scenario "${store}_get_big" "$label: GET $(human_size "$BIG_SIZE"), 16 connections" mibs 16 \
-    "$url/packages/$BIG" "$NGINX_URL/packages/$BIG"
-  wrk_scenario "${store}_get_small" "$label: GET $(human_size "$SMALL_SIZE"), 64 connections" rps 64 \
-    "$url/packages/$SMALL" "$NGINX_URL/packages/$SMALL"
-  wrk_scenario "${store}_list" "$label: GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages, 4 connections" rps 4 \
-    "$url/packages" "$NGINX_URL/packages/"
-  MAIN_RSS=$main_rss
-  remote_put_scenario "$store" "$url" "$rss_file"
-}
-
 store_label() {
   case $1 in
     s3) echo "S3 (S3Proxy)" ;;
@@ -780,225 +378,10 @@ store_label() {
   esac
 }
 
-remote_put_scenario() {
-  local store=$1 url=$2 rss_file=$3 id="${1}_put" label
-  local r side base name code bytes secs value peak=0 p t0 t1 raw="" bad=0
-  local -a v_ours=() v_ng=()
-  label=$(store_label "$store")
-  log "$label: PUT $(human_size "$PUT_SIZE"): $ROUNDS round(s) of ours on $store, nginx"
-  put_once "$url" "warmup-1.0.0.tar.gz" "$SRC/put.bin" > /dev/null
-  for ((r = 1; r <= ROUNDS; r++)); do
-    for side in "$store" nginx; do
-      if [[ $side == nginx ]]; then base=$NGINX_URL; else base=$url; fi
-      name="bench-${store}put-$side-1.0.$r.tar.gz"
-      sync
-      t0=$(now_us)
-      read -r code bytes secs <<< "$(put_once "$base" "$name" "$SRC/put.bin")"
-      t1=$(now_us)
-      value=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1048576 / s }')
-      if [[ $side != nginx ]]; then
-        if [[ $code != 200 ]] || ! grep -q "\"sha256\":\"$PUT_SHA\"" "$OUT_DIR/put.resp"; then
-          bad=$((bad + 1)); log "  ours on $store answered $code: $(cat "$OUT_DIR/put.resp")"
-        fi
-        v_ours+=("$value"); p=$(peak_kb "$rss_file" "$t0" "$t1"); ((p > peak)) && peak=$p
-      else
-        [[ $code == 201 || $code == 204 ]] || { bad=$((bad + 1)); log "  nginx PUT answered $code"; }
-        v_ng+=("$value"); remove_package "$name"
-      fi
-      raw+="$side=$value "
-      log "  round $r $side: $value MiB/s (HTTP $code, ${secs}s)"
-    done
-  done
-  OURS[$id]=$(median "${v_ours[@]}"); NGINX[$id]=$(median "${v_ng[@]}")
-  RAW[$id]="$raw(MiB/s)"; PEAK[$id]=$peak
-  ((bad > 0)) && NOTE[$id]="$bad failed checks (status or sha256)"
-  ROWS+=("$id")
-  return 0
-}
-
-# ---------------------------------------------------------------------------------------------
-# A store's second server of ours, with its cache on (issue 6): the warm rows, then the cold one.
+# The servers of scenarios/cache.sh, a store's second server of ours with its cache on (issue 6).
 CACHE_MAX=$((1024 * MiB))   # its cache.max_size: the two packages and one cold package at a time fit
 COLD_N=$CONC                # concurrent clients of the cold row (ARCHITECTURE.md: 200 hosts)
 declare -A CACHE_HWM WARM_STORE COLD_WALL COLD_WALL_NG COLD_CHECK COLD_CLIENTS_BAD
-
-cache_json() {        # cache_json CONFIG_NAME: the "cache" member of a store's section (NAME-cache: on)
-  case $1 in
-    *-cache) printf '"cache":{"enabled":true,"path":"%s","max_size":%d}' "$WORK/cache-${1%-cache}-on" "$CACHE_MAX" ;;
-    *) printf '"cache":{"enabled":false,"path":"%s"}' "$WORK/cache-$1" ;;
-  esac
-}
-
-# GET /stats of a server of ours with its cache on -> "hits misses coalesced bypassed storeBytes usedBytes"
-# (-1 for what it does not say, so that every check on it fails).
-cache_stats() {
-  local json k v out=""
-  json=$(curl -sS --max-time 10 "$1/stats" 2>> "$WORK/logs/curl.err" || true)
-  for k in hits misses coalesced bypassed storeBytes usedBytes; do
-    v=$(sed -n "s/.*\"$k\":\([0-9]*\).*/\1/p" <<< "$json")
-    out+="${v:--1} "
-  done
-  [[ $out != *-1* ]] || log "  GET $1/stats answered: ${json:-nothing}"
-  echo "${out% }"
-}
-
-cache_rows() {        # cache_rows STORE PORT: ours on STORE with its cache on ($WORK/STORE-cache.json)
-  local store=$1 port=$2 label pid url rss main_rss got fill_note="" before mid after t0
-  local m0 s0 h1 m1 s1 u1 h2 m2 s2
-  label=$(store_label "$store")
-  # shellcheck disable=SC2086
-  java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/$store-cache.json" \
-    > "$WORK/logs/$store-cache.out" 2> "$WORK/logs/$store-cache.err" &
-  pid=$!; STARTED+=("$pid")
-  url="http://127.0.0.1:$port"
-  wait_ready "$url/packages" "$pid" "$store-cache"
-  sleep 1
-  REMOTE_BASE[${store}_cache]=$(status_kb "$pid" VmRSS)
-  rss="$OUT_DIR/$store-cache.rss"
-  start_sampler "$pid" "$rss"
-  log "$label, cache on: ours (pid $pid) on $url, its cache in $WORK/cache-$store-on"
-
-  # Into the cache: one unmeasured GET of each package (checked); /stats must then show them cached,
-  # and a second GET of each must be a hit that reads nothing from the store. A fill is published
-  # (counted in usedBytes) once its file is verified, which may come after its reader's last byte:
-  # /stats is polled for that, at most 60 s.
-  before=$(cache_stats "$url")
-  got=$(curl -sS --max-time "$CURL_MAX" "${STALL[@]}" "$url/packages/$BIG" 2>> "$WORK/logs/curl.err" | sha256sum | cut -d' ' -f1)
-  [[ $got == "$BIG_SHA" ]] || fill_note+="GET $BIG through the cache returned other bytes; "
-  curl -sS --max-time 60 "$url/packages/$SMALL" 2>> "$WORK/logs/curl.err" | cmp -s - "$PKGS/$SMALL" \
-    || fill_note+="GET $SMALL through the cache returned other bytes; "
-  t0=$(now_us)
-  while :; do
-    mid=$(cache_stats "$url")
-    read -r _ _ _ _ _ u1 <<< "$mid"
-    ((u1 >= BIG_SIZE + SMALL_SIZE || $(now_us) - t0 > 60000000)) && break
-    sleep 0.1
-  done
-  log "  /stats shows $u1 bytes in the cache $((($(now_us) - t0) / 1000)) ms after the first GETs ended"
-  curl -sS --max-time "$CURL_MAX" "${STALL[@]}" "$url/packages/$BIG" 2>> "$WORK/logs/curl.err" | cmp -s - "$PKGS/$BIG" \
-    || fill_note+="GET $BIG from the cache returned other bytes; "
-  curl -sS --max-time 60 "$url/packages/$SMALL" 2>> "$WORK/logs/curl.err" | cmp -s - "$PKGS/$SMALL" \
-    || fill_note+="GET $SMALL from the cache returned other bytes; "
-  after=$(cache_stats "$url")
-  read -r _ m0 _ _ s0 _ <<< "$before"; read -r h1 m1 _ _ s1 u1 <<< "$mid"; read -r h2 m2 _ _ s2 _ <<< "$after"
-  log "  /stats before filling: $before; after one GET of each: $mid; after a second: $after (hits misses coalesced bypassed storeBytes usedBytes)"
-  if ((m1 - m0 != 2 || s1 - s0 != BIG_SIZE + SMALL_SIZE || u1 < BIG_SIZE + SMALL_SIZE)); then
-    fill_note+="the first GETs did not fill the cache (/stats: misses +$((m1 - m0)), store bytes +$((s1 - s0)), used $u1 bytes); "
-  fi
-  if ((h2 - h1 != 2 || s2 != s1 || m2 != m1)); then
-    fill_note+="the second GETs were not cache hits (/stats: hits +$((h2 - h1)), misses +$((m2 - m1)), store bytes +$((s2 - s1))); "
-  fi
-  [[ -z $fill_note ]] || log "  NOT cached as expected: $fill_note"
-
-  # Warm: the cached packages, alternately with ours on the file system (the main server, same files).
-  main_rss=$MAIN_RSS; MAIN_RSS=$rss; WRK_REF="ours-fs"
-  before=$(cache_stats "$url")
-  wrk_scenario "${store}_warm_big" "$label, cache on, warm: GET $(human_size "$BIG_SIZE"), 16 connections, vs ours on the file system" mibs 16 \
-    "$url/packages/$BIG" "$OURS_URL/packages/$BIG"
-  mid=$(cache_stats "$url")
-  wrk_scenario "${store}_warm_small" "$label, cache on, warm: GET $(human_size "$SMALL_SIZE"), 64 connections, vs ours on the file system" rps 64 \
-    "$url/packages/$SMALL" "$OURS_URL/packages/$SMALL"
-  after=$(cache_stats "$url")
-  MAIN_RSS=$main_rss; WRK_REF=nginx
-  warm_stats "${store}_warm_big" "$before" "$mid" "$fill_note"
-  warm_stats "${store}_warm_small" "$mid" "$after" "$fill_note"
-
-  cold_scenario "$store" "$url" "$rss"
-  CACHE_HWM[$store]=$(status_kb "$pid" VmHWM)
-  stop_pid "$pid"
-}
-
-warm_stats() {        # warm_stats ID BEFORE AFTER FILL_NOTE: what /stats says of a warm row's runs
-  local id=$1 fill_note=$4 h0 m0 c0 b0 s0 h1 m1 c1 b1 s1 deltas read_bytes
-  read -r h0 m0 c0 b0 s0 _ <<< "$2"; read -r h1 m1 c1 b1 s1 _ <<< "$3"
-  deltas="hits +$((h1 - h0)), misses +$((m1 - m0)), coalesced +$((c1 - c0)), bypassed +$((b1 - b0)), store bytes +$((s1 - s0))"
-  read_bytes=$((s1 - s0))
-  ((h0 >= 0 && h1 >= 0)) || read_bytes=-1
-  WARM_STORE[$id]=$read_bytes
-  RAW[$id]+="; /stats over its warm-up and measured runs: $deltas"
-  log "  $id: /stats over its warm-up and measured runs: $deltas"
-  if ((read_bytes != 0 || m1 != m0 || b1 != b0)); then
-    NOTE[$id]="${NOTE[$id]:+${NOTE[$id]}; }not all from the cache ($deltas)"
-  fi
-  [[ -z $fill_note ]] || NOTE[$id]="${NOTE[$id]:+${NOTE[$id]}; }before the runs: ${fill_note%; }"
-  return 0
-}
-
-cold_clients() {      # cold_clients URL: COLD_N concurrent GETs, each body compared with $PKGS/$BIG -> COLD_OK, COLD_T0, COLD_T1
-  COLD_T0=$(now_us)
-  # shellcheck disable=SC2016
-  seq 1 "$COLD_N" | xargs -P "$COLD_N" -I{} bash -c \
-    'set -o pipefail; if curl -sS --fail --max-time "$2" --speed-limit 1 --speed-time 30 "$1" | cmp -s - "$3"; then echo ok; else echo "failed (client $4)"; fi' \
-    _ "$1" "$CURL_MAX" "$PKGS/$BIG" {} > "$OUT_DIR/cold.codes" 2>> "$WORK/logs/curl.err" &
-  local xpid=$!
-  STARTED+=("$xpid")
-  wait "$xpid" || true
-  COLD_T1=$(now_us)
-  COLD_OK=$(grep -c '^ok$' "$OUT_DIR/cold.codes" || true)
-}
-
-# Cold: a deploy. A package is published (PUT through this server, under a new name each round, so
-# no version of it is in the cache), then COLD_N clients fetch it at once; the store must be read
-# exactly once (/stats: one miss, store bytes +its size), every client must get its exact bytes.
-# nginx, serving the same bytes from its local file to as many clients, is there for scale.
-cold_scenario() {     # cold_scenario STORE URL RSS_FILE
-  local store=$1 url=$2 rss=$3 id="${1}_cold" label r side name code before after secs value p peak=0
-  local h0 m0 c0 b0 s0 h1 m1 c1 b1 s1 dm dc dh db ds
-  local -a v_ours=() v_ng=() w_ours=() w_ng=() coal=() hit=()
-  local raw="" bad=0 stats_bad=0 rounds=""
-  label=$(store_label "$store")
-  log "$label, cache on, cold: $COLD_N concurrent GETs of a $(human_size "$BIG_SIZE") package just PUT: $ROUNDS round(s) of ours, nginx"
-  for ((r = 1; r <= ROUNDS; r++)); do
-    for side in "$store" nginx; do
-      if [[ $side == nginx ]]; then
-        cold_clients "$NGINX_URL/packages/$BIG"
-      else
-        name="bench-cold-r$r-1.0.0.tar.gz"
-        read -r code _ _ <<< "$(put_once "$url" "$name" "$PKGS/$BIG")"
-        if [[ $code != 200 ]] || ! grep -q "\"sha256\":\"$BIG_SHA\"" "$OUT_DIR/put.resp"; then
-          bad=$((bad + 1)); log "  PUT $name answered $code: $(cat "$OUT_DIR/put.resp")"
-        fi
-        sync
-        before=$(cache_stats "$url")
-        cold_clients "$url/packages/$name"
-        after=$(cache_stats "$url")
-        read -r h0 m0 c0 b0 s0 _ <<< "$before"; read -r h1 m1 c1 b1 s1 _ <<< "$after"
-        dh=$((h1 - h0)); dm=$((m1 - m0)); dc=$((c1 - c0)); db=$((b1 - b0)); ds=$((s1 - s0))
-        ((h0 >= 0 && h1 >= 0)) || dm=-1
-        rounds+="r$r: misses +$dm, coalesced +$dc, hits +$dh, bypassed +$db, store bytes +$ds; "
-        coal+=("+$dc"); hit+=("+$dh")
-        if ((dm != 1 || ds != BIG_SIZE || db != 0 || dm + dc + dh != COLD_N)); then
-          stats_bad=$((stats_bad + 1))
-          log "  /stats over round $r: misses +$dm, coalesced +$dc, hits +$dh, bypassed +$db, store bytes +$ds; expected one miss, +$BIG_SIZE store bytes, none bypassed, $COLD_N reads in all"
-        fi
-        p=$(peak_kb "$rss" "$COLD_T0" "$COLD_T1"); ((p > peak)) && peak=$p
-        code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 60 -X DELETE "$url/packages/$name" 2>> "$WORK/logs/curl.err" || true)
-        [[ $code == 200 || $code == 204 ]] || { bad=$((bad + 1)); log "  DELETE $name answered $code"; }
-      fi
-      secs=$(awk -v a="$COLD_T0" -v b="$COLD_T1" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
-      value=$(awk -v n="$COLD_OK" -v s="$BIG_SIZE" -v w="$secs" 'BEGIN { printf "%.1f", n * s / 1048576 / w }')
-      if ((COLD_OK != COLD_N)); then
-        bad=$((bad + COLD_N - COLD_OK))
-        log "  $side: only $COLD_OK of $COLD_N clients got the exact bytes: $(grep -v '^ok$' "$OUT_DIR/cold.codes" | head -3 | tr '\n' ' ')"
-      fi
-      if [[ $side == nginx ]]; then v_ng+=("$value"); w_ng+=("$secs"); else v_ours+=("$value"); w_ours+=("$secs"); fi
-      raw+="$side=${value}MiB/s/${secs}s/${COLD_OK}ok "
-      log "  round $r $side: $value MiB/s aggregate, wall ${secs}s, $COLD_OK/$COLD_N exact"
-    done
-  done
-  OURS[$id]=$(median "${v_ours[@]}"); NGINX[$id]=$(median "${v_ng[@]}")
-  COLD_WALL[$store]=$(median "${w_ours[@]}"); COLD_WALL_NG[$store]=$(median "${w_ng[@]}")
-  COLD_CLIENTS_BAD[$store]=$bad
-  if ((stats_bad == 0)); then
-    COLD_CHECK[$store]="met (/stats in every round: misses +1, store bytes +$(human_size "$BIG_SIZE"), bypassed +0; coalesced $(IFS=/; echo "${coal[*]}"), hits $(IFS=/; echo "${hit[*]}"))"
-  else
-    COLD_CHECK[$store]="**NOT met** in $stats_bad of $ROUNDS round(s) (/stats: ${rounds%; })"
-  fi
-  RAW[$id]="${raw% }; /stats of ours per round: ${rounds%; }"
-  PEAK[$id]=$peak
-  ROWS+=("$id")
-  return 0
-}
 
 ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "—" }'; }
 verdict() {           # verdict RATIO MIN -> "met"/"NOT met"
@@ -1141,6 +524,8 @@ report() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# The run: set-up, the main server of ours and nginx (up to the end), then the scenarios in the
+# order of the table, then the report.
 main() {
   ensure_tools
   build_jar
@@ -1176,16 +561,10 @@ main() {
     return 0
   fi
 
-  wrk_scenario get_big "GET $(human_size "$BIG_SIZE"), 16 connections" mibs 16 \
-    "$OURS_URL/packages/$BIG" "$NGINX_URL/packages/$BIG"
-  wrk_scenario get_small "GET $(human_size "$SMALL_SIZE"), 64 connections" rps 64 \
-    "$OURS_URL/packages/$SMALL" "$NGINX_URL/packages/$SMALL"
-  wrk_scenario get_range "GET Range bytes=1000-1999, 64 connections" rps 64 \
-    "$OURS_URL/packages/$BIG" "$NGINX_URL/packages/$BIG" "Range: bytes=1000-1999"
-  wrk_scenario list "GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages, 4 connections" rps 4 \
-    "$OURS_URL/packages" "$NGINX_URL/packages/"
-  list_cold_scenario
+  get_scenarios            # scenarios/get.sh
+  listing_scenarios        # scenarios/listing.sh
 
+  # The second server of ours, fsync off, for the two upload scenarios only.
   # shellcheck disable=SC2086
   start_ours nofsync "$nofsync_port" "$PKGS" false ${BENCH_JAVA_OPTS:-}
   nofsync_pid=$LAST_PID
@@ -1195,15 +574,15 @@ main() {
   NOFSYNC_BASE=$(status_kb "$nofsync_pid" VmRSS)
   NOFSYNC_RSS="$OUT_DIR/nofsync.rss"
   start_sampler "$nofsync_pid" "$NOFSYNC_RSS"
-  put_scenario
-  conc_scenario
+  put_scenario             # scenarios/put.sh
+  conc_scenario            # scenarios/concurrent-uploads.sh
   NOFSYNC_HWM=$(status_kb "$nofsync_pid" VmHWM)
   stop_pid "$nofsync_pid"
 
-  smallheap_scenario
-  s3_scenarios
-  swift_scenarios
-  startup_scenarios
+  smallheap_scenario       # scenarios/small-heap.sh
+  s3_scenarios             # scenarios/remote-store.sh, then scenarios/cache.sh
+  swift_scenarios          # the same on Swift
+  startup_scenarios        # scenarios/startup.sh
 
   MAIN_HWM=$(status_kb "$ours_pid" VmHWM)
   log_summary
