@@ -1,0 +1,98 @@
+# The memory target, on a server of ours started apart with -Xmx64m (no nginx side), its RSS
+# sampled every 100 ms and compared with the RSS right after its start-up:
+#   roundtrip  a 4 GiB package (--quick 512 MiB) PUT chunked from the generator, then read back;
+#              the SHA-256 sent, the one the server reports and the one read back must be equal
+#   heap_get   200 concurrent GETs of the 100 MiB package; all must complete
+#   heap_put   200 concurrent PUTs of 20 MiB (--quick 4 MiB); all 200, and the server still answers
+# Sets RT_*, HG_* and HP_* for the report.
+# Target (ARCHITECTURE.md): server memory while moving a 4 GB package, or 200 concurrent 100 MB
+# transfers (uploads included): resident set grows ≤ 64 MB; works with -Xmx64m.
+
+# The memory target, through a separately started server limited to -Xmx64m: a package bigger
+# than the heap both ways, then 200 concurrent downloads and 200 concurrent uploads.
+smallheap_scenario() {
+  local dir="$WORK/rt" port name="roundtrip-bench-1.0.0.tar.gz" url pid base t0 t1 t2 code bytes secs
+  local src_sha got_sha put_sha peak_put peak_get peak ok
+  log "round trip of $(human_size "$RT_SIZE") through a server with -Xmx64m"
+  src_sha=$(random_bytes "$RT_SIZE" 6 | sha256sum | cut -d' ' -f1)
+  mkdir -p "$dir"
+  ln "$PKGS/$BIG" "$dir/$BIG"            # the 100 MiB package, for the concurrent downloads
+  port=$(free_port)
+  # shellcheck disable=SC2086
+  start_ours roundtrip "$port" "$dir" true -Xmx64m ${BENCH_JAVA_OPTS:-}
+  pid=$LAST_PID
+  RT_URL="http://127.0.0.1:$port"
+  wait_ready "$RT_URL/packages" "$pid" roundtrip
+  sleep 1
+  base=$(status_kb "$pid" VmRSS)
+  RT_BASE=$base
+  RT_RSS="$OUT_DIR/rt.rss"
+  start_sampler "$pid" "$RT_RSS"
+  url="$RT_URL/packages/$name"
+  t0=$(now_us)
+  read -r code bytes secs <<< "$(random_bytes "$RT_SIZE" 6 | curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o "$OUT_DIR/rt.resp" \
+    -w '%{http_code} %{size_upload} %{time_total}' -T - "$url" 2>> "$WORK/logs/curl.err" || echo "000 0 1")"
+  t1=$(now_us)
+  put_sha=$(sed -n 's/.*"sha256":"\([0-9a-f]*\)".*/\1/p' "$OUT_DIR/rt.resp")
+  got_sha=$(curl -sS --max-time "$CURL_MAX" "${STALL[@]}" "$url" 2>> "$WORK/logs/curl.err" | sha256sum | cut -d' ' -f1)
+  t2=$(now_us)
+  sleep 0.3
+  peak_put=$(peak_kb "$RT_RSS" "$t0" "$t1"); peak_get=$(peak_kb "$RT_RSS" "$t1" "$t2")
+  peak=$((peak_put > peak_get ? peak_put : peak_get))
+  RT_PUT_MIBS=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.0f", b / 1048576 / s }')
+  RT_GET_MIBS=$(awk -v n="$RT_SIZE" -v a="$t1" -v b="$t2" 'BEGIN { printf "%.0f", n / 1048576 / ((b - a) / 1e6) }')
+  RT_PEAK=$peak; RT_GROWTH=$((peak - base))
+  RT_PEAK_PUT=$peak_put; RT_PEAK_GET=$peak_get
+  RT_EXACT=0
+  if [[ $code == 200 && $src_sha == "$got_sha" && $src_sha == "$put_sha" ]]; then RT_EXACT=1; fi
+  log "  PUT HTTP $code, $RT_PUT_MIBS MiB/s; GET $RT_GET_MIBS MiB/s; sha256 sent $src_sha, stored $put_sha, read back $got_sha"
+  log "  RSS after start-up $(mib "$base") MiB, peak $(mib "$peak") MiB during PUT $(mib "$peak_put") / GET $(mib "$peak_get"), growth $(mib "$RT_GROWTH") MiB"
+  rm -f "$dir/$name"
+  sync
+  ROWS+=(roundtrip)
+
+  # 200 concurrent downloads of the 100 MiB package
+  log "  $CONC concurrent GETs of $(human_size "$BIG_SIZE") through the -Xmx64m server"
+  t0=$(now_us)
+  seq 1 "$CONC" | xargs -P "$CONC" -I{} curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o /dev/null -w '%{http_code} %{size_download}\n' \
+    "$RT_URL/packages/$BIG" > "$OUT_DIR/heapget.codes" 2>> "$WORK/logs/curl.err" &
+  STARTED+=("$!")
+  wait "$!" || true
+  t1=$(now_us)
+  sleep 0.3
+  ok=$(grep -c "^200 $BIG_SIZE\$" "$OUT_DIR/heapget.codes" || true)
+  HG_OK=$ok; HG_PEAK=$(peak_kb "$RT_RSS" "$t0" "$t1"); HG_GROWTH=$((HG_PEAK - base))
+  HG_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
+  HG_MIBS=$(awk -v n="$ok" -v s="$BIG_SIZE" -v w="$HG_SECS" 'BEGIN { printf "%.0f", n * s / 1048576 / w }')
+  log "    $ok/$CONC complete, $HG_MIBS MiB/s aggregate in ${HG_SECS}s, RSS peak $(mib "$HG_PEAK") MiB (+$(mib "$HG_GROWTH") MiB)"
+  ((ok == CONC)) || log "    statuses: $(cut -d' ' -f1 "$OUT_DIR/heapget.codes" | sort | uniq -c | tr '\n' ' ')"
+  ROWS+=(heap_get)
+
+  # 200 concurrent uploads
+  log "  $CONC concurrent PUTs of $(human_size "$CONC_SIZE") through the -Xmx64m server"
+  sync
+  t0=$(now_us)
+  seq 1 "$CONC" | xargs -P "$CONC" -I{} curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o /dev/null -w '%{http_code}\n' \
+    -T "$SRC/conc.bin" "$RT_URL/packages/heap-{}-1.0.0.tar.gz" > "$OUT_DIR/heapput.codes" 2>> "$WORK/logs/curl.err" &
+  STARTED+=("$!")
+  wait "$!" || true
+  t1=$(now_us)
+  sleep 0.3
+  ok=$(grep -c '^200$' "$OUT_DIR/heapput.codes" || true)
+  HP_OK=$ok; HP_PEAK=$(peak_kb "$RT_RSS" "$t0" "$t1"); HP_GROWTH=$((HP_PEAK - base))
+  HP_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
+  HP_MIBS=$(awk -v n="$ok" -v s="$CONC_SIZE" -v w="$HP_SECS" 'BEGIN { printf "%.0f", n * s / 1048576 / w }')
+  log "    $ok/$CONC answered 200, $HP_MIBS MiB/s aggregate in ${HP_SECS}s, RSS peak $(mib "$HP_PEAK") MiB (+$(mib "$HP_GROWTH") MiB)"
+  ((ok == CONC)) || log "    statuses: $(sort "$OUT_DIR/heapput.codes" | uniq -c | tr '\n' ' ')"
+  HP_ALIVE=$(http_code "$RT_URL/packages" 10)
+  HP_OOM=$(grep -c OutOfMemoryError "$WORK/logs/roundtrip.err" || true)
+  if [[ $HP_ALIVE != 200 || $HP_OOM != 0 ]]; then
+    log "    after the uploads the server answers GET /packages with $HP_ALIVE; OutOfMemoryError in its log: $HP_OOM line(s)"
+  fi
+  ROWS+=(heap_put)
+
+  RT_HWM=$(status_kb "$pid" VmHWM)
+  stop_pid "$pid"
+  rm -rf "$dir"
+  sync
+}
