@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import org.packagerepository.auth.TokenHash;
 import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.ConfigLoader;
-import org.packagerepository.config.RepositoryConfig;
 import org.packagerepository.metrics.Metrics;
 
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ public final class Main {
     Vertx vertx = Metrics.newVertx();
     Integer portOverride = port;
     try {
-      RepositoryConfig config = ConfigLoader.load(vertx, configFile, explicitConfig, System.getenv())
+      RepositoryConfig config = RepositoryConfig.load(vertx, configFile, explicitConfig, System.getenv())
         .map(loaded -> portOverride == null ? loaded : loaded.withPort(portOverride))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       configureLogging(config.logLevel());

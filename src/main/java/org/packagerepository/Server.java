@@ -4,16 +4,14 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.packagerepository.config.RepositoryConfig;
 import org.packagerepository.metrics.Metrics;
 import org.packagerepository.events.CallbackVerticle;
+import org.packagerepository.http.HttpSettings;
 import org.packagerepository.http.HttpVerticle;
 import org.packagerepository.http.UploadSlots;
 import org.packagerepository.storage.StorageBackend;
-import org.packagerepository.storage.StorageBackends;
 import org.packagerepository.transfer.Transfers;
 
 import java.util.ArrayList;
@@ -38,46 +36,34 @@ public final class Server {
 
   /** Deploys storage first, so that the first request finds it. Port 0 picks a random free port. */
   public static Future<Server> start(Vertx vertx, RepositoryConfig config) {
-    StorageBackend backend;
+    return start(vertx, config, config.storage());
+  }
+
+  private static <S> Future<Server> start(Vertx vertx, RepositoryConfig config, StorageBackend<S> backend) {
+    S storage;
+    UploadSlots uploadSlots;
     try {
-      backend = StorageBackends.require(config.backend(), config.backendSectionName());
+      storage = backend.settings(config.backendSection());
+      uploadSlots = UploadSlots.of(config.maxStreamingUploads(), config.maxWaitingUploads(),
+        Runtime.getRuntime().maxMemory(), backend.bytesPerUpload(storage));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     Transfers.registerCodecs(vertx);
     List<String> deployments = new ArrayList<>();
     // A negative port makes every HTTP verticle instance share one random port.
-    int port = config.port() == 0 ? -1 : config.port();
-    JsonObject httpConfig = new JsonObject()
-      .put("port", port)
-      .put("host", config.host())
-      .put("allowOverwrite", config.allowOverwrite())
-      .put("maxPackageSize", config.maxPackageSize())
-      .put("idleTimeoutSeconds", config.idleTimeoutSeconds())
-      .put("bodyTimeoutSeconds", config.bodyTimeoutSeconds())
-      .put("headerTimeoutSeconds", config.headerTimeoutSeconds());
-    if (config.tlsCertPath() != null) {
-      httpConfig.put("tlsCert", config.tlsCertPath()).put("tlsKey", config.tlsKeyPath());
-    }
-    if (config.auth() != null) {
-      httpConfig.put("auth", config.auth());
-    }
+    HttpSettings http = new HttpSettings(config.port() == 0 ? -1 : config.port(), config.host(),
+      config.allowOverwrite(), config.maxPackageSize(), config.idleTimeoutSeconds(), config.headerTimeoutSeconds(),
+      config.bodyTimeoutSeconds(), config.tlsCertPath(), config.tlsKeyPath(), config.auth());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<HttpVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
-    UploadSlots uploadSlots;
-    try {
-      uploadSlots = UploadSlots.of(config.maxStreamingUploads(), config.maxWaitingUploads(),
-        Runtime.getRuntime().maxMemory(), backend.bytesPerUpload(config.backendSection()));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
     String callback = config.packageCallback();
     MeterRegistry meters = Metrics.registry(vertx);
     Gauge.builder("pr_uploads_streaming", uploadSlots, UploadSlots::streaming)
       .description("Uploads whose bodies are being read now").register(meters);
     Gauge.builder("pr_uploads_waiting", uploadSlots, UploadSlots::waiting)
       .description("Uploads waiting for a turn, their bodies not read yet").register(meters);
-    return backend.deploy(vertx, config.backendSection())
+    return backend.deploy(vertx, storage)
       .compose(id -> {
         deployments.add(id);
         return callback.isEmpty() ? Future.succeededFuture(null)
@@ -88,11 +74,10 @@ public final class Server {
           deployments.add(id);
         }
         return vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(uploadSlots);
+          HttpVerticle verticle = new HttpVerticle(uploadSlots, http);
           verticles.add(verticle);
           return verticle;
-        }, new DeploymentOptions().setConfig(httpConfig).setInstances(instances)
-          .setThreadingModel(ThreadingModel.EVENT_LOOP));
+        }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP));
       })
       .map(id -> {
         deployments.add(id);

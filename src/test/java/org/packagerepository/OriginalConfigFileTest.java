@@ -116,7 +116,7 @@ class OriginalConfigFileTest {
       return config;
     }
     // as the configuration loader merges them: the environment over the file
-    return config.mergeIn(EnvironmentOverrides.from(env), true);
+    return config.mergeIn(EnvironmentOverrides.from(env, RepositoryConfig.environmentVariables()), true);
   }
 
   /** A server on {@code config}: a PUT is answered 200, then listed and served byte-exact. */

@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Reads pr-config.json and merges the environment over it. The stores are declared explicitly because
@@ -23,10 +22,13 @@ public final class ConfigLoader {
   }
 
   /**
-   * @param file the configuration file; when {@code required} is false and it does not exist, the built-in
-   *             defaults apply (file system under data/packages, port 8888)
+   * The file with {@code overrides} merged over it.
+   *
+   * @param file      the configuration file; when {@code required} is false and it does not exist, the built-in
+   *                  defaults apply (file system under data/packages, port 8888)
+   * @param overrides what the environment says, shaped like the file ({@link EnvironmentOverrides})
    */
-  public static Future<RepositoryConfig> load(Vertx vertx, Path file, boolean required, Map<String, String> env) {
+  public static Future<JsonObject> load(Vertx vertx, Path file, boolean required, JsonObject overrides) {
     ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(0).setIncludeDefaultStores(false);
     if (Files.exists(file)) {
       options.addStore(new ConfigStoreOptions().setType("file").setFormat("json")
@@ -34,13 +36,12 @@ public final class ConfigLoader {
     } else if (required) {
       return Future.failedFuture(new ConfigException("Configuration file " + file + " does not exist"));
     }
-    options.addStore(new ConfigStoreOptions().setType("json").setConfig(EnvironmentOverrides.from(env)));
+    options.addStore(new ConfigStoreOptions().setType("json").setConfig(overrides));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
       .onComplete(ar -> retriever.close())
       .recover(e -> Future.failedFuture(new ConfigException("Configuration file " + file
-        + " could not be read: " + rootMessage(e))))
-      .map(RepositoryConfig::from);
+        + " could not be read: " + rootMessage(e))));
   }
 
   private static String rootMessage(Throwable e) {

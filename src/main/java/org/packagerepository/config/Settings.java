@@ -61,4 +61,10 @@ public final class Settings {
     }
     return p;
   }
+
+  /** Whether any value of {@code section}'s group {@code group} is a string that is not blank. */
+  public static boolean anyValueIn(JsonObject section, String group) {
+    return section != null && section.getValue(group) instanceof JsonObject values
+      && values.stream().anyMatch(entry -> entry.getValue() instanceof String text && !text.isBlank());
+  }
 }

@@ -8,12 +8,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.packagerepository.auth.AuthSettings;
 import org.packagerepository.auth.Authenticator;
 import org.packagerepository.auth.Permission;
 import org.packagerepository.events.PackageEvents;
@@ -30,35 +28,34 @@ import java.util.List;
  * The HTTP side: routes, validation, conditionals and ranges, error mapping. Knows nothing of any backend: it speaks
  * to storage only through {@link StorageClient} and transfers. One instance runs per event loop.
  *
- * <p>Configuration: {@code port} (a negative port shares one random port between instances), {@code host},
- * {@code allowOverwrite}.
+ * <p>{@link #start()} is the route table; the handlers do the work.
  */
 public final class HttpVerticle extends VerticleBase {
 
   private final UploadSlots uploadSlots;
+  private final HttpSettings settings;
   private HttpServer server;
 
   /** @param uploadSlots shared by all instances of the server */
-  public HttpVerticle(UploadSlots uploadSlots) {
+  public HttpVerticle(UploadSlots uploadSlots, HttpSettings settings) {
     this.uploadSlots = uploadSlots;
+    this.settings = settings;
   }
 
   @Override
   public Future<?> start() {
-    JsonObject config = config();
     Transfers.registerCodecs(vertx);
     StorageClient storage = new StorageClient(vertx);
     TransferOptions transferOptions = new TransferOptions();
     ListingHandler listing = new ListingHandler(storage);
     DownloadHandler download = new DownloadHandler(vertx, storage, transferOptions);
     PackageEvents events = new PackageEvents(vertx);
-    UploadPolicy policy = new UploadPolicy(config.getBoolean("allowOverwrite", true),
-      config.getLong("maxPackageSize", 0L), 1000L * config.getLong("bodyTimeoutSeconds", 0L));
+    UploadPolicy policy = new UploadPolicy(settings.allowOverwrite(), settings.maxPackageSize(),
+      1000L * settings.bodyTimeoutSeconds());
     UploadHandler upload = new UploadHandler(vertx, storage, transferOptions, policy, uploadSlots, events);
     DeleteHandler delete = new DeleteHandler(storage, events);
 
-    AuthSettings authSettings = AuthSettings.fromJson(config);
-    AccessGuard guard = new AccessGuard(authSettings == null ? null : new Authenticator(authSettings));
+    AccessGuard guard = new AccessGuard(settings.auth() == null ? null : new Authenticator(settings.auth()));
 
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::start);
@@ -141,9 +138,21 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.errorHandler(500, this::internalError);
 
+    HeaderTimeout headerTimeout = new HeaderTimeout(vertx,
+      java.util.concurrent.TimeUnit.SECONDS.toMillis(settings.headerTimeoutSeconds()));
+    server = vertx.createHttpServer(serverOptions())
+      .connectionHandler(headerTimeout::connected)
+      .requestHandler(request -> {
+        headerTimeout.received(request.connection());
+        router.handle(request);
+      });
+    return server.listen();
+  }
+
+  private HttpServerOptions serverOptions() {
     HttpServerOptions options = new HttpServerOptions()
-      .setPort(config.getInteger("port", 8888))
-      .setHost(config.getString("host", "0.0.0.0"))
+      .setPort(settings.port())
+      .setHost(settings.host())
       // Refusals must go out instead of 100 Continue: answered by UploadHandler, never automatically.
       .setHandle100ContinueAutomatically(false)
       .setCompressionSupported(false)
@@ -153,22 +162,14 @@ public final class HttpVerticle extends VerticleBase {
       .setHttp2ClearTextEnabled(false)
       // A connection that moves no byte either way for this long is closed: a client that stops sending its
       // upload, or stops reading its download, does not hold a connection (and an upload slot) forever.
-      .setIdleTimeout(config.getInteger("idleTimeoutSeconds", 120))
+      .setIdleTimeout(settings.idleTimeoutSeconds())
       .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
-    if (config.getString("tlsCert") != null) {
+    if (settings.tlsCert() != null) {
       // HTTPS: the kernel's sendfile cannot encrypt, so downloads are read and written through the TLS engine.
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.getString("tlsCert"))
-        .setKeyPath(config.getString("tlsKey")));
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.tlsCert())
+        .setKeyPath(settings.tlsKey()));
     }
-    HeaderTimeout headerTimeout = new HeaderTimeout(vertx,
-      java.util.concurrent.TimeUnit.SECONDS.toMillis(config.getInteger("headerTimeoutSeconds", 10)));
-    server = vertx.createHttpServer(options)
-      .connectionHandler(headerTimeout::connected)
-      .requestHandler(request -> {
-        headerTimeout.received(request.connection());
-        router.handle(request);
-      });
-    return server.listen();
+    return options;
   }
 
   /**

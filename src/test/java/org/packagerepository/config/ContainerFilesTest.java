@@ -2,6 +2,8 @@ package org.packagerepository.config;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.packagerepository.RepositoryConfig;
+import org.packagerepository.storage.fs.FsSettings;
 import org.packagerepository.storage.s3.S3Settings;
 import org.packagerepository.storage.swift.SwiftSettings;
 
@@ -56,8 +58,9 @@ class ContainerFilesTest {
   @Test
   void composeConfiguresTheRepositoryForTheMinioItStarts() throws IOException {
     Map<String, String> env = environment(false);
-    assertTrue(EnvironmentOverrides.VARIABLES.keySet().containsAll(env.keySet()), env.toString());
-    RepositoryConfig config = RepositoryConfig.from(EnvironmentOverrides.from(env));
+    assertTrue(RepositoryConfig.environmentVariables().keySet().containsAll(env.keySet()), env.toString());
+    RepositoryConfig config = RepositoryConfig.from(EnvironmentOverrides.from(env,
+      RepositoryConfig.environmentVariables()));
     assertEquals("S3Repository", config.backendSectionName());
     S3Settings s3 = S3Settings.fromJson(config.backendSection());
     assertEquals(URI.create("http://minio:9000"), s3.endpoint());
@@ -72,8 +75,9 @@ class ContainerFilesTest {
   @Test
   void theSwiftAlternativeInTheCommentIsAConfigurationForTheSwiftItStarts() throws IOException {
     Map<String, String> env = environment(true);
-    assertTrue(EnvironmentOverrides.VARIABLES.keySet().containsAll(env.keySet()), env.toString());
-    RepositoryConfig config = RepositoryConfig.from(EnvironmentOverrides.from(env));
+    assertTrue(RepositoryConfig.environmentVariables().keySet().containsAll(env.keySet()), env.toString());
+    RepositoryConfig config = RepositoryConfig.from(EnvironmentOverrides.from(env,
+      RepositoryConfig.environmentVariables()));
     assertEquals("SwiftRepository", config.backendSectionName());
     SwiftSettings swift = SwiftSettings.fromJson(config.backendSection());
     assertEquals(1, swift.authVersion(), "the all-in-one speaks TempAuth (v1)");
@@ -96,9 +100,9 @@ class ContainerFilesTest {
 
     String workdir = last(lines, "WORKDIR");
     String volume = last(lines, "VOLUME");
-    assertTrue((workdir + "/" + RepositoryConfig.DEFAULT_FS_PATH).startsWith(volume + "/"),
-      "the packages (" + RepositoryConfig.DEFAULT_FS_PATH + " in " + workdir + ") are on the volume " + volume);
-    assertTrue(dockerfile.contains("mkdir -p " + workdir + "/" + RepositoryConfig.DEFAULT_FS_PATH + " " + workdir + "/conf"));
+    assertTrue((workdir + "/" + FsSettings.DEFAULT_PATH).startsWith(volume + "/"),
+      "the packages (" + FsSettings.DEFAULT_PATH + " in " + workdir + ") are on the volume " + volume);
+    assertTrue(dockerfile.contains("mkdir -p " + workdir + "/" + FsSettings.DEFAULT_PATH + " " + workdir + "/conf"));
     assertEquals(String.valueOf(RepositoryConfig.DEFAULT_PORT), last(lines, "EXPOSE"));
     assertTrue(dockerfile.contains("${PR_PORT:-" + RepositoryConfig.DEFAULT_PORT + "}/health/live"));
     assertTrue(dockerfile.contains("USER repository"), "not root");

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.Server;
-import org.packagerepository.config.RepositoryConfig;
+import org.packagerepository.RepositoryConfig;
 import org.packagerepository.metrics.Metrics;
 
 import java.net.URI;

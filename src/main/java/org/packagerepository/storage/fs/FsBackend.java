@@ -5,8 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.storage.StorageBackend;
 
-/** The file-system backend: packages are the files of one directory. */
-public final class FsBackend implements StorageBackend {
+import java.util.Map;
+
+/** The file-system backend: packages are the files of one directory. The default when no backend is chosen. */
+public final class FsBackend implements StorageBackend<FsSettings> {
 
   @Override
   public String name() {
@@ -14,20 +16,42 @@ public final class FsBackend implements StorageBackend {
   }
 
   @Override
-  public Future<String> deploy(Vertx vertx, JsonObject section) {
-    FsSettings settings;
-    try {
-      settings = FsSettings.fromJson(section);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    // One instance: the namespace state (checksums, per-package publish order) stays confined to one event loop.
+  public String section() {
+    return "FsRepository";
+  }
+
+  /** The directory chooses it; {@code fsync} and {@code zero_copy} alone do not. */
+  @Override
+  public boolean isChosenBy(JsonObject section) {
+    return section != null && section.getValue("location") instanceof JsonObject location
+      && location.getValue("path") instanceof String path && !path.isBlank();
+  }
+
+  @Override
+  public boolean isDefault() {
+    return true;
+  }
+
+  @Override
+  public Map<String, String> environment() {
+    return Map.of("PR_FS_PATH", "location.path", "PR_FS_FSYNC", "location.fsync",
+      "PR_FS_ZERO_COPY", "location.zero_copy");
+  }
+
+  @Override
+  public FsSettings settings(JsonObject section) {
+    return FsSettings.fromJson(section);
+  }
+
+  /** One instance: the namespace state (checksums, per-package publish order) stays confined to one event loop. */
+  @Override
+  public Future<String> deploy(Vertx vertx, FsSettings settings) {
     return vertx.deployVerticle(new FsStorageVerticle(settings));
   }
 
   /** Two batches (one filling, one being written), plus the HTTP side's queue and the credit window. */
   @Override
-  public long bytesPerUpload(JsonObject section) {
+  public long bytesPerUpload(FsSettings settings) {
     return 2L * FsStorageVerticle.UPLOAD_BATCH_BYTES + 2L * 1024 * 1024;
   }
 }

@@ -3,11 +3,18 @@ package org.packagerepository.storage.swift;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.packagerepository.config.Settings;
 import org.packagerepository.storage.StorageBackend;
 import org.packagerepository.storage.cache.CacheSettings;
 
+import java.util.Map;
+
 /** The Swift backend: packages are the objects under a path of a container of OpenStack Swift. */
-public final class SwiftBackend implements StorageBackend {
+public final class SwiftBackend implements StorageBackend<SwiftBackend.Configured> {
+
+  /** The backend's settings: the store's and its cache's. */
+  public record Configured(SwiftSettings store, CacheSettings cache) {
+  }
 
   @Override
   public String name() {
@@ -15,21 +22,46 @@ public final class SwiftBackend implements StorageBackend {
   }
 
   @Override
-  public Future<String> deploy(Vertx vertx, JsonObject section) {
-    SwiftSettings settings;
-    CacheSettings cache;
-    try {
-      settings = SwiftSettings.fromJson(section);
-      cache = CacheSettings.fromJson(section, "SwiftRepository", name());
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    return vertx.deployVerticle(new SwiftStorageVerticle(settings, cache));
+  public String section() {
+    return "SwiftRepository";
+  }
+
+  /** Any of the {@code access} values (the original ships them empty, and the container filled in). */
+  @Override
+  public boolean isChosenBy(JsonObject section) {
+    return Settings.anyValueIn(section, "access");
+  }
+
+  /** Those of an OpenStack openrc file, so that sourcing one is enough, and the container's. */
+  @Override
+  public Map<String, String> environment() {
+    return Map.ofEntries(
+      Map.entry("OS_PROJECT_NAME", "access.account"),
+      Map.entry("OS_USERNAME", "access.user"),
+      Map.entry("OS_PASSWORD", "access.key"),
+      Map.entry("OS_AUTH_URL", "access.auth_url"),
+      Map.entry("OS_IDENTITY_API_VERSION", "access.auth_version"),
+      Map.entry("OS_USER_DOMAIN_NAME", "access.user_domain_name"),
+      Map.entry("OS_PROJECT_DOMAIN_NAME", "access.project_domain_name"),
+      Map.entry("OS_REGION_NAME", "access.region_name"),
+      Map.entry("OS_INTERFACE", "access.interface"),
+      Map.entry("PR_SWIFT_CONTAINER", "container.container"),
+      Map.entry("PR_SWIFT_PATH", "container.path"));
+  }
+
+  @Override
+  public Configured settings(JsonObject section) {
+    return new Configured(SwiftSettings.fromJson(section), CacheSettings.fromJson(section, section(), name()));
+  }
+
+  @Override
+  public Future<String> deploy(Vertx vertx, Configured settings) {
+    return vertx.deployVerticle(new SwiftStorageVerticle(settings.store(), settings.cache()));
   }
 
   /** Bytes waiting to be sent and bytes waiting to be hashed, plus the HTTP side's queue and the credit window. */
   @Override
-  public long bytesPerUpload(JsonObject section) {
+  public long bytesPerUpload(Configured settings) {
     return 2 * SwiftStorageVerticle.BUFFER_LIMIT + 2L * 1024 * 1024;
   }
 }

@@ -1,4 +1,4 @@
-package org.packagerepository.config;
+package org.packagerepository;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +11,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.packagerepository.Server;
+import org.packagerepository.config.ConfigException;
+import org.packagerepository.config.EnvironmentOverrides;
+import org.packagerepository.storage.fs.FsSettings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +84,13 @@ class RepositoryConfigTest {
       .put("auth_url", "https://keystone.example/v3")).put("container", new JsonObject().put("container", "apps"));
   }
 
+  /** The file system under data/packages of the working directory, as the backend fills in the default. */
+  private static void assertUsesDataPackages(RepositoryConfig config) {
+    assertEquals("fs", config.backend());
+    FsSettings settings = (FsSettings) config.storage().settings(config.backendSection());
+    assertEquals(Path.of("data", "packages").toAbsolutePath().normalize(), settings.root());
+  }
+
   /** The failure of a future, waited for. */
   private static Throwable failureOf(io.vertx.core.Future<?> future) throws Exception {
     ExecutionException e = assertThrows(ExecutionException.class,
@@ -117,7 +126,7 @@ class RepositoryConfigTest {
     RepositoryConfig config = RepositoryConfig.from(json);
 
     assertEquals("fs", config.backend());
-    assertEquals("data/packages", config.backendSection().getJsonObject("location").getString("path"));
+    assertUsesDataPackages(config);
   }
 
   @Test
@@ -125,7 +134,7 @@ class RepositoryConfigTest {
     RepositoryConfig config = RepositoryConfig.from(new JsonObject());
 
     assertEquals("fs", config.backend());
-    assertEquals("data/packages", config.backendSection().getJsonObject("location").getString("path"));
+    assertUsesDataPackages(config);
     assertEquals(8888, config.port());
   }
 
@@ -164,7 +173,7 @@ class RepositoryConfigTest {
     RepositoryConfig config = RepositoryConfig.from(shipped());
 
     assertEquals("fs", config.backend());
-    assertEquals("data/packages", config.backendSection().getJsonObject("location").getString("path"));
+    assertUsesDataPackages(config);
     assertEquals("DEBUG", config.logLevel());
   }
 
@@ -232,7 +241,7 @@ class RepositoryConfigTest {
     Path file = dir.resolve("pr-config.json");
     Files.writeString(file, shipped().encodePrettily());
 
-    RepositoryConfig config = resultOf(ConfigLoader.load(vertx, file, true, env));
+    RepositoryConfig config = resultOf(RepositoryConfig.load(vertx, file, true, env));
 
     assertEquals(backend, config.backend());
     if (!backend.equals("fs")) {
@@ -259,7 +268,7 @@ class RepositoryConfigTest {
     Path file = dir.resolve("pr-config.json");
     Files.writeString(file, shipped().encodePrettily());
 
-    Throwable failure = failureOf(ConfigLoader.load(vertx, file, true,
+    Throwable failure = failureOf(RepositoryConfig.load(vertx, file, true,
       Map.of("PR_FS_PATH", "/srv/packages", "OS_AUTH_URL", "https://keystone.example/v3")));
 
     assertInstanceOf(ConfigException.class, failure);
@@ -419,7 +428,7 @@ class RepositoryConfigTest {
       "PR_PORT", "9999",
       "OS_PASSWORD", "secret",
       "PR_S3_BUCKET", "",
-      "UNRELATED", "x"));
+      "UNRELATED", "x"), RepositoryConfig.environmentVariables());
 
     assertEquals(new JsonObject()
       .put("FsRepository", new JsonObject().put("location", new JsonObject().put("path", "/srv/packages")))
@@ -434,7 +443,7 @@ class RepositoryConfigTest {
     json.getJsonObject("FsRepository").getJsonObject("location").put("zero_copy", false);
     Files.writeString(file, json.encodePrettily());
 
-    RepositoryConfig config = resultOf(ConfigLoader.load(vertx, file, true,
+    RepositoryConfig config = resultOf(RepositoryConfig.load(vertx, file, true,
       Map.of("PR_FS_PATH", "/srv/packages", "PR_PORT", "9999")));
 
     assertEquals("fs", config.backend());
@@ -452,7 +461,7 @@ class RepositoryConfigTest {
     json.getJsonObject("FsRepository").getJsonObject("location").put("path", "");
     Files.writeString(file, json.encode());
 
-    RepositoryConfig config = resultOf(ConfigLoader.load(vertx, file, true, Map.of(
+    RepositoryConfig config = resultOf(RepositoryConfig.load(vertx, file, true, Map.of(
       "OS_PROJECT_NAME", "project", "OS_USERNAME", "me", "OS_PASSWORD", "pw", "OS_AUTH_URL", "https://keystone/v3",
       "PR_SWIFT_CONTAINER", "apps")));
 
@@ -472,7 +481,7 @@ class RepositoryConfigTest {
     Path file = dir.resolve("pr-config.json");
     Files.writeString(file, "{\"FsRepository\": {\"location\": {\"path\": \"/x\"}},,");
 
-    Throwable failure = failureOf(ConfigLoader.load(vertx, file, true, Map.of()));
+    Throwable failure = failureOf(RepositoryConfig.load(vertx, file, true, Map.of()));
 
     assertInstanceOf(ConfigException.class, failure);
     assertTrue(failure.getMessage().contains(file.toString()), failure.getMessage());
@@ -482,7 +491,7 @@ class RepositoryConfigTest {
   void aMissingRequiredFileFailsWithAMessageNamingIt(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("missing.json");
 
-    Throwable failure = failureOf(ConfigLoader.load(vertx, file, true, Map.of()));
+    Throwable failure = failureOf(RepositoryConfig.load(vertx, file, true, Map.of()));
 
     assertInstanceOf(ConfigException.class, failure);
     assertTrue(failure.getMessage().contains(file.toString()), failure.getMessage());
@@ -490,11 +499,11 @@ class RepositoryConfigTest {
 
   @Test
   void aMissingDefaultFileMeansTheDefaultsAndTheEnvironment(@TempDir Path dir) throws Exception {
-    RepositoryConfig config = resultOf(ConfigLoader.load(vertx, dir.resolve("missing.json"), false,
+    RepositoryConfig config = resultOf(RepositoryConfig.load(vertx, dir.resolve("missing.json"), false,
       Map.of("PR_PORT", "7777")));
 
     assertEquals("fs", config.backend());
-    assertEquals("data/packages", config.backendSection().getJsonObject("location").getString("path"));
+    assertUsesDataPackages(config);
     assertEquals(7777, config.port());
   }
 
@@ -503,7 +512,7 @@ class RepositoryConfigTest {
     Path file = dir.resolve("pr-config.json");
     Files.writeString(file, original().put("S3Repository", s3Filled()).encode());
 
-    Throwable failure = failureOf(ConfigLoader.load(vertx, file, true, Map.of()));
+    Throwable failure = failureOf(RepositoryConfig.load(vertx, file, true, Map.of()));
 
     assertInstanceOf(ConfigException.class, failure);
     assertTrue(failure.getMessage().contains("S3Repository"), failure.getMessage());
