@@ -168,7 +168,8 @@ if [[ $keystone == 1 ]]; then
 [DEFAULT]
 use_stderr = true
 [database]
-# A writer waits for sqlite's lock instead of failing at once ("database is locked").
+# The database is in WAL mode (set below): see there why. The timeout is only how long a writer
+# waits for another writer, and keystone-manage and keystone-wsgi-public never write at once.
 connection = sqlite:///$kdir/keystone.db?timeout=3
 [token]
 provider = fernet
@@ -185,7 +186,22 @@ EOF
   km() { "${run_as[@]}" keystone-manage --config-file "$kdir/keystone.conf" "$@" >> "$dir/log/keystone-manage.log" 2>&1; }
   admin_password=admin-$RANDOM$RANDOM
   keystone_url="http://127.0.0.1:$keystone_port/v3"
-  km db_sync && km fernet_setup --keystone-user "$kuser" --keystone-group "$kgroup" \
+  # WAL journal mode, which the file keeps: there a reader never blocks a writer. Keystone 22 leaks
+  # read transactions: get_enabled_service_providers, run whenever it renders a token (so for every
+  # request that bears one), returns a query that runs after its session has closed; the session
+  # opens another connection, BEGINs, SELECTs and stays open until Python's cyclic garbage
+  # collector frees it. In sqlite's default rollback journal that connection's SHARED lock keeps any
+  # commit in the same single-threaded process from finishing: the commit waits out its timeout
+  # (nothing can free the lock meanwhile, so a longer one only fails later) and Keystone answers
+  # 500 "database is locked".
+  wal() {
+    "${run_as[@]}" /usr/bin/python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+db.close()
+sys.exit(mode != "wal" and "journal_mode is " + mode)' "$kdir/keystone.db" >> "$dir/log/keystone-manage.log" 2>&1
+  }
+  km db_sync && wal && km fernet_setup --keystone-user "$kuser" --keystone-group "$kgroup" \
     && km credential_setup --keystone-user "$kuser" --keystone-group "$kgroup" \
     && km bootstrap --bootstrap-password "$admin_password" --bootstrap-admin-url "$keystone_url/" \
       --bootstrap-public-url "$keystone_url/" --bootstrap-internal-url "$keystone_url/" \
