@@ -217,7 +217,7 @@ sys.exit(mode != "wal" and "journal_mode is " + mode)' "$kdir/keystone.db" >> "$
   # The project, user, roles and catalog the tests use, through Keystone's own API.
   /usr/bin/python3 - "$keystone_url" "$admin_password" "http://127.0.0.1:$proxy_port" <<'KSEOF' \
     || { echo "provisioning Keystone failed; logs in $dir/log" >&2; tail -n 20 "$dir/log/keystone.log" >&2; stop; exit 1; }
-import json, sys, urllib.error, urllib.request
+import json, sys, time, urllib.error, urllib.request
 base, admin_password, swift_url = sys.argv[1:4]
 
 def call(method, path, body=None, token=None):
@@ -225,16 +225,26 @@ def call(method, path, body=None, token=None):
     if token:
         headers["X-Auth-Token"] = token
     data = json.dumps(body).encode() if body is not None else None
-    for attempt in range(5):
+    # A 5xx, or a request that could not be sent (Keystone slow to start), is tried again for at
+    # most 60 s: with WAL there should be none, this is the second line. A 500 from a commit that
+    # failed wrote nothing, so sending the request again is safe.
+    deadline = time.monotonic() + 60
+    while True:
         try:
             with urllib.request.urlopen(urllib.request.Request(base + path, data=data, method=method,
-                                                               headers=headers)) as r:
+                                                               headers=headers), timeout=30) as r:
                 text = r.read()
                 return r.headers, json.loads(text) if text else None
         except urllib.error.HTTPError as e:
-            # sqlite under Keystone now and then answers 500 "database is locked": once more.
-            if e.code != 500 or attempt == 4:
-                raise
+            if e.code < 500:
+                sys.exit("Keystone answered %d to %s %s: %s" % (e.code, method, path, e.read().decode(errors="replace")))
+            failure = "%d %s" % (e.code, e.read().decode(errors="replace"))
+        except urllib.error.URLError as e:
+            failure = str(e)
+        if time.monotonic() > deadline:
+            sys.exit("Keystone still fails %s %s after 60 s: %s" % (method, path, failure))
+        print("Keystone failed %s %s (%s); trying again" % (method, path, failure), file=sys.stderr)
+        time.sleep(0.5)
 
 headers, _ = call("POST", "/auth/tokens", {"auth": {
     "identity": {"methods": ["password"], "password": {"user": {
