@@ -227,8 +227,20 @@ PREPEOF
       --bootstrap-public-url "$keystone_url/" --bootstrap-internal-url "$keystone_url/" \
       --bootstrap-region-id RegionOne \
     || { echo "setting up Keystone failed:" >&2; tail -n 20 "$dir/log/keystone-manage.log" >&2; stop; exit 1; }
-  "${run_as[@]}" env OS_KEYSTONE_CONFIG_FILES="$kdir/keystone.conf" keystone-wsgi-public --host 127.0.0.1 \
-    --port "$keystone_port" > "$dir/log/keystone.log" 2>&1 &
+  # keystone-wsgi-public serves with wsgiref, which answers in HTTP/1.0 and closes the connection
+  # after each response without a "Connection: close". Java's HttpClient keeps such a connection
+  # for the next request and now and then sends one on it after it closed ("header parser received
+  # no bytes"; a POST or PATCH is not sent again). So wsgiref's handler adds the header here.
+  "${run_as[@]}" env OS_KEYSTONE_CONFIG_FILES="$kdir/keystone.conf" /usr/bin/python3 -c '
+import runpy, sys, wsgiref.simple_server as wss
+class ServerHandler(wss.ServerHandler):
+    def cleanup_headers(self):
+        super().cleanup_headers()
+        self.headers["Connection"] = "close"
+wss.ServerHandler = ServerHandler
+del sys.argv[0]
+runpy.run_path(sys.argv[0], run_name="__main__")' "$(command -v keystone-wsgi-public)" \
+    --host 127.0.0.1 --port "$keystone_port" > "$dir/log/keystone.log" 2>&1 &
   echo $! >> "$dir/run/pids"
   for _ in $(seq 300); do
     curl -sf -o /dev/null "$keystone_url" && break
