@@ -39,7 +39,7 @@ stop() {
 
 if [[ $cmd == stop ]]; then stop; exit 0; fi
 
-for tool in swift-ring-builder swift-proxy-server swift-account-server swift-container-server \
+for tool in swift-proxy-server swift-account-server swift-container-server \
   swift-object-server memcached python3 curl; do
   command -v "$tool" > /dev/null || { echo "missing $tool: apt-get install swift-proxy swift-account swift-container swift-object memcached curl" >&2; exit 3; }
 done
@@ -150,12 +150,21 @@ use = egg:swift#dlo
 EOF
 } > "$dir/etc/proxy-server.conf"
 
-for ring in account container object; do
-  port_var=${ring}_port
-  swift-ring-builder "$dir/etc/$ring.builder" create 8 1 1 > /dev/null
-  swift-ring-builder "$dir/etc/$ring.builder" add "r1z1-127.0.0.1:${!port_var}/d1" 100 > /dev/null
-  swift-ring-builder "$dir/etc/$ring.builder" rebalance > /dev/null
-done
+# The three rings (2^8 partitions, one replica, one device) as swift-ring-builder's create, add and
+# rebalance make them, in one Python process instead of nine: each is half a second of CPU, which
+# on a loaded machine is many seconds of waiting.
+/usr/bin/python3 - "$dir/etc" "$account_port" "$container_port" "$object_port" <<'RINGEOF'
+import sys
+from swift.common.ring import RingBuilder
+etc = sys.argv[1]
+for ring, port in zip(("account", "container", "object"), map(int, sys.argv[2:5])):
+    builder = RingBuilder(8, 1, 1)
+    builder.add_dev({"region": 1, "zone": 1, "ip": "127.0.0.1", "port": port, "replication_ip": "127.0.0.1",
+                     "replication_port": port, "device": "d1", "weight": 100})
+    builder.rebalance()
+    builder.save("%s/%s.builder" % (etc, ring))
+    builder.get_ring().save("%s/%s.ring.gz" % (etc, ring))
+RINGEOF
 [[ $(id -u) == 0 ]] && chown -R swift:swift "$dir"
 
 : > "$dir/run/pids"
@@ -168,7 +177,8 @@ if [[ $keystone == 1 ]]; then
 [DEFAULT]
 use_stderr = true
 [database]
-# A writer waits for sqlite's lock instead of failing at once ("database is locked").
+# The database is in WAL mode (set below): see there why. The timeout is only how long a writer
+# waits for another writer, and keystone-manage and keystone-wsgi-public never write at once.
 connection = sqlite:///$kdir/keystone.db?timeout=3
 [token]
 provider = fernet
@@ -180,19 +190,57 @@ key_repository = $kdir/receipt-keys
 [credential]
 key_repository = $kdir/credential-keys
 EOF
-  kuser=$(id -un); kgroup=$(id -gn)
-  if [[ $(id -u) == 0 ]]; then chown -R swift:swift "$kdir"; kuser=swift; kgroup=swift; fi
+  if [[ $(id -u) == 0 ]]; then chown -R swift:swift "$kdir"; fi
   km() { "${run_as[@]}" keystone-manage --config-file "$kdir/keystone.conf" "$@" >> "$dir/log/keystone-manage.log" 2>&1; }
   admin_password=admin-$RANDOM$RANDOM
   keystone_url="http://127.0.0.1:$keystone_port/v3"
-  km db_sync && km fernet_setup --keystone-user "$kuser" --keystone-group "$kgroup" \
-    && km credential_setup --keystone-user "$kuser" --keystone-group "$kgroup" \
+  # WAL journal mode, which the file keeps: there a reader never blocks a writer. Keystone 22 leaks
+  # read transactions: get_enabled_service_providers, run whenever it renders a token (so for every
+  # request that bears one), returns a query that runs after its session has closed; the session
+  # opens another connection, BEGINs, SELECTs and stays open until Python's cyclic garbage
+  # collector frees it. In sqlite's default rollback journal that connection's SHARED lock keeps any
+  # commit in the same single-threaded process from finishing: the commit waits out its timeout
+  # (nothing can free the lock meanwhile, so a longer one only fails later) and Keystone answers
+  # 500 "database is locked".
+  # The same Python process writes the keys as keystone-manage fernet_setup and credential_setup
+  # would (a repository holds 0, the staged key, and 1, the primary; only its owner may read them),
+  # which saves starting keystone-manage twice more, 2 s of CPU each.
+  prepare() {
+    "${run_as[@]}" /usr/bin/python3 - "$kdir" >> "$dir/log/keystone-manage.log" 2>&1 <<'PREPEOF'
+import base64, os, sqlite3, sys
+kdir = sys.argv[1]
+db = sqlite3.connect(kdir + "/keystone.db")
+mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+db.close()
+if mode != "wal":
+    sys.exit("keystone.db: journal_mode is " + mode)
+for repository in ("fernet-keys", "receipt-keys", "credential-keys"):
+    os.chmod(os.path.join(kdir, repository), 0o700)
+    for key in ("0", "1"):
+        fd = os.open(os.path.join(kdir, repository, key), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, base64.urlsafe_b64encode(os.urandom(32)))
+        os.close(fd)
+PREPEOF
+  }
+  km db_sync && prepare \
     && km bootstrap --bootstrap-password "$admin_password" --bootstrap-admin-url "$keystone_url/" \
       --bootstrap-public-url "$keystone_url/" --bootstrap-internal-url "$keystone_url/" \
       --bootstrap-region-id RegionOne \
-    || { echo "keystone-manage failed:" >&2; tail -n 20 "$dir/log/keystone-manage.log" >&2; stop; exit 1; }
-  "${run_as[@]}" env OS_KEYSTONE_CONFIG_FILES="$kdir/keystone.conf" keystone-wsgi-public --host 127.0.0.1 \
-    --port "$keystone_port" > "$dir/log/keystone.log" 2>&1 &
+    || { echo "setting up Keystone failed:" >&2; tail -n 20 "$dir/log/keystone-manage.log" >&2; stop; exit 1; }
+  # keystone-wsgi-public serves with wsgiref, which answers in HTTP/1.0 and closes the connection
+  # after each response without a "Connection: close". Java's HttpClient keeps such a connection
+  # for the next request and now and then sends one on it after it closed ("header parser received
+  # no bytes"; a POST or PATCH is not sent again). So wsgiref's handler adds the header here.
+  "${run_as[@]}" env OS_KEYSTONE_CONFIG_FILES="$kdir/keystone.conf" /usr/bin/python3 -c '
+import runpy, sys, wsgiref.simple_server as wss
+class ServerHandler(wss.ServerHandler):
+    def cleanup_headers(self):
+        super().cleanup_headers()
+        self.headers["Connection"] = "close"
+wss.ServerHandler = ServerHandler
+del sys.argv[0]
+runpy.run_path(sys.argv[0], run_name="__main__")' "$(command -v keystone-wsgi-public)" \
+    --host 127.0.0.1 --port "$keystone_port" > "$dir/log/keystone.log" 2>&1 &
   echo $! >> "$dir/run/pids"
   for _ in $(seq 300); do
     curl -sf -o /dev/null "$keystone_url" && break
@@ -201,7 +249,7 @@ EOF
   # The project, user, roles and catalog the tests use, through Keystone's own API.
   /usr/bin/python3 - "$keystone_url" "$admin_password" "http://127.0.0.1:$proxy_port" <<'KSEOF' \
     || { echo "provisioning Keystone failed; logs in $dir/log" >&2; tail -n 20 "$dir/log/keystone.log" >&2; stop; exit 1; }
-import json, sys, urllib.error, urllib.request
+import json, sys, time, urllib.error, urllib.request
 base, admin_password, swift_url = sys.argv[1:4]
 
 def call(method, path, body=None, token=None):
@@ -209,16 +257,26 @@ def call(method, path, body=None, token=None):
     if token:
         headers["X-Auth-Token"] = token
     data = json.dumps(body).encode() if body is not None else None
-    for attempt in range(5):
+    # A 5xx, or a request that could not be sent (Keystone slow to start), is tried again for at
+    # most 60 s: with WAL there should be none, this is the second line. A 500 from a commit that
+    # failed wrote nothing, so sending the request again is safe.
+    deadline = time.monotonic() + 60
+    while True:
         try:
             with urllib.request.urlopen(urllib.request.Request(base + path, data=data, method=method,
-                                                               headers=headers)) as r:
+                                                               headers=headers), timeout=30) as r:
                 text = r.read()
                 return r.headers, json.loads(text) if text else None
         except urllib.error.HTTPError as e:
-            # sqlite under Keystone now and then answers 500 "database is locked": once more.
-            if e.code != 500 or attempt == 4:
-                raise
+            if e.code < 500:
+                sys.exit("Keystone answered %d to %s %s: %s" % (e.code, method, path, e.read().decode(errors="replace")))
+            failure = "%d %s" % (e.code, e.read().decode(errors="replace"))
+        except urllib.error.URLError as e:
+            failure = str(e)
+        if time.monotonic() > deadline:
+            sys.exit("Keystone still fails %s %s after 60 s: %s" % (method, path, failure))
+        print("Keystone failed %s %s (%s); trying again" % (method, path, failure), file=sys.stderr)
+        time.sleep(0.5)
 
 headers, _ = call("POST", "/auth/tokens", {"auth": {
     "identity": {"methods": ["password"], "password": {"user": {
