@@ -1,6 +1,9 @@
 package org.packagerepository;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.packagerepository.cluster.ClusterSettings;
+import org.packagerepository.cluster.HazelcastSetup;
 import org.packagerepository.auth.TokenHash;
 import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.ConfigLoader;
@@ -63,6 +66,11 @@ public final class Main {
         .map(loaded -> portOverride == null ? loaded : loaded.withPort(portOverride))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       configureLogging(config.logLevel());
+      if (config.cluster() != null) {
+        // One of several: a clustered Vert.x instead, and only then does any cluster thread start.
+        vertx.close();
+        vertx = clustered(config.cluster());
+      }
       Server server = Server.start(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       // Not the runtime MXBean: loading JMX (and with it JFR's classes) costs about 100 ms of start-up.
       long startedIn = ProcessHandle.current().info().startInstant()
@@ -71,7 +79,8 @@ public final class Main {
         + ", storage: " + config.backend() + ", started in " + startedIn + " ms");
       long drainMillis = TimeUnit.SECONDS.toMillis(config.shutdownTimeoutSeconds());
       // SIGTERM (docker stop, systemd, Kubernetes): transfers in flight get drainMillis to finish.
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, server, drainMillis), "shutdown"));
+      Vertx running = vertx;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, server, drainMillis), "shutdown"));
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       String message = cause instanceof ConfigException ? cause.getMessage() : cause.toString();
@@ -79,6 +88,12 @@ public final class Main {
       vertx.close();
       System.exit(1);
     }
+  }
+
+  /** Joins the cluster (the other members need not be up yet: they join this one as they come). */
+  private static Vertx clustered(ClusterSettings cluster) throws Exception {
+    return Metrics.newClusteredVertx(new VertxOptions().setEventBusOptions(HazelcastSetup.eventBus(cluster)),
+      HazelcastSetup.clusterManager(cluster)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   private static void stop(Vertx vertx, Server server, long drainMillis) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.auth.AuthSettings;
+import org.packagerepository.cluster.ClusterSettings;
 import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.ConfigLoader;
 import org.packagerepository.config.EnvironmentOverrides;
@@ -56,6 +57,12 @@ public final class RepositoryConfig {
     m.put("PR_HEADER_TIMEOUT", "header_timeout");
     m.put("PR_SHUTDOWN_TIMEOUT", "shutdown_timeout");
     m.put("PR_BODY_TIMEOUT", "body_timeout");
+    m.put("PR_CLUSTER_MEMBERS", "cluster.members");
+    m.put("PR_CLUSTER_KUBERNETES_SERVICE", "cluster.kubernetes_service");
+    m.put("PR_CLUSTER_BIND", "cluster.bind");
+    m.put("PR_CLUSTER_BUS_PORT", "cluster.bus_port");
+    m.put("PR_CLUSTER_PUBLIC_URL", "cluster.public_url");
+    m.put("PR_CLUSTER_SECRET", "cluster.secret");
     SERVER_VARIABLES = Map.copyOf(m);
   }
 
@@ -77,6 +84,7 @@ public final class RepositoryConfig {
   private final String tlsCertPath;
   private final String tlsKeyPath;
   private final AuthSettings auth;
+  private final ClusterSettings cluster;
 
   private RepositoryConfig(JsonObject json) {
     this.json = json;
@@ -109,6 +117,7 @@ public final class RepositoryConfig {
     this.tlsCertPath = tls[0];
     this.tlsKeyPath = tls[1];
     this.auth = AuthSettings.fromJson(server);
+    this.cluster = ClusterSettings.fromJson(server);
   }
 
   /** Checks the merged configuration (file, then environment) and chooses the backend. */
@@ -253,6 +262,11 @@ public final class RepositoryConfig {
   /** {@code config.auth}, checked; null when authentication is off. */
   public AuthSettings auth() {
     return auth;
+  }
+
+  /** {@code config.cluster}, checked; null when this instance is not one of several. */
+  public ClusterSettings cluster() {
+    return cluster;
   }
 
   /** {@code config.package_callback}: an absolute http or https URL, or empty for none. */

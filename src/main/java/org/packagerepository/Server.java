@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.packagerepository.metrics.Metrics;
+import org.packagerepository.cluster.ClusterCoordination;
 import org.packagerepository.events.CallbackVerticle;
 import org.packagerepository.http.HttpSettings;
 import org.packagerepository.http.HttpVerticle;
@@ -63,7 +64,9 @@ public final class Server {
       .description("Uploads whose bodies are being read now").register(meters);
     Gauge.builder("pr_uploads_waiting", uploadSlots, UploadSlots::waiting)
       .description("Uploads waiting for a turn, their bodies not read yet").register(meters);
-    return backend.deploy(vertx, storage)
+    Future<?> coordinated = config.cluster() == null ? Future.succeededFuture()
+      : ClusterCoordination.start(vertx, config.cluster());
+    return coordinated.compose(v -> backend.deploy(vertx, storage))
       .compose(id -> {
         deployments.add(id);
         return callback.isEmpty() ? Future.succeededFuture(null)

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * The server in a JVM of its own ({@link Main} on the test classpath), as an operator runs it: its port is read from
  * its log, its output kept, and it can be sent SIGTERM. Closing it kills what is still running.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
@@ -34,7 +34,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** Starts {@code java <jvmOptions> Main --config <config>} and waits until it listens. */
-  static ServerProcess start(Path config, String... jvmOptions) throws IOException {
+  public static ServerProcess start(Path config, String... jvmOptions) throws IOException {
     return start(null, Map.of(), config, jvmOptions);
   }
 
@@ -42,7 +42,8 @@ final class ServerProcess implements AutoCloseable {
    * The same in {@code workingDirectory} (null: this one), with {@code environment} added to this process's: as an
    * operator starts it from the directory its relative paths are meant from.
    */
-  static ServerProcess start(Path workingDirectory, Map<String, String> environment, Path config, String... jvmOptions)
+  public static ServerProcess start(Path workingDirectory, Map<String, String> environment, Path config,
+                                   String... jvmOptions)
     throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -82,16 +83,16 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Everything the server has printed so far. */
-  List<String> output() {
+  public List<String> output() {
     return List.copyOf(output);
   }
 
-  boolean printed(String text) {
+  public boolean printed(String text) {
     return output.stream().anyMatch(line -> line.contains(text));
   }
 
@@ -99,13 +100,18 @@ final class ServerProcess implements AutoCloseable {
    * SIGTERM, as {@code docker stop} or systemd send it. Through the process handle: {@link Process#destroy()} would
    * also close the pipes of the server's output, and what it logs while stopping would be lost.
    */
-  void terminate() {
+  public void terminate() {
     process.toHandle().destroy();
   }
 
   /** Waits for the process to exit; its exit code, or -1 when it has not exited within the time. */
-  int waitFor(long seconds) throws InterruptedException {
+  public int waitFor(long seconds) throws InterruptedException {
     return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+  }
+
+  /** The process, to kill (-9), pause (SIGSTOP) or resume it. */
+  public ProcessHandle handle() {
+    return process.toHandle();
   }
 
   @Override

@@ -55,5 +55,9 @@ class StartupClassesTest {
     assertTrue(server.printed("org.packagerepository.Main "), "the class-load log is there");
     assertFalse(server.printed("com.fasterxml.jackson.databind.ObjectMapper "), "no ObjectMapper was made");
     assertFalse(server.printed("java.lang.management.ManagementFactory "), "JMX was not loaded");
+    // Vert.x instantiates every service provider it finds, the Hazelcast cluster manager among them (a few interfaces
+    // and its config class, about 3 ms), but without config.cluster no Hazelcast member is made, so no thread of its.
+    assertFalse(server.printed("com.hazelcast.instance.impl.HazelcastInstanceFactory "), "no Hazelcast member");
+    assertFalse(server.printed("com.hazelcast.internal."), "nothing of Hazelcast's machinery is loaded");
   }
 }

@@ -54,7 +54,7 @@ public final class CallbackVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(TIMEOUT_MS));
-    return vertx.eventBus().<JsonObject>consumer(PackageEvents.ADDRESS, message -> add(message.body())).completion();
+    return vertx.eventBus().<JsonObject>localConsumer(PackageEvents.ADDRESS, message -> add(message.body())).completion();
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.packagerepository.events;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.packages.PackageFile;
+import org.packagerepository.transfer.Transfers;
 
 /**
  * Publishes what happened to a package, in the original's callback form: {@code {"id": <file without .tar.gz>,
@@ -32,7 +33,8 @@ public final class PackageEvents {
   private void publish(String file, String state) {
     String id = file.endsWith(PackageFile.EXTENSION)
       ? file.substring(0, file.length() - PackageFile.EXTENSION.length()) : file;
+    // Local: in cluster mode each member tells of the changes it answered, once.
     vertx.eventBus().publish(ADDRESS, new JsonObject().put("id", id).put("state", state)
-      .put("timestamp", System.currentTimeMillis()));
+      .put("timestamp", System.currentTimeMillis()), Transfers.LOCAL);
   }
 }

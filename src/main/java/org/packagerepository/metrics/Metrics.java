@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
@@ -44,6 +47,17 @@ public final class Metrics {
   /** A Vertx with metrics on, whose registry {@link #registry} finds. */
   public static Vertx newVertx(VertxOptions options) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return registered(builder(options, registry).build(), registry);
+  }
+
+  /** The same, clustered by {@code clusterManager}: completes once this member has joined. */
+  public static Future<Vertx> newClusteredVertx(VertxOptions options, ClusterManager clusterManager) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return builder(options, registry).withClusterManager(clusterManager).buildClustered()
+      .map(vertx -> registered(vertx, registry));
+  }
+
+  private static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
       .setEnabled(true)
       .setJvmMetricsEnabled(false)
@@ -51,8 +65,10 @@ public final class Metrics {
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
       // Each instance its own name: tests run many servers in one JVM.
       .setRegistryName("package-repository-" + System.identityHashCode(registry));
-    Vertx vertx = Vertx.builder().with(options.setMetricsOptions(metrics))
-      .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory(registry));
+  }
+
+  private static Vertx registered(Vertx vertx, PrometheusMeterRegistry registry) {
     synchronized (REGISTRIES) {
       REGISTRIES.put(vertx, registry);
     }

@@ -13,6 +13,11 @@ public final class StorageAddresses {
   public static final String COUNTERS = "storage.counters";
   /** Whether the backend can serve now (its directory, bucket or container is reachable); for readiness probes. */
   public static final String HEALTH = "storage.health";
+  /**
+   * Another writer changed a package ({@code {"file"}}), or may have changed any ({@code {}}: a member that missed
+   * changes while it was cut off from the others): what the backend knows of it no longer holds. A message, no reply.
+   */
+  public static final String CHANGED = "storage.changed";
 
   private StorageAddresses() {
   }

@@ -41,7 +41,8 @@ public final class StorageClient {
   public StorageClient(Vertx vertx, long timeoutMs) {
     StorageCodecs.register(vertx);
     this.bus = vertx.eventBus();
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    // Local only: in cluster mode another member listens on the same addresses.
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(true);
     this.meters = Metrics.registry(vertx);
   }
 

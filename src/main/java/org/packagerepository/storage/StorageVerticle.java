@@ -52,6 +52,7 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
   private final TransferOptions transferOptions = new TransferOptions();
   /** The uploads being received or published, cancelled when the verticle stops. */
   private final Set<U> uploads = new HashSet<>();
+  private Coordination coordination = Coordination.NONE;
 
   protected StorageVerticle() {
     this(LISTING_MAX_AGE_NANOS);
@@ -115,10 +116,14 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
   protected abstract Future<Void> remove(String file, V current);
 
   /**
-   * This verticle changed {@code file}, or tried to: what the backend knew of it no longer holds. Called in the
-   * change's turn, before the change is answered.
+   * This verticle changed {@code file}, or tried to, or another writer did: what the backend knew of it no longer
+   * holds. For this verticle's own changes, called in the change's turn, before the change is answered.
    */
   protected void changed(String file) {
+  }
+
+  /** Another writer may have changed any package (this member was cut off from the others): forget them all. */
+  protected void changedAll() {
   }
 
   /** The failure to answer for {@code e}, which is not a {@link StorageException}: the backend's error mapping. */
@@ -143,25 +148,35 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
 
   @Override
   public Future<?> start() {
+    coordination = Coordination.of(vertx);
     Transfers.registerCodecs(vertx);
     StorageCodecs.register(vertx);
     EventBus bus = vertx.eventBus();
     return Future.all(List.of(
-      bus.<JsonObject>consumer(StorageAddresses.LIST, m -> answer(m, listing(m.body().getLong("known", 0L)))).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.STAT, m -> withFile(m, file -> stat(file).map(PackageInfo::toJson))).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.OPEN_READ, m -> withFile(m, this::openRead)).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.READ, m -> {
+      bus.<JsonObject>localConsumer(StorageAddresses.LIST, m -> answer(m, listing(m.body().getLong("known", 0L)))).completion(),
+      bus.<JsonObject>localConsumer(StorageAddresses.STAT, m -> withFile(m, file -> stat(file).map(PackageInfo::toJson))).completion(),
+      bus.<JsonObject>localConsumer(StorageAddresses.OPEN_READ, m -> withFile(m, this::openRead)).completion(),
+      bus.<JsonObject>localConsumer(StorageAddresses.READ, m -> {
         ReadRequest request = ReadRequest.fromJson(m.body());
         withFile(m, file -> read(request).map(v -> new JsonObject()));
       }).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.OPEN_WRITE, m -> {
+      bus.<JsonObject>localConsumer(StorageAddresses.OPEN_WRITE, m -> {
         WriteRequest request = WriteRequest.fromJson(m.body());
         withFile(m, file -> openWrite(request).map(v -> new JsonObject()));
       }).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.DELETE, m -> withFile(m, file -> delete(file, m.body().getString("ifMatch"))
+      bus.<JsonObject>localConsumer(StorageAddresses.DELETE, m -> withFile(m, file -> delete(file, m.body().getString("ifMatch"))
         .map(v -> new JsonObject()))).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.COUNTERS, m -> m.reply(counters())).completion(),
-      bus.<JsonObject>consumer(StorageAddresses.HEALTH, m -> answer(m, checkHealth().map(v -> new JsonObject())))
+      bus.<JsonObject>localConsumer(StorageAddresses.COUNTERS, m -> m.reply(counters())).completion(),
+      bus.<JsonObject>localConsumer(StorageAddresses.CHANGED, m -> {
+        String file = m.body().getString("file");
+        listingChanged();
+        if (file == null) {
+          changedAll();
+        } else {
+          changed(file);
+        }
+      }).completion(),
+      bus.<JsonObject>localConsumer(StorageAddresses.HEALTH, m -> answer(m, checkHealth().map(v -> new JsonObject())))
         .completion()
     ));
   }
@@ -210,7 +225,8 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
     });
     streamed.future()
       .compose(v -> WriteChecks.verify(request, upload.written(), upload.sha256()))
-      .compose(sha256 -> changes.run(file, () -> current(file, WriteChecks.needsCurrentEtag(request))
+      .compose(sha256 -> changes.run(file, () -> coordination.locked(file, () -> current(file,
+          WriteChecks.needsCurrentEtag(request))
         .compose(current -> {
           checkConditions(request, current);
           return commit(request, upload, current, sha256);
@@ -219,7 +235,7 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
           if (ar.succeeded()) {
             changedHere(file);
           }
-        })))
+        }))))
       .onComplete(ar -> {
         if (ar.succeeded()) {
           uploads.remove(upload);
@@ -246,17 +262,19 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
    * same turn as the delete, so that no upload through this server slips in between.
    */
   private Future<Void> delete(String file, String ifMatch) {
-    return changes.run(file, () -> current(file, WriteChecks.needsCurrentEtag(ifMatch)).compose(current -> {
-      if (current == null) {
-        throw StorageException.notFound(file);
-      }
-      WriteChecks.checkIfMatch(file, ifMatch, etag(current));
-      return remove(file, current);
-    }).eventually(() -> {
-      // Whatever happened, what was known of the package may no longer hold.
-      changedHere(file);
-      return Future.succeededFuture();
-    }));
+    return changes.run(file, () -> coordination.locked(file, () -> current(file, WriteChecks.needsCurrentEtag(ifMatch))
+      .compose(current -> {
+        if (current == null) {
+          throw StorageException.notFound(file);
+        }
+        WriteChecks.checkIfMatch(file, ifMatch, etag(current));
+        return remove(file, current);
+      })
+      .eventually(() -> {
+        // Whatever happened, what was known of the package may no longer hold.
+        changedHere(file);
+        return Future.succeededFuture();
+      })));
   }
 
   private void checkConditions(WriteRequest request, V current) {
@@ -264,9 +282,11 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
       current != null && WriteChecks.needsCurrentEtag(request) ? etag(current) : null);
   }
 
+  /** This verticle changed {@code file}, or tried to: here at once, and the other instances are told. */
   private void changedHere(String file) {
     listingChanged();
     changed(file);
+    coordination.changed(file);
   }
 
   private StorageException asStorageError(Throwable e) {

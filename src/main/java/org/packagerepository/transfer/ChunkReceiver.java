@@ -74,7 +74,7 @@ public final class ChunkReceiver implements ReadStream<Buffer> {
     this.grantThreshold = Math.max(1, windowBytes / 4);
     this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.getIdleTimeoutMs());
     this.lastActivity = System.nanoTime();
-    this.consumer = eventBus.consumer(Transfers.dataAddress(transferId), this::onMessage);
+    this.consumer = eventBus.localConsumer(Transfers.dataAddress(transferId), this::onMessage);
     if (idleTimeoutNanos > 0) {
       timerId = vertx.setTimer(options.getIdleTimeoutMs(), timerHandler);
     }
@@ -159,7 +159,7 @@ public final class ChunkReceiver implements ReadStream<Buffer> {
       throw new IllegalStateException("complete() before the end of the stream; use fail()");
     }
     free();
-    eventBus.send(controlAddress, new JsonObject().put("type", "outcome").put("result", outcome));
+    eventBus.send(controlAddress, new JsonObject().put("type", "outcome").put("result", outcome), Transfers.LOCAL);
   }
 
   /**
@@ -173,7 +173,7 @@ public final class ChunkReceiver implements ReadStream<Buffer> {
       return;
     }
     free();
-    eventBus.send(controlAddress, Transfers.control("failed", code, message));
+    eventBus.send(controlAddress, Transfers.control("failed", code, message), Transfers.LOCAL);
   }
 
   /** Bytes received from the sender so far, delivered or queued (may be read from any thread). */
@@ -296,7 +296,7 @@ public final class ChunkReceiver implements ReadStream<Buffer> {
     if (available >= grantThreshold) {
       granted += available;
       lastActivity = System.nanoTime();
-      eventBus.send(controlAddress, new JsonObject().put("type", "credit").put("bytes", available));
+      eventBus.send(controlAddress, new JsonObject().put("type", "credit").put("bytes", available), Transfers.LOCAL);
     }
   }
 
@@ -332,7 +332,7 @@ public final class ChunkReceiver implements ReadStream<Buffer> {
       }
     } finally {
       if (peerMessage != null) {
-        eventBus.send(controlAddress, peerMessage);
+        eventBus.send(controlAddress, peerMessage, Transfers.LOCAL);
       }
     }
   }

@@ -79,7 +79,7 @@ public final class ChunkSender implements WriteStream<Buffer> {
     this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.getIdleTimeoutMs());
     this.outcomeTimeoutMs = options.getOutcomeTimeoutMs();
     this.lastActivity = System.nanoTime();
-    this.controlConsumer = eventBus.consumer(Transfers.controlAddress(transferId), this::onControl);
+    this.controlConsumer = eventBus.localConsumer(Transfers.controlAddress(transferId), this::onControl);
     if (idleTimeoutNanos > 0) {
       timerId = vertx.setTimer(options.getIdleTimeoutMs(), timerHandler);
     }
@@ -219,7 +219,7 @@ public final class ChunkSender implements WriteStream<Buffer> {
   }
 
   private void sendControl(JsonObject msg) {
-    eventBus.send(dataAddress, msg);
+    eventBus.send(dataAddress, msg, Transfers.LOCAL);
     lastActivity = System.nanoTime();
   }
 

@@ -28,6 +28,11 @@ public final class Transfers {
   public static final String BUFFER_CODEC_NAME = "transfer-buffer";
 
   private static final DeliveryOptions BUFFER_DELIVERY = new FrozenDeliveryOptions(BUFFER_CODEC_NAME, true);
+  /**
+   * For every message between the HTTP side and storage of one server: in cluster mode the event bus is clustered,
+   * and a message without it could go to another member's consumer of the same address.
+   */
+  public static final DeliveryOptions LOCAL = new FrozenDeliveryOptions(null, true);
 
   private static final Object LOCK = new Object();
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());

@@ -323,6 +323,12 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
     openFiles.invalidate(file);
   }
 
+  @Override
+  protected void changedAll() {
+    changes++;
+    openFiles.clear();
+  }
+
   private Future<String> checksum(String file, LocalFiles.OpenFile opened) {
     FileIdentity identity = opened.identity();
     Known known = checksums.get(file);

@@ -91,6 +91,13 @@ public final class RecentStats<T> {
     asking.remove(file);
   }
 
+  /** Any package may have changed: nothing said before is shared or kept any more. */
+  public void changedAll() {
+    changes++;
+    entries.clear();
+    asking.clear();
+  }
+
   /** What was said of {@code file} turned out to be out of date. */
   public void forget(String file) {
     entries.remove(file);

@@ -136,6 +136,12 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
     reads.changed(file);
   }
 
+  /** Cached copies stay: each is of one version, and what the store says now decides which version is served. */
+  @Override
+  protected void changedAll() {
+    stats.changedAll();
+  }
+
   /** What was said of {@code file} is out of date: the next request must ask the store. */
   protected final void forget(String file) {
     stats.forget(file);

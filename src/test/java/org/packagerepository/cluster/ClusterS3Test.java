@@ -1,0 +1,127 @@
+package org.packagerepository.cluster;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.packagerepository.http.Eventually;
+import org.packagerepository.http.Race;
+import org.packagerepository.http.RawHttp;
+import org.packagerepository.http.TestBytes;
+import org.packagerepository.storage.s3.S3TestStore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three members over one S3 bucket (S3Proxy in this JVM), each in its own JVM. Each member would use what the store
+ * said of a package for an hour ({@code revalidate_after}): only the cluster's change events make a change seen.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ClusterS3Test {
+
+  private static S3TestStore store;
+
+  @TempDir
+  Path dir;
+  private ClusterMembers cluster;
+
+  @BeforeAll
+  static void startStore() throws Exception {
+    store = S3TestStore.create();
+  }
+
+  @AfterAll
+  static void stopStore() throws Exception {
+    store.close();
+  }
+
+  @BeforeEach
+  void startMembers() throws Throwable {
+    store.freshBucket();
+    cluster = new ClusterMembers(dir, i -> {
+      JsonObject s3 = store.section("releases");
+      s3.getJsonObject("S3Repository").put("cache", new JsonObject()
+        .put("path", dir.resolve("cache-" + i).toString()).put("revalidate_after", 3600));
+      return s3;
+    }, 3).start();
+  }
+
+  @AfterEach
+  void stopMembers() throws Exception {
+    cluster.close();
+  }
+
+  @Test
+  void aChangeAnsweredByOneMemberShowsInListingAndGetOnEveryOtherWithinASecond() throws Throwable {
+    // given members that have listed the bucket and looked for the package (and would keep what they saw for an hour)
+    for (int i = 0; i < 3; i++) {
+      assertEquals(0, listing(port(i)).size());
+      assertEquals(404, get(i, "app-1.0.0.tar.gz").status());
+    }
+
+    // a new package, then another version of it, then its deletion, each through another member
+    byte[] first = TestBytes.random(300_007, 1);
+    assertEquals(200, RawHttp.exchange(port(0), "PUT", "/packages/app-1.0.0.tar.gz", first).status());
+    for (int i : new int[] {1, 2}) {
+      Eventually.within(Duration.ofSeconds(1), () -> assertEquals(1, listing(port(i)).size()));
+      assertEquals(TestBytes.sha256Hex(first), TestBytes.sha256Hex(get(i, "app-1.0.0.tar.gz").body()));
+    }
+
+    byte[] second = TestBytes.random(200_003, 2);
+    assertEquals(200, RawHttp.exchange(port(1), "PUT", "/packages/app-1.0.0.tar.gz", second).status());
+    for (int i : new int[] {0, 2}) {
+      Eventually.within(Duration.ofSeconds(1), () -> assertEquals(TestBytes.sha256Hex(second),
+        TestBytes.sha256Hex(get(i, "app-1.0.0.tar.gz").body())));
+    }
+
+    assertEquals(200, RawHttp.exchange(port(2), "DELETE", "/packages/app-1.0.0.tar.gz", null).status());
+    for (int i : new int[] {0, 1}) {
+      Eventually.within(Duration.ofSeconds(1), () -> {
+        assertEquals(0, listing(port(i)).size());
+        assertEquals(404, get(i, "app-1.0.0.tar.gz").status());
+      });
+    }
+  }
+
+  @Test
+  void twoCreateOnlyUploadsRacingOnTwoMembersNeverBothSucceed() throws Throwable {
+    for (int round = 0; round < 10; round++) {
+      String file = "race" + round + "-1.0.0.tar.gz";
+      byte[][] bodies = {TestBytes.random(2_000_003, 10 + round), TestBytes.random(2_000_003, 100 + round)};
+
+      List<RawHttp.Response> answers = Race.run(2, i -> RawHttp.exchange(port(i), "PUT", "/packages/" + file,
+        bodies[i], "If-None-Match: *"));
+
+      List<Integer> statuses = answers.stream().map(RawHttp.Response::status).sorted().toList();
+      assertEquals(List.of(200, 412), statuses, "round " + round + ": exactly one writer wins");
+      int winner = answers.get(0).status() == 200 ? 0 : 1;
+      assertEquals(TestBytes.sha256Hex(bodies[winner]), TestBytes.sha256Hex(get(2, file).body()),
+        "round " + round + ": the stored package is the winner's");
+    }
+  }
+
+  private int port(int member) {
+    return cluster.get(member).port();
+  }
+
+  private RawHttp.Response get(int member, String file) throws Exception {
+    return RawHttp.exchange(port(member), "GET", "/packages/" + file, null);
+  }
+
+  private static JsonArray listing(int port) throws Exception {
+    RawHttp.Response response = RawHttp.exchange(port, "GET", "/packages", null);
+    assertTrue(response.status() == 200, response.statusLine());
+    return new JsonArray(new String(response.body()));
+  }
+}
