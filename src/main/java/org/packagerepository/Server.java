@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.packagerepository.metrics.Metrics;
+import org.packagerepository.cluster.ClusterAuth;
 import org.packagerepository.cluster.ClusterCoordination;
 import org.packagerepository.events.CallbackVerticle;
 import org.packagerepository.http.HttpSettings;
@@ -55,7 +56,8 @@ public final class Server {
     // A negative port makes every HTTP verticle instance share one random port.
     HttpSettings http = new HttpSettings(config.port() == 0 ? -1 : config.port(), config.host(),
       config.allowOverwrite(), config.maxPackageSize(), config.idleTimeoutSeconds(), config.headerTimeoutSeconds(),
-      config.bodyTimeoutSeconds(), config.tlsCertPath(), config.tlsKeyPath(), config.auth());
+      config.bodyTimeoutSeconds(), config.tlsCertPath(), config.tlsKeyPath(), config.auth(),
+      config.cluster() == null ? null : new ClusterAuth(config.cluster().secret()));
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<HttpVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
     String callback = config.packageCallback();

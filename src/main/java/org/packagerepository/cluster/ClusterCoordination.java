@@ -5,6 +5,8 @@ import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.VertxInternal;
@@ -42,12 +44,14 @@ public final class ClusterCoordination implements Coordination {
   private final IMap<String, Boolean> locks;
   private final String nodeId;
   private final ClusterAuth auth;
+  private final PeerReads peers;
 
-  private ClusterCoordination(Vertx vertx, HazelcastInstance hazelcast, String nodeId, ClusterAuth auth) {
+  private ClusterCoordination(Vertx vertx, HazelcastClusterManager clusterManager, ClusterAuth auth) {
     this.vertx = vertx;
-    this.locks = hazelcast.getMap("pr.package-locks");
-    this.nodeId = nodeId;
+    this.locks = clusterManager.getHazelcastInstance().getMap("pr.package-locks");
+    this.nodeId = clusterManager.getNodeId();
     this.auth = auth;
+    this.peers = new PeerReads(vertx, clusterManager, auth);
   }
 
   /**
@@ -60,8 +64,7 @@ public final class ClusterCoordination implements Coordination {
       return Future.failedFuture(new IllegalStateException("config.cluster is set, but this Vert.x is not clustered"));
     }
     HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
-    ClusterCoordination coordination = new ClusterCoordination(vertx, hazelcast, clusterManager.getNodeId(),
-      new ClusterAuth(settings.secret()));
+    ClusterCoordination coordination = new ClusterCoordination(vertx, clusterManager, new ClusterAuth(settings.secret()));
     hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
         LOG.log(System.Logger.Level.WARNING, "Back in the cluster after being cut off: what was known of every "
@@ -105,6 +108,11 @@ public final class ClusterCoordination implements Coordination {
     JsonObject event = new JsonObject().put("file", file).put("from", nodeId);
     String body = event.encode();
     vertx.eventBus().publish(CHANGES, body, new DeliveryOptions().addHeader(ClusterAuth.HEADER, auth.sign(body)));
+  }
+
+  @Override
+  public Future<ReadStream<Buffer>> fromOwner(String file, String etag, long offset, long length) {
+    return peers.fromOwner(file, etag, offset, length);
   }
 
   private void received(Message<String> message) {

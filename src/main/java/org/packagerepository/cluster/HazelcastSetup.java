@@ -6,6 +6,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,9 @@ public final class HazelcastSetup {
 
   /** Where this member's clustered event bus listens and is reached. */
   public static EventBusOptions eventBus(ClusterSettings settings) {
-    EventBusOptions options = new EventBusOptions().setPort(settings.busPort());
+    // The other members find this one's HTTP API (for reads of the versions it owns) in its node's metadata.
+    EventBusOptions options = new EventBusOptions().setPort(settings.busPort())
+      .setClusterNodeMetadata(new JsonObject().put("public_url", settings.publicUrl().toString()));
     if (settings.bindHost() != null) {
       options.setHost(settings.bindHost()).setClusterPublicHost(settings.bindHost());
     }

@@ -1,6 +1,7 @@
 package org.packagerepository.http;
 
 import org.packagerepository.auth.AuthSettings;
+import org.packagerepository.cluster.ClusterAuth;
 
 /**
  * What the HTTP side is configured with, checked once by the configuration.
@@ -15,8 +16,9 @@ import org.packagerepository.auth.AuthSettings;
  * @param tlsCert              a PEM certificate to serve HTTPS with, or null for plain HTTP
  * @param tlsKey               its PEM private key
  * @param auth                 who may do what, or null when authentication is off
+ * @param peerAuth             in cluster mode, what the other members' reads carry; null otherwise
  */
 public record HttpSettings(int port, String host, boolean allowOverwrite, long maxPackageSize, int idleTimeoutSeconds,
                            int headerTimeoutSeconds, long bodyTimeoutSeconds, String tlsCert, String tlsKey,
-                           AuthSettings auth) {
+                           AuthSettings auth, ClusterAuth peerAuth) {
 }

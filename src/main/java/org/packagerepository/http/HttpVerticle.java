@@ -14,6 +14,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.packagerepository.auth.Authenticator;
 import org.packagerepository.auth.Permission;
+import org.packagerepository.cluster.ClusterAuth;
+import org.packagerepository.cluster.PeerAuth;
 import org.packagerepository.events.PackageEvents;
 import org.packagerepository.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,6 +33,9 @@ import java.util.List;
  * <p>{@link #start()} is the route table; the handlers do the work.
  */
 public final class HttpVerticle extends VerticleBase {
+
+  /** Where the other members of a cluster read the versions this one owns. */
+  private static final String PEER_PREFIX = "/cluster/packages/";
 
   private final UploadSlots uploadSlots;
   private final HttpSettings settings;
@@ -78,6 +83,24 @@ public final class HttpVerticle extends VerticleBase {
     readOnly(router, "/health/ready").handler(ctx -> health.ready(ctx.response()));
     for (String path : List.of("/stats", "/metrics", "/health/live", "/health/ready")) {
       router.route(path).handler(HttpVerticle::readOnlyMethodNotAllowed);
+    }
+    if (settings.peerAuth() != null) {
+      // Other members' reads of the versions this one owns: answered like downloads, but only to the cluster's
+      // members, and on their own route (not counted as clients' downloads).
+      readOnly(router, PEER_PREFIX + "*").handler(ctx -> {
+        HttpServerRequest request = ctx.request();
+        if (!PeerAuth.verify(settings.peerAuth(), request.method().name(), request.path(),
+          request.getHeader(ClusterAuth.HEADER))) {
+          HttpErrors.send(request.response(), 403, "Only the members of the cluster read here");
+          return;
+        }
+        String file = PackagePath.percentDecode(request.path().substring(PEER_PREFIX.length()));
+        if (request.method() == HttpMethod.HEAD) {
+          download.head(request, file);
+        } else {
+          download.get(request, file);
+        }
+      });
     }
     // Before anything reads the request: an upload refused here never gets 100 Continue.
     Handler<RoutingContext> packagesGuard = guard.requiringWhatTheMethodNeeds();

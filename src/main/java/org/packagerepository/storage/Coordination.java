@@ -2,6 +2,8 @@ package org.packagerepository.storage;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -25,6 +27,11 @@ public interface Coordination {
     @Override
     public void changed(String file) {
     }
+
+    @Override
+    public Future<ReadStream<Buffer>> fromOwner(String file, String etag, long offset, long length) {
+      return Future.succeededFuture();
+    }
   };
 
   /**
@@ -35,6 +42,14 @@ public interface Coordination {
 
   /** This instance changed {@code file}: the others drop what they know of it. */
   void changed(String file);
+
+  /**
+   * Bytes {@code [offset, offset + length)} of version {@code etag} of {@code file} from the instance that owns that
+   * version, so that a version not cached anywhere is read from the store once for all instances: the owner reads it
+   * (once, however many ask) and streams it to the others as it arrives. Null when this instance is the owner, or
+   * when the owner cannot answer now: then this instance reads the store itself.
+   */
+  Future<ReadStream<Buffer>> fromOwner(String file, String etag, long offset, long length);
 
   /** The coordination of the storage deployed on {@code vertx}; {@link #NONE} unless one was registered. */
   static Coordination of(Vertx vertx) {

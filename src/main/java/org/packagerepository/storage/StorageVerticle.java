@@ -136,6 +136,11 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
     return DEFAULT_CANCEL_WAIT_MILLIS;
   }
 
+  /** How this verticle's changes and reads are coordinated with other instances (none but itself by default). */
+  protected final Coordination coordination() {
+    return coordination;
+  }
+
   /** The uploads being received or published now. */
   protected final Set<U> uploadsInProgress() {
     return java.util.Collections.unmodifiableSet(uploads);

@@ -12,12 +12,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.packagerepository.http.Eventually;
 import org.packagerepository.http.Race;
 import org.packagerepository.http.RawHttp;
+import org.packagerepository.http.TcpForwarder;
 import org.packagerepository.http.TestBytes;
 import org.packagerepository.storage.s3.S3TestStore;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,6 +41,8 @@ class ClusterS3Test {
 
   @TempDir
   Path dir;
+  /** Between the members and the store: counts the store's GETs. */
+  private TcpForwarder forwarder;
   private ClusterMembers cluster;
 
   @BeforeAll
@@ -49,8 +58,10 @@ class ClusterS3Test {
   @BeforeEach
   void startMembers() throws Throwable {
     store.freshBucket();
+    forwarder = TcpForwarder.to(store.port());
     cluster = new ClusterMembers(dir, i -> {
       JsonObject s3 = store.section("releases");
+      s3.getJsonObject("S3Repository").getJsonObject("access").put("endpoint", "http://127.0.0.1:" + forwarder.port());
       s3.getJsonObject("S3Repository").put("cache", new JsonObject()
         .put("path", dir.resolve("cache-" + i).toString()).put("revalidate_after", 3600));
       return s3;
@@ -59,7 +70,11 @@ class ClusterS3Test {
 
   @AfterEach
   void stopMembers() throws Exception {
-    cluster.close();
+    try {
+      cluster.close();
+    } finally {
+      forwarder.close();
+    }
   }
 
   @Test
@@ -109,6 +124,40 @@ class ClusterS3Test {
       assertEquals(TestBytes.sha256Hex(bodies[winner]), TestBytes.sha256Hex(get(2, file).body()),
         "round " + round + ": the stored package is the winner's");
     }
+  }
+
+  @Test
+  void threeHundredColdReadersSpreadOverTheMembersCostTheStoreOneGetAndAllGetTheExactBytes() throws Throwable {
+    // given a package just published, which no member has read
+    byte[] bytes = TestBytes.random(8 * 1024 * 1024 + 13, 3);
+    assertEquals(200, RawHttp.exchange(port(0), "PUT", "/packages/deploy-1.0.0.tar.gz", bytes).status());
+    String storeGet = "GET /" + store.bucket() + "/releases/deploy-1.0.0.tar.gz";
+    forwarder.count(storeGet);
+
+    // when 300 hosts fetch it at once, 100 from each member
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<CompletableFuture<HttpResponse<byte[]>>> gets = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      gets.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(i % 3)
+        + "/packages/deploy-1.0.0.tar.gz")).build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
+    // then every one gets the exact bytes, and the store was read once for the whole cluster
+    String sha256 = TestBytes.sha256Hex(bytes);
+    for (CompletableFuture<HttpResponse<byte[]>> get : gets) {
+      HttpResponse<byte[]> response = get.get(120, TimeUnit.SECONDS);
+      assertEquals(200, response.statusCode());
+      assertEquals(sha256, TestBytes.sha256Hex(response.body()));
+    }
+    assertEquals(1, forwarder.timesSent(storeGet), "store GETs for the whole cluster");
+
+    // and each member keeps a copy of its own: later readers cost nobody anything
+    for (int i = 0; i < 3; i++) {
+      JsonObject stats = new JsonObject(new String(RawHttp.exchange(port(i), "GET", "/stats", null).body()));
+      assertEquals(1, stats.getJsonObject("cache").getLong("misses"), "member " + i + " filled its cache once");
+      assertEquals(sha256, TestBytes.sha256Hex(get(i, "deploy-1.0.0.tar.gz").body()));
+    }
+    assertEquals(1, forwarder.timesSent(storeGet));
   }
 
   private int port(int member) {

@@ -55,6 +55,16 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
    */
   protected abstract Future<ReadStream<Buffer>> fetch(String file, String etag, long offset, long length);
 
+  /**
+   * What a read that this server has not cached reads: the version from its owner among the instances of a cluster
+   * (who reads the store once for all of them), else from the store.
+   */
+  private Future<ReadStream<Buffer>> fetchOnce(String file, String etag, long offset, long length) {
+    return coordination().fromOwner(file, etag, offset, length)
+      .otherwiseEmpty()
+      .compose(fromOwner -> fromOwner != null ? Future.succeededFuture(fromOwner) : fetch(file, etag, offset, length));
+  }
+
   /** Connects to the store, before the cache opens and the verticle listens. */
   protected Future<Void> connect() {
     return Future.succeededFuture();
@@ -68,7 +78,7 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    return connect().compose(v -> RemoteCache.open(vertx, context, cacheSettings, this::fetch, transferOptions))
+    return connect().compose(v -> RemoteCache.open(vertx, context, cacheSettings, this::fetchOnce, transferOptions))
       .compose(remote -> {
         reads = remote;
         return super.start();

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import org.packagerepository.storage.remote.ResponseStream;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -139,8 +140,7 @@ final class SwiftClient {
 
   /** Drops an answer whose body is not wanted, closing its connection. */
   static void discard(HttpClientResponse response) {
-    response.exceptionHandler(e -> { });
-    response.request().reset();
+    ResponseStream.discard(response);
   }
 
   private <T> Future<T> withToken(Function<SwiftSession, Future<T>> attempt, String what) {

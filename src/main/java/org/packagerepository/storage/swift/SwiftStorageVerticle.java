@@ -14,6 +14,7 @@ import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.remote.RemoteStorageVerticle;
+import org.packagerepository.storage.remote.ResponseStream;
 import org.packagerepository.storage.WriteRequest;
 import org.packagerepository.storage.cache.CacheSettings;
 

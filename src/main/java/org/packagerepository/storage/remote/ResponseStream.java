@@ -1,4 +1,4 @@
-package org.packagerepository.storage.swift;
+package org.packagerepository.storage.remote;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -7,16 +7,17 @@ import io.vertx.core.streams.ReadStream;
 import org.packagerepository.storage.StoreStream;
 
 /**
- * The body of a GET from Swift, which can be cancelled (the connection is reset), and which says once when it is over
- * (ended, failed or cancelled): while it streams, Swift may still read the segments of the version.
+ * The body of an HTTP GET from a remote store (or another member of the cluster), which can be cancelled (the
+ * connection is reset), and which says once when it is over (ended, failed or cancelled): while it streams, the store
+ * may still read what it sends (Swift reads the segments of a large object one after the other).
  */
-final class ResponseStream implements StoreStream {
+public final class ResponseStream implements StoreStream {
 
   private final HttpClientResponse response;
   private final Runnable over;
   private boolean done;
 
-  ResponseStream(HttpClientResponse response, Runnable over) {
+  public ResponseStream(HttpClientResponse response, Runnable over) {
     this.response = response;
     this.over = over;
   }
@@ -24,8 +25,14 @@ final class ResponseStream implements StoreStream {
   @Override
   public void cancel() {
     if (finish()) {
-      SwiftClient.discard(response);
+      discard(response);
     }
+  }
+
+  /** Drops an answer whose body is not wanted: the connection is reset rather than read to its end. */
+  public static void discard(HttpClientResponse response) {
+    response.exceptionHandler(e -> { });
+    response.request().reset();
   }
 
   private boolean finish() {
