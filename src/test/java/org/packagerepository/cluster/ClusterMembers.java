@@ -105,10 +105,20 @@ public final class ClusterMembers implements AutoCloseable {
 
   /** Waits until each of {@code which} has said that the cluster has {@code size} members. */
   public static void awaitSize(List<Member> which, int size) throws Throwable {
-    Eventually.within(Duration.ofSeconds(60), () -> {
+    awaitSize(which, size, Duration.ofSeconds(60));
+  }
+
+  /**
+   * Waits at most {@code limit} until each of {@code which} has said, in its latest word on the membership, that the
+   * cluster has {@code size} members.
+   */
+  public static void awaitSize(List<Member> which, int size, Duration limit) throws Throwable {
+    Eventually.within(limit, () -> {
       for (Member member : which) {
-        assertTrue(member.process.output().stream().anyMatch(line -> line.contains("Members {size:" + size + ",")),
-          "member on port " + member.httpPort + " sees " + size + " members");
+        String latest = member.process.output().stream().filter(line -> line.contains("Members {size:"))
+          .reduce((first, second) -> second).orElse("");
+        assertTrue(latest.contains("Members {size:" + size + ","), "member on port " + member.httpPort + " sees "
+          + size + " members: " + latest);
       }
     });
   }
