@@ -30,7 +30,7 @@ public final class SwiftTestAccount {
   }
 
   /** A SwiftRepository section for v1 auth on the node, with {@code container} and {@code path}. */
-  JsonObject section(String container, String path) {
+  public JsonObject section(String container, String path) {
     String[] user = node.user().split(":");
     return new JsonObject()
       .put("access", new JsonObject().put("auth_url", node.authUrl()).put("account", user[0]).put("user", user[1])
@@ -38,7 +38,7 @@ public final class SwiftTestAccount {
       .put("container", new JsonObject().put("container", container).put("path", path));
   }
 
-  void put(String container, String name, byte[] bytes) throws Exception {
+  public void put(String container, String name, byte[] bytes) throws Exception {
     HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/" + container + "/" + name))
       .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
     if (response.statusCode() == 404) {

@@ -1,0 +1,170 @@
+package org.packagerepository.cluster;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.packagerepository.http.Eventually;
+import org.packagerepository.http.Race;
+import org.packagerepository.http.RawHttp;
+import org.packagerepository.http.TcpForwarder;
+import org.packagerepository.http.TestBytes;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What several instances over one store guarantee (SPEC.md, "Several instances"), written once and run on each remote
+ * store: three members, each in its own JVM, reaching the store through one forwarder that counts the store's GETs.
+ * Each member would use what the store said of a package for an hour ({@code revalidate_after}): only the cluster's
+ * change events make a change seen.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+public abstract class ClusterContract {
+
+  /** The store's port on 127.0.0.1 (the forwarder's target). */
+  protected abstract int storePort();
+
+  /** Makes the store empty for a test. */
+  protected abstract void freshStorage() throws Exception;
+
+  /** The pr-config.json part of the store for a member that reaches it on {@code port}, with {@code cache}. */
+  protected abstract JsonObject section(int port, JsonObject cache);
+
+  /** The start of the store's request line of a GET of {@code file}'s bytes. */
+  protected abstract String storeGet(String file);
+
+  @TempDir
+  Path dir;
+  /** Between the members and the store: counts the store's GETs. */
+  private TcpForwarder forwarder;
+  private ClusterMembers cluster;
+
+  @BeforeEach
+  void startMembers() throws Throwable {
+    freshStorage();
+    forwarder = TcpForwarder.to(storePort());
+    cluster = new ClusterMembers(dir, i -> section(forwarder.port(), new JsonObject()
+      .put("path", dir.resolve("cache-" + i).toString()).put("revalidate_after", 3600)), 3).start();
+  }
+
+  @AfterEach
+  void stopMembers() throws Exception {
+    try {
+      cluster.close();
+    } finally {
+      forwarder.close();
+    }
+  }
+
+  @Test
+  void aChangeAnsweredByOneMemberShowsInListingAndGetOnEveryOtherWithinASecond() throws Throwable {
+    // given members that have listed the bucket and looked for the package (and would keep what they saw for an hour)
+    for (int i = 0; i < 3; i++) {
+      assertEquals(0, listing(port(i)).size());
+      assertEquals(404, get(i, "app-1.0.0.tar.gz").status());
+    }
+
+    // a new package, then another version of it, then its deletion, each through another member
+    byte[] first = TestBytes.random(300_007, 1);
+    assertEquals(200, RawHttp.exchange(port(0), "PUT", "/packages/app-1.0.0.tar.gz", first).status());
+    for (int i : new int[] {1, 2}) {
+      Eventually.within(Duration.ofSeconds(1), () -> assertEquals(1, listing(port(i)).size()));
+      assertEquals(TestBytes.sha256Hex(first), TestBytes.sha256Hex(get(i, "app-1.0.0.tar.gz").body()));
+    }
+
+    byte[] second = TestBytes.random(200_003, 2);
+    assertEquals(200, RawHttp.exchange(port(1), "PUT", "/packages/app-1.0.0.tar.gz", second).status());
+    for (int i : new int[] {0, 2}) {
+      Eventually.within(Duration.ofSeconds(1), () -> assertEquals(TestBytes.sha256Hex(second),
+        TestBytes.sha256Hex(get(i, "app-1.0.0.tar.gz").body())));
+    }
+
+    assertEquals(200, RawHttp.exchange(port(2), "DELETE", "/packages/app-1.0.0.tar.gz", null).status());
+    for (int i : new int[] {0, 1}) {
+      Eventually.within(Duration.ofSeconds(1), () -> {
+        assertEquals(0, listing(port(i)).size());
+        assertEquals(404, get(i, "app-1.0.0.tar.gz").status());
+      });
+    }
+  }
+
+  @Test
+  void twoCreateOnlyUploadsRacingOnTwoMembersNeverBothSucceed() throws Throwable {
+    for (int round = 0; round < 10; round++) {
+      String file = "race" + round + "-1.0.0.tar.gz";
+      byte[][] bodies = {TestBytes.random(2_000_003, 10 + round), TestBytes.random(2_000_003, 100 + round)};
+
+      List<RawHttp.Response> answers = Race.run(2, i -> RawHttp.exchange(port(i), "PUT", "/packages/" + file,
+        bodies[i], "If-None-Match: *"));
+
+      List<Integer> statuses = answers.stream().map(RawHttp.Response::status).sorted().toList();
+      assertEquals(List.of(200, 412), statuses, "round " + round + ": exactly one writer wins");
+      int winner = answers.get(0).status() == 200 ? 0 : 1;
+      assertEquals(TestBytes.sha256Hex(bodies[winner]), TestBytes.sha256Hex(get(2, file).body()),
+        "round " + round + ": the stored package is the winner's");
+    }
+  }
+
+  @Test
+  void threeHundredColdReadersSpreadOverTheMembersCostTheStoreOneGetAndAllGetTheExactBytes() throws Throwable {
+    // given a package just published, which no member has read
+    byte[] bytes = TestBytes.random(8 * 1024 * 1024 + 13, 3);
+    assertEquals(200, RawHttp.exchange(port(0), "PUT", "/packages/deploy-1.0.0.tar.gz", bytes).status());
+    String storeGet = storeGet("deploy-1.0.0.tar.gz");
+    forwarder.count(storeGet);
+
+    // when 300 hosts fetch it at once, 100 from each member
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<CompletableFuture<HttpResponse<byte[]>>> gets = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      gets.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(i % 3)
+        + "/packages/deploy-1.0.0.tar.gz")).build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
+    // then every one gets the exact bytes, and the store was read once for the whole cluster
+    String sha256 = TestBytes.sha256Hex(bytes);
+    for (CompletableFuture<HttpResponse<byte[]>> get : gets) {
+      HttpResponse<byte[]> response = get.get(120, TimeUnit.SECONDS);
+      assertEquals(200, response.statusCode());
+      assertEquals(sha256, TestBytes.sha256Hex(response.body()));
+    }
+    assertEquals(1, forwarder.timesSent(storeGet), "store GETs for the whole cluster");
+
+    // and each member keeps a copy of its own: later readers cost nobody anything
+    for (int i = 0; i < 3; i++) {
+      JsonObject stats = new JsonObject(new String(RawHttp.exchange(port(i), "GET", "/stats", null).body()));
+      assertEquals(1, stats.getJsonObject("cache").getLong("misses"), "member " + i + " filled its cache once");
+      assertEquals(sha256, TestBytes.sha256Hex(get(i, "deploy-1.0.0.tar.gz").body()));
+    }
+    assertEquals(1, forwarder.timesSent(storeGet));
+  }
+
+  private int port(int member) {
+    return cluster.get(member).port();
+  }
+
+  private RawHttp.Response get(int member, String file) throws Exception {
+    return RawHttp.exchange(port(member), "GET", "/packages/" + file, null);
+  }
+
+  private static JsonArray listing(int port) throws Exception {
+    RawHttp.Response response = RawHttp.exchange(port, "GET", "/packages", null);
+    assertTrue(response.status() == 200, response.statusLine());
+    return new JsonArray(new String(response.body()));
+  }
+}
