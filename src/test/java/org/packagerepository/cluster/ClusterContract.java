@@ -121,6 +121,34 @@ public abstract class ClusterContract {
   }
 
   @Test
+  void twoChangesOfTheSameVersionOnTwoMembersNeverBothSucceed() throws Throwable {
+    for (int round = 0; round < 10; round++) {
+      String file = "ifmatch" + round + "-1.0.0.tar.gz";
+      RawHttp.Response put = RawHttp.exchange(port(2), "PUT", "/packages/" + file, TestBytes.random(1000, round));
+      assertEquals(200, put.status());
+      String etag = "\"" + new JsonObject(new String(put.body())).getString("sha256") + "\"";
+      // even rounds: two replacements of the version both writers know; odd rounds: its deletion and a replacement
+      boolean deleting = round % 2 == 1;
+      byte[][] bodies = {TestBytes.random(deleting ? 1000 : 2_000_003, 20 + round),
+        TestBytes.random(deleting ? 1000 : 2_000_003, 40 + round)};
+
+      List<RawHttp.Response> answers = Race.run(2, i -> i == 0 && deleting
+        ? RawHttp.exchange(port(0), "DELETE", "/packages/" + file, null, "If-Match: " + etag)
+        : RawHttp.exchange(port(i), "PUT", "/packages/" + file, bodies[i], "If-Match: " + etag));
+
+      assertEquals(List.of(200, 412), answers.stream().map(RawHttp.Response::status).sorted().toList(),
+        "round " + round + ": exactly one change of that version happens");
+      int winner = answers.get(0).status() == 200 ? 0 : 1;
+      RawHttp.Response after = get(2, file);
+      if (deleting && winner == 0) {
+        assertEquals(404, after.status(), "round " + round + ": deleted");
+      } else {
+        assertEquals(TestBytes.sha256Hex(bodies[winner]), TestBytes.sha256Hex(after.body()), "round " + round);
+      }
+    }
+  }
+
+  @Test
   void threeHundredColdReadersSpreadOverTheMembersCostTheStoreOneGetAndAllGetTheExactBytes() throws Throwable {
     // given a package just published, which no member has read
     byte[] bytes = TestBytes.random(8 * 1024 * 1024 + 13, 3);
