@@ -1,23 +1,23 @@
 package org.packagerepository.cluster;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.packagerepository.storage.s3.S3TestStore;
 
 /** The cluster contract over one S3 bucket (S3Proxy in the test's JVM). */
 class ClusterS3Test extends ClusterContract {
 
-  private static S3TestStore store;
+  private S3TestStore store;
 
-  @BeforeAll
-  static void startStore() throws Exception {
+  @Override
+  protected void startStore() throws Exception {
     store = S3TestStore.create();
   }
 
-  @AfterAll
-  static void stopStore() throws Exception {
-    store.close();
+  @Override
+  protected void stopStore() throws Exception {
+    if (store != null) {
+      store.close();
+    }
   }
 
   @Override

@@ -1,27 +1,25 @@
 package org.packagerepository.cluster;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.packagerepository.storage.swift.SwiftTestAccount;
 import org.packagerepository.storage.swift.SwiftTestNode;
 
 /** The cluster contract over one Swift container (a one-node Swift from Debian's packages). */
 class ClusterSwiftTest extends ClusterContract {
 
-  private static SwiftTestNode node;
-  private static SwiftTestAccount account;
-  private static int containers;
+  private SwiftTestNode node;
+  private SwiftTestAccount account;
+  private int containers;
   private String container;
 
-  @BeforeAll
-  static void startNode() throws Exception {
+  @Override
+  protected void startStore() throws Exception {
     node = SwiftTestNode.start();
     account = new SwiftTestAccount(node);
   }
 
-  @AfterAll
-  static void stopNode() throws Exception {
+  @Override
+  protected void stopStore() throws Exception {
     if (node != null) {
       node.close();
     }
