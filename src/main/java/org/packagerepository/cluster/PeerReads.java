@@ -1,5 +1,7 @@
 package org.packagerepository.cluster;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -13,6 +15,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.streams.ReadStream;
+import org.packagerepository.metrics.Metrics;
 import org.packagerepository.storage.remote.ResponseStream;
 
 import java.util.Map;
@@ -39,10 +42,20 @@ final class PeerReads {
   private final ClusterAuth auth;
   private final HttpClient http;
   private final Map<String, String> publicUrls = new ConcurrentHashMap<>();
+  /** Versions read from their owner, and reads that went to the store because the owner could not serve. */
+  private final Counter fromOwner;
+  private final Counter aroundOwner;
 
   PeerReads(Vertx vertx, ClusterManager clusterManager, ClusterAuth auth) {
     this.clusterManager = clusterManager;
     this.auth = auth;
+    MeterRegistry meters = Metrics.registry(vertx);
+    this.fromOwner = Counter.builder("pr_cluster_owner_reads").tag("outcome", "owner")
+      .description("Reads of a version not cached here: from its owner, or from the store because the owner could not "
+        + "serve").register(meters);
+    this.aroundOwner = Counter.builder("pr_cluster_owner_reads").tag("outcome", "store")
+      .description("Reads of a version not cached here: from its owner, or from the store because the owner could not "
+        + "serve").register(meters);
     this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS)
       .setKeepAliveTimeout(30), new PoolOptions().setHttp1MaxSize(64));
   }
@@ -53,7 +66,11 @@ final class PeerReads {
     if (length <= 0 || owner == null || owner.equals(clusterManager.getNodeId())) {
       return Future.succeededFuture();
     }
-    return publicUrl(owner).compose(url -> get(url, file, etag, offset, length)).recover(e -> {
+    return publicUrl(owner).compose(url -> get(url, file, etag, offset, length)).map(stream -> {
+      fromOwner.increment();
+      return stream;
+    }).recover(e -> {
+      aroundOwner.increment();
       LOG.log(System.Logger.Level.INFO, "Reading " + file + " from the store: its owner did not serve it ("
         + e.getMessage() + ")");
       return Future.succeededFuture();

@@ -1,5 +1,6 @@
 package org.packagerepository.http;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -86,7 +87,10 @@ public final class HttpVerticle extends VerticleBase {
     }
     if (settings.peerAuth() != null) {
       // Other members' reads of the versions this one owns: answered like downloads, but only to the cluster's
-      // members, and on their own route (not counted as clients' downloads).
+      // members, and on their own route and counter (not counted as clients' downloads).
+      Counter peerReads = Counter.builder("pr_cluster_peer_reads")
+        .description("Reads of the versions this member owns by the other members of the cluster")
+        .register(Metrics.registry(vertx));
       readOnly(router, PEER_PREFIX + "*").handler(ctx -> {
         HttpServerRequest request = ctx.request();
         if (!PeerAuth.verify(settings.peerAuth(), request.method().name(), request.path(),
@@ -94,6 +98,7 @@ public final class HttpVerticle extends VerticleBase {
           HttpErrors.send(request.response(), 403, "Only the members of the cluster read here");
           return;
         }
+        peerReads.increment();
         String file = PackagePath.percentDecode(request.path().substring(PEER_PREFIX.length()));
         if (request.method() == HttpMethod.HEAD) {
           download.head(request, file);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.packagerepository.http.Eventually;
+import org.packagerepository.http.PrometheusText;
 import org.packagerepository.http.Race;
 import org.packagerepository.http.RawHttp;
 import org.packagerepository.http.TcpForwarder;
@@ -171,6 +172,8 @@ public abstract class ClusterContract {
     // given a package just published, which no member has read
     byte[] bytes = TestBytes.random(4 * 1024 * 1024 + 13, 3);
     long[] missesBefore = {cacheMisses(0), cacheMisses(1), cacheMisses(2)};
+    double fromOwnersBefore = clusterSum("pr_cluster_owner_reads_total", "outcome", "owner");
+    double servedBefore = clusterSum("pr_cluster_peer_reads_total");
     assertEquals(200, RawHttp.exchange(port(0), "PUT", "/packages/deploy-1.0.0.tar.gz", bytes).status());
     String storeGet = storeGet("deploy-1.0.0.tar.gz");
     forwarder.count(storeGet);
@@ -191,6 +194,9 @@ public abstract class ClusterContract {
       assertEquals(sha256, TestBytes.sha256Hex(response.body()));
     }
     assertEquals(1, forwarder.timesSent(storeGet), "store GETs for the whole cluster");
+    assertEquals(2, clusterSum("pr_cluster_owner_reads_total", "outcome", "owner") - fromOwnersBefore,
+      "the two other members read it from its owner, once each (their own metric, not a client download)");
+    assertEquals(2, clusterSum("pr_cluster_peer_reads_total") - servedBefore, "and the owner served them");
 
     // and each member keeps a copy of its own: later readers cost nobody anything
     for (int i = 0; i < 3; i++) {
@@ -220,6 +226,15 @@ public abstract class ClusterContract {
       }
     }
     return versions;
+  }
+
+  /** A metric summed over the three members. */
+  private double clusterSum(String name, String... labels) throws Exception {
+    double sum = 0;
+    for (int i = 0; i < 3; i++) {
+      sum += new PrometheusText(new String(RawHttp.exchange(port(i), "GET", "/metrics", null).body())).sum(name, labels);
+    }
+    return sum;
   }
 
   private long cacheMisses(int member) throws Exception {
