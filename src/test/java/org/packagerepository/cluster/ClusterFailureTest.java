@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.packagerepository.http.Eventually;
+import org.packagerepository.http.PrometheusText;
 import org.packagerepository.http.RawHttp;
 import org.packagerepository.http.TcpForwarder;
 import org.packagerepository.http.TestBytes;
@@ -84,7 +85,7 @@ class ClusterFailureTest {
   }
 
   @Test
-  void theOwnerKilledMidFillCutsItsFollowersCleanlyAndTheNextReadSucceeds() throws Throwable {
+  void theOwnerKilledMidFillLeavesOnlyItsOwnClientsCutAndTheOtherMembersReadersFinishByteExact() throws Throwable {
     // given a package that the store sends slowly (about 4 s), read by ten clients of each member at once
     byte[] bytes = TestBytes.random(8 * 1024 * 1024 + 5, 7);
     store.putDirectly("releases/" + FILE, bytes);
@@ -99,7 +100,8 @@ class ClusterFailureTest {
       readers.add(CompletableFuture.supplyAsync(() -> read(cluster.get(member).port())));
     }
 
-    // when the member reading the store (the version's owner) is killed while it fills
+    // when the member reading the store (the version's owner) is killed while it fills, and while the two others
+    // stream the version from it
     int[] owner = {-1};
     Eventually.within(Duration.ofSeconds(30), () -> {
       for (int i = 0; i < 3; i++) {
@@ -108,15 +110,26 @@ class ClusterFailureTest {
         }
       }
       assertTrue(owner[0] >= 0, "a member reads the store");
+      for (int i = 0; i < 3; i++) {
+        if (i != owner[0]) {
+          assertEquals(1, metrics(i).sum("pr_cluster_owner_reads_total", "outcome", "owner"),
+            "member " + i + " streams from the owner");
+        }
+      }
     });
     cluster.get(owner[0]).process().handle().destroyForcibly();
 
-    // then every reader got the exact bytes or a download cut short: never other bytes
+    // then the owner's own clients got the exact bytes or a download cut short, never other bytes; the other members'
+    // clients got the exact bytes: their members went on reading from the store where the owner stopped
     String sha256 = TestBytes.sha256Hex(bytes);
     int whole = 0;
-    for (CompletableFuture<Outcome> reader : readers) {
-      Outcome outcome = reader.get(120, TimeUnit.SECONDS);
-      assertTrue(outcome.cut || sha256.equals(outcome.sha256), "a reader got wrong bytes: " + outcome);
+    for (int i = 0; i < readers.size(); i++) {
+      Outcome outcome = readers.get(i).get(120, TimeUnit.SECONDS);
+      if (i % 3 == owner[0]) {
+        assertTrue(outcome.cut || sha256.equals(outcome.sha256), "a reader got wrong bytes: " + outcome);
+      } else {
+        assertEquals(sha256, outcome.sha256, "a reader of a surviving member: " + outcome);
+      }
       whole += outcome.cut ? 0 : 1;
     }
     // and the survivors serve the package, byte-exact, once the cluster has seen the owner go
@@ -163,6 +176,10 @@ class ClusterFailureTest {
     ClusterMembers.awaitSize(cluster.all(), 3, Duration.ofSeconds(60));
     Eventually.within(Duration.ofSeconds(10), () -> assertEquals(TestBytes.sha256Hex(bytes),
       read(paused.port()).sha256));
+  }
+
+  private PrometheusText metrics(int member) throws Exception {
+    return new PrometheusText(new String(RawHttp.exchange(cluster.get(member).port(), "GET", "/metrics", null).body()));
   }
 
   private static void signal(String signal, ClusterMembers.Member member) throws Exception {

@@ -57,12 +57,15 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
 
   /**
    * What a read that this server has not cached reads: the version from its owner among the instances of a cluster
-   * (who reads the store once for all of them), else from the store.
+   * (who reads the store once for all of them), going on from the store should the owner stop sending; else from the
+   * store.
    */
   private Future<ReadStream<Buffer>> fetchOnce(String file, String etag, long offset, long length) {
     return coordination().fromOwner(file, etag, offset, length)
       .otherwiseEmpty()
-      .compose(fromOwner -> fromOwner != null ? Future.succeededFuture(fromOwner) : fetch(file, etag, offset, length));
+      .compose(fromOwner -> fromOwner == null ? fetch(file, etag, offset, length)
+        : Future.succeededFuture(new ResumingStream(fromOwner, length,
+          done -> fetch(file, etag, offset + done, length - done))));
   }
 
   /** Connects to the store, before the cache opens and the verticle listens. */
