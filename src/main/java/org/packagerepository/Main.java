@@ -2,9 +2,9 @@ package org.packagerepository;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import org.packagerepository.auth.TokenHash;
 import org.packagerepository.cluster.ClusterSettings;
 import org.packagerepository.cluster.HazelcastSetup;
-import org.packagerepository.auth.TokenHash;
 import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.ConfigLoader;
 import org.packagerepository.metrics.Metrics;
