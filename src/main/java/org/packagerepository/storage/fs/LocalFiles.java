@@ -90,7 +90,7 @@ final class LocalFiles {
   }
 
   static StorageException notFound(String file) {
-    return new StorageException(StorageError.NOT_FOUND, "No package named " + file);
+    return StorageException.notFound(file);
   }
 
   /** SHA-256 of the first {@code size} bytes of the channel, read with positional reads (the channel can be shared). */

@@ -28,7 +28,7 @@ final class S3Errors {
     if (e instanceof S3Exception s3) {
       int status = s3.statusCode();
       if (status == 404) {
-        return new StorageException(StorageError.NOT_FOUND, "No package named " + file);
+        return StorageException.notFound(file);
       }
       if (status == 412) {
         return new StorageException(StorageError.PRECONDITION_FAILED, file + " has changed in the store");

@@ -15,7 +15,7 @@ final class SwiftErrors {
   static StorageException status(int status, String what) {
     switch (status) {
       case 404:
-        return new StorageException(StorageError.NOT_FOUND, "No package named " + what);
+        return StorageException.notFound(what);
       case 412:
         return new StorageException(StorageError.PRECONDITION_FAILED, what + " has changed in Swift");
       case 507:
