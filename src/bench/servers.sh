@@ -79,7 +79,9 @@ start_nginx() {       # start_nginx DIR  -> LAST_PID
 # request on each of PORTS to 127.0.0.1:STORE_PORT unchanged (request line and Host as sent, so
 # signatures still hold; bodies streamed both ways, nothing buffered) and logs one line per request
 # to DIR/store.log: "<port> <method> <uri> <status> <bytes sent> <request time s>". With a port of
-# its own for each server of ours, the store's GETs of a key are counted per server.
+# its own for each server of ours, the store's GETs of a key are counted per server. It also answers
+# GET /clock with its own time ($msec, epoch seconds to the ms): a clock that curl processes read to
+# place their transfers' times on one time line.
 write_store_counter_conf() {  # write_store_counter_conf DIR STORE_PORT PORT...
   local d=$1 store_port=$2 port user_line=""
   shift 2
@@ -113,7 +115,7 @@ http {
   upstream store { server 127.0.0.1:$store_port; keepalive 64; }
 EOF
     for port in "$@"; do
-      echo "  server { listen 127.0.0.1:$port; location / { proxy_pass http://store; } }"
+      echo "  server { listen 127.0.0.1:$port; location / { proxy_pass http://store; } location = /clock { access_log off; return 200 \"\$msec\\n\"; } }"
     done
     echo "}"
   } > "$d/nginx.conf"

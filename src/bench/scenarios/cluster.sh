@@ -23,17 +23,29 @@
 # against warm with the same clients). Start to first answered request ≤ 1 s (without the cluster;
 # the cluster's start is informative).
 
+# A client's first byte is placed on one time line by the clock of the store counter (GET /clock,
+# its time in ms): each curl fetches it at the same moment as its packages (--parallel), so that the
+# clock's time less curl's time to that answer is when the curl's transfers started. The time the
+# script itself takes before starting curl would be off by the start of the process: on 2 busy
+# cores, tens to hundreds of ms, and not the same for every process.
+cl_start_us() {       # cl_start_us CLOCK_FILE "<mark> <urlnum> <status> <bytes> <time to first byte s> ..." FALLBACK_US -> µs
+  local m c
+  m=$(cat "$1" 2>/dev/null || true); read -r _ _ _ _ c _ <<< "$2"
+  if [[ $m =~ ^[0-9]+\.[0-9]+$ && -n $c ]]; then awk -v m="$m" -v c="$c" 'BEGIN { printf "%.0f", (m - c) * 1e6 }'; else echo "$3"; fi
+}
+
 # One client whose body is compared with the original: prints "<i> <server> <start µs> <status> <bytes>
 # <time to first byte s> <total s> <check>", check being exact or differs (cl_clients prints the same
-# for the others, with unchecked). curl's time_starttransfer counts from its transfer's start, a few ms
-# after <start>: every client alike.
+# for the others, with unchecked). Its -w lines are "= <urlnum> ...": 0 is the clock, 1 the package.
 # shellcheck disable=SC2016
-CL_CLIENT='s=$EPOCHREALTIME
-w="%{stderr}\n= %{http_code} %{size_download} %{time_starttransfer} %{time_total}\n"
-if curl -sS --max-time "$CL_MAX" --speed-limit 1 --speed-time 30 -w "$w" "$3" 2> "$CL_DIR/$1.w" | cmp -s - "$CL_ORIG"; then
+CL_CLIENT='s=${EPOCHREALTIME/./}
+w="%{stderr}\n= %{urlnum} %{http_code} %{size_download} %{time_starttransfer} %{time_total}\n"
+if curl -sS --no-progress-meter --parallel --parallel-immediate --max-time "$CL_MAX" --speed-limit 1 --speed-time 30 -w "$w" \
+    -o "$CL_DIR/$1.clock" "$CL_CLOCK" -o - "$3" 2> "$CL_DIR/$1.w" | cmp -s - "$CL_ORIG"; then
   v=exact; else v=differs; fi
-w=$(sed -n "s/^= //p" "$CL_DIR/$1.w" | tail -1)
-echo "$1 $2 ${s/./} ${w:-000 0 0 0} $v"'
+s=$(cl_start_us "$CL_DIR/$1.clock" "$(grep "^= 0 " "$CL_DIR/$1.w" | tail -1)" "$s")
+r=$(sed -n "s/^= 1 //p" "$CL_DIR/$1.w" | tail -1)
+echo "$1 $2 $s ${r:-000 0 0 0} $v"'
 
 qstats() { sort -g | awk '{ a[NR] = $1 } END { if (!NR) { print "- - -"; exit }
   m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; p = int(0.95 * NR + 0.5); if (p < 1) p = 1
@@ -77,30 +89,41 @@ cl_clients() {        # cl_clients LIST OUT: one client per line "i server url" 
   awk -v e="$CLUSTER_CHECK_EVERY" -v G="$CLUSTER_N" -v d="$w" '
     $1 % e == 0 { print > (d "/checked"); next }
     { g = $1 % G; printf "url = \"%s\"\noutput = \"/dev/null\"\n", $3 > (d "/curl." g); print $1, $2 > (d "/index." g) }' "$1"
+  for ((g = 0; g < CLUSTER_N; g++)); do     # the clock first: urlnum 0
+    [[ -s $w/curl.$g ]] || continue
+    { printf 'url = "%s"\noutput = "%s"\n' "$CL_CLOCK" "$w/clock.$g"; cat "$w/curl.$g"; } > "$w/curl"
+    mv "$w/curl" "$w/curl.$g"
+  done
   CL_T0=$(now_us)
   for ((g = 0; g < CLUSTER_N; g++)); do
     [[ -s $w/curl.$g ]] || continue
     (
-      echo "${EPOCHREALTIME/./}" > "$w/start.$g"
-      exec curl -sS --parallel --parallel-immediate --parallel-max 300 --max-time "$CURL_MAX" "${STALL[@]}" \
+      echo "${EPOCHREALTIME/./}" > "$w/start.$g"   # only if the clock fails
+      exec curl -sS --no-progress-meter --parallel --parallel-immediate --parallel-max 300 --max-time "$CURL_MAX" "${STALL[@]}" \
         -w '%{urlnum} %{http_code} %{size_download} %{time_starttransfer} %{time_total}\n' -K "$w/curl.$g" > "$w/out.$g" 2>> "$WORK/logs/curl.err"
     ) &
     pids+=($!)
   done
   if [[ -s $w/checked ]]; then
-    CL_EVERY=$CLUSTER_CHECK_EVERY CL_ORIG=$CL_PKG CL_MAX=$CURL_MAX CL_DIR="$w" \
+    export -f cl_start_us
+    CL_ORIG=$CL_PKG CL_MAX=$CURL_MAX CL_DIR="$w" CL_CLOCK=$CL_CLOCK \
       xargs -P "$CLUSTER_CLIENTS" -n 3 bash -c "$CL_CLIENT" _ < "$w/checked" > "$w/out.checked" 2>> "$WORK/logs/curl.err" &
     pids+=($!)
   fi
   STARTED+=("${pids[@]}")
   for pid in "${pids[@]}"; do wait "$pid" || true; done
   CL_T1=$(now_us)
+  local procs clocks
+  procs=$(($(find "$w" -name 'index.*' | wc -l) + $(wc -l < "$w/checked" 2>/dev/null || echo 0)))
+  clocks=$(cat "$w"/clock.* "$w"/*.clock 2>/dev/null | grep -cE '^[0-9]+\.[0-9]+$' || true)
+  ((clocks == procs)) || log "  only $clocks of $procs curl processes read the clock: the others' times start when the script started them"
   {
     for ((g = 0; g < CLUSTER_N; g++)); do
       [[ -s $w/index.$g ]] || continue
-      # urlnum is the transfer's place in the group's list; a transfer that printed nothing counts as failed
-      awk -v s="$(cat "$w/start.$g")" 'NR == FNR { r[$1] = $2 " " $3 " " $4 " " $5; next }
-        { k = FNR - 1; print $1, $2, s, ((k in r) ? r[k] : "000 0 0 0"), "unchecked" }' "$w/out.$g" "$w/index.$g"
+      # urlnum is the transfer's place in the group's list (0: the clock); a transfer that printed nothing failed
+      awk -v s="$(cl_start_us "$w/clock.$g" "x $(grep '^0 ' "$w/out.$g" | tail -1)" "$(cat "$w/start.$g")")" \
+        'NR == FNR { r[$1] = $2 " " $3 " " $4 " " $5; next }
+        { k = FNR; print $1, $2, s, ((k in r) ? r[k] : "000 0 0 0"), "unchecked" }' "$w/out.$g" "$w/index.$g"
     done
     cat "$w/out.checked" 2>/dev/null || true
   } > "$2"
@@ -296,6 +319,7 @@ cluster_scenarios() {
   write_store_counter_conf "$CL_DIR/counter" "$s3_port" "${CL_FWD[@]}"
   start_nginx "$CL_DIR/counter"; fwd_pid=$LAST_PID
   CL_STORE_LOG="$CL_DIR/counter/store.log"
+  CL_CLOCK="http://127.0.0.1:${CL_FWD[0]}/clock"
   for ((i = 0; i < 100; i++)); do [[ $(http_code "http://127.0.0.1:${CL_FWD[0]}/" 1) != 000 ]] && break; sleep 0.05; done
   : >> "$CL_STORE_LOG"
 
@@ -408,7 +432,7 @@ cl_rows() {           # cl_rows PLAIN_MS... PLAIN_HZ MEMBER_MS... MEMBER_HZ (the
   CL_TARGET[cluster_cold]="exactly 1 store GET for the cluster (nginx's log of the store): $one_get; every client the whole package, 1 in $CLUSTER_CHECK_EVERY compared byte for byte: $( ((CL_BAD == 0)) && echo met || echo "**NOT met** ($CL_BAD failed clients, PUTs or DELETEs)"); throughput: none set (one machine: the members share its cores and loopback, no network card to add)${notes:+ ⚠ ${notes%; }}$m_note"
   CL_PEAK[cluster_cold]=$CL_PEAKS
 
-  CL_TITLE[cluster_ttfb]="the same cold GETs: **time to first byte** against the owner's first byte (the first byte a client of the member that read the store got; ms after the clients started); per member: its first client's first byte after it, and how long its clients waited after it (or after their own start, when later), median and max; the warm run's TTFB is the clients' own floor"
+  CL_TITLE[cluster_ttfb]="the same cold GETs: **time to first byte** against the owner's first byte (the first byte a client of the member that read the store got; ms after the clients started); per member: its first client's first byte after it, and how long its clients waited after it (or after their own start, when later), median and max; the warm run's TTFB (300 cached reads at full speed) for comparison"
   CL_OURS[cluster_ttfb]="${ttfb[cluster]%; }"
   CL_REF[cluster_ttfb]="${ttfb[single]%; }"
   CL_RATIO[cluster_ttfb]="—"
