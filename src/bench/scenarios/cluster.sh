@@ -14,8 +14,10 @@
 #                   that read the store got), and per member how long its clients waited after it
 #   cluster_warm    the same GETs again, the package in every cache: 0 store GETs, all hits
 #   cluster_follow  cold / warm aggregate: the followers of a fill against a warm read
-#   cluster_start   start to first answered GET /packages, same jar and configuration, without
-#                   config.cluster (best of STARTS) and with it (the first member alone, then joining)
+#   cluster_start   start to first answered GET /packages of the same jar without config.cluster
+#                   and with it: on the file system (an empty directory, best of STARTS; with it, the
+#                   member alone in its list, best of 3), and on S3 (the instance, best of STARTS; the
+#                   members, the first one alone, then joining)
 # Sets CL_TITLE, CL_OURS, CL_REF, CL_RATIO, CL_TARGET and CL_PEAK (per row id), and CL_HWM, for the report.
 # Targets (ARCHITECTURE.md): 3 members, 300 concurrent cold GETs of one package spread over them:
 # exactly 1 store GET for the cluster; every member's followers start within 50 ms of the owner's
@@ -333,9 +335,27 @@ cluster_scenarios() {
   done
   cl_config "$CL_DIR/instance.json" "$CLUSTER_N"
 
-  # Start-up, without config.cluster: the instance's configuration, STARTS fresh processes; the last
-  # one stays up as the instance of the rows below.
-  log "cluster: start to first answered GET /packages without config.cluster, $STARTS starts"
+  # Start-up on the file system, an empty directory (startup.sh's configuration, ARCHITECTURE.md's
+  # ≤ 1 s): STARTS fresh processes without config.cluster, then 3 with it, the member alone in its list.
+  local fs_port fs_cluster fs_bus
+  local -a fs_ms=() fs_cluster_ms=()
+  fs_port=$(free_port); fs_cluster=$(free_port); fs_bus=$(free_port)
+  mkdir -p "$CL_DIR/empty"
+  printf '{"FsRepository":{"location":{"path":"%s","fsync":true,"zero_copy":true}},\n "config":{"port":%d,"host":"127.0.0.1","log_level":"WARN"%s}}\n' \
+    "$CL_DIR/empty" "$fs_port" "" > "$CL_DIR/fs.json"
+  printf '{"FsRepository":{"location":{"path":"%s","fsync":true,"zero_copy":true}},\n "config":{"port":%d,"host":"127.0.0.1","log_level":"WARN"%s}}\n' \
+    "$CL_DIR/empty" "$fs_port" ',"cluster":{"members":["127.0.0.1:'"$fs_cluster"'"],"bind":"127.0.0.1:'"$fs_cluster"'","bus_port":'"$fs_bus"',"public_url":"http://127.0.0.1:'"$fs_port"'","secret":"'"$secret"'"}' > "$CL_DIR/fs-cluster.json"
+  log "cluster: start to first answered GET /packages, file system, empty directory: $STARTS starts without config.cluster, 3 with it"
+  for ((i = 1; i <= STARTS; i++)); do
+    cl_start cluster-fs "$CL_DIR/fs.json" "$fs_port"; fs_ms+=("$START_MS"); stop_pid "$LAST_PID"
+  done
+  for ((i = 1; i <= 3; i++)); do
+    cl_start cluster-fs-cluster "$CL_DIR/fs-cluster.json" "$fs_port"; fs_cluster_ms+=("$START_MS"); stop_pid "$LAST_PID"
+  done
+  log "  without the cluster: ${fs_ms[*]} ms; with it: ${fs_cluster_ms[*]} ms"
+  # The same on S3 without config.cluster: the instance's configuration, STARTS fresh processes; the
+  # last one stays up as the instance of the rows below.
+  log "cluster: start to first answered GET /packages on S3 without config.cluster, $STARTS starts"
   for ((i = 1; i <= STARTS; i++)); do
     cl_start "cluster-instance" "$CL_DIR/instance.json" "${CL_HTTP[CLUSTER_N]}"
     pid=$LAST_PID; plain_ms+=("$START_MS")
@@ -383,7 +403,7 @@ cluster_scenarios() {
   CL_HWM=""
   for ((i = 0; i <= CLUSTER_N; i++)); do CL_HWM+="$(cl_label "$i") $(mib "$(status_kb "${CL_PID[i]}" VmHWM)") MiB, "; done
   CL_OWNER_MISSES=$(cat "$WORK"/logs/cluster-m*.err | grep -c "its owner did not serve it" || true)
-  cl_rows "$(IFS=' '; echo "${plain_ms[*]}")" "$plain_hz" "$(IFS=' '; echo "${member_ms[*]}")" "$member_hz"
+  cl_rows "${fs_ms[*]}" "${fs_cluster_ms[*]}" "${plain_ms[*]}" "$plain_hz" "${member_ms[*]}" "$member_hz"
   # all at once: a member stopped long before the others would fill their logs with its departure
   for ((i = 0; i <= CLUSTER_N; i++)); do kill -TERM "${CL_PID[i]}" 2>/dev/null || true; done
   for ((i = 0; i <= CLUSTER_N; i++)); do stop_pid "${CL_PID[i]}"; done
@@ -396,8 +416,8 @@ CL_PID=(); CL_BASE=(); CL_FWD=(); CL_HTTP=()
 
 # The rows, from CLV (per side and round): medians of the rounds for throughput, the worst round for
 # the targets that say "exactly" and "every".
-cl_rows() {           # cl_rows PLAIN_MS... PLAIN_HZ MEMBER_MS... MEMBER_HZ (the lists space-separated)
-  local plain=$1 plain_hz=$2 member=$3 member_hz=$4 r side v
+cl_rows() {           # cl_rows FS_MS FS_CLUSTER_MS S3_MS S3_HZ MEMBER_MS MEMBER_HZ (each list space-separated)
+  local fs=$1 fs_cluster=$2 plain=$3 plain_hz=$4 member=$5 member_hz=$6 r side v
   local -A med=() gets=() worst=() worstat=() ttfb=() raw=()
   local -a a
   for side in cluster single; do
@@ -455,17 +475,18 @@ cl_rows() {           # cl_rows PLAIN_MS... PLAIN_HZ MEMBER_MS... MEMBER_HZ (the
   CL_TARGET[cluster_follow]="followers ≥ 0.9 × a warm read: members $(verdict "$rc" 0.9), one instance $(verdict "$rs" 0.9)"
   CL_PEAK[cluster_follow]="—"
 
-  local best_plain
-  # shellcheck disable=SC2086
-  best_plain=$(printf '%s\n' $plain | sort -n | head -1)
+  local best_fs best_fs_cluster best_plain
+  best_fs=$(printf '%s\n' "$fs" | tr ' ' '\n' | sort -n | head -1)
+  best_fs_cluster=$(printf '%s\n' "$fs_cluster" | tr ' ' '\n' | sort -n | head -1)
+  best_plain=$(printf '%s\n' "$plain" | tr ' ' '\n' | sort -n | head -1)
   read -r -a a <<< "$member"
-  CL_TITLE[cluster_start]="start to first answered \`GET /packages\` of the same jar on the same S3 configuration, **without** and **with config.cluster** ($CLUSTER_N members started one after the other)"
-  CL_OURS[cluster_start]="without: $best_plain ms (best of $STARTS); Hazelcast threads: $plain_hz"
-  CL_REF[cluster_start]="with: first member (the others not up) ${a[0]} ms, joining $(IFS=/; echo "${a[*]:1}") ms; Hazelcast threads: $member_hz"
-  CL_RATIO[cluster_start]="$(ratio_of "${a[0]}" "$best_plain") (lower is better)"
-  CL_TARGET[cluster_start]="≤ 1000 ms without the cluster: $( ((best_plain <= 1000)) && echo met || echo "**NOT met**"); with it: informative"
+  CL_TITLE[cluster_start]="start to first answered \`GET /packages\` of the same jar, **without** and **with config.cluster**: on the file system (an empty directory, as the start-up rows), and on S3 with the cache (the configuration of the rows above; $CLUSTER_N members started one after the other)"
+  CL_OURS[cluster_start]="without: file system $best_fs ms, S3 $best_plain ms (best of $STARTS each); Hazelcast threads: $plain_hz"
+  CL_REF[cluster_start]="with: file system, alone in its list, $best_fs_cluster ms (best of 3); S3, first member (the others not up) ${a[0]} ms, joining $(IFS=/; echo "${a[*]:1}") ms; Hazelcast threads: $member_hz"
+  CL_RATIO[cluster_start]="$(ratio_of "$best_fs_cluster" "$best_fs") on the file system (lower is better)"
+  CL_TARGET[cluster_start]="≤ 1000 ms without the cluster (file system): $( ((best_fs <= 1000)) && echo met || echo "**NOT met**"); with it: informative"
   CL_PEAK[cluster_start]="—"
 
   RAW[cluster_cold]="members: ${raw[cluster]%; }; instance: ${raw[single]%; }"
-  RAW[cluster_start]="without (ms): $plain; members (ms): $member"
+  RAW[cluster_start]="file system without (ms): $fs; with: $fs_cluster; S3 without: $plain; members: $member"
 }
