@@ -155,9 +155,11 @@ log_summary() {       # what our servers logged (WARN and above), timestamps cut
   local f
   for f in ours nofsync roundtrip s3 s3-cache swift swift-cache cluster-m1 cluster-m2 cluster-m3 cluster-instance; do
     [[ -s $WORK/logs/$f.err ]] || continue
-    # the cluster rows' servers log at INFO: only their WARNING and SEVERE records (and what follows them) count
+    # the cluster rows' servers log at INFO: only their WARNING and SEVERE records (and what follows them)
+    # count, up to their shutdown
     if [[ $f == cluster-* ]]; then
-      awk '/^[0-9][0-9T:.-]+Z [A-Z]+ / { keep = ($2 == "WARNING" || $2 == "SEVERE") } keep' "$WORK/logs/$f.err"
+      head -n "${CL_LOG_LINES[$f]:-1000000000}" "$WORK/logs/$f.err" \
+        | awk '/^[0-9][0-9T:.-]+Z [A-Z]+ / { keep = ($2 == "WARNING" || $2 == "SEVERE") } keep'
     else
       cat "$WORK/logs/$f.err"
     fi | sed -E 's/^[0-9T:.-]+Z //; s/in thread "[^"]*"/in thread "…"/; /^[[:space:]]*$/d' \

@@ -18,7 +18,8 @@
 #                   and with it: on the file system (an empty directory, best of STARTS; with it, the
 #                   member alone in its list, best of 3), and on S3 (the instance, best of STARTS; the
 #                   members, the first one alone, then joining)
-# Sets CL_TITLE, CL_OURS, CL_REF, CL_RATIO, CL_TARGET and CL_PEAK (per row id), and CL_HWM, for the report.
+# Sets CL_TITLE, CL_OURS, CL_REF, CL_RATIO, CL_TARGET and CL_PEAK (per row id), CL_HWM and CL_LOG_LINES
+# (per log: its lines before the servers were stopped) for the report.
 # Targets (ARCHITECTURE.md): 3 members, 300 concurrent cold GETs of one package spread over them:
 # exactly 1 store GET for the cluster; every member's followers start within 50 ms of the owner's
 # first byte. Followers of a fill ≥ 0.9 × a warm read (judged here on aggregate throughput, cold
@@ -404,14 +405,27 @@ cluster_scenarios() {
   for ((i = 0; i <= CLUSTER_N; i++)); do CL_HWM+="$(cl_label "$i") $(mib "$(status_kb "${CL_PID[i]}" VmHWM)") MiB, "; done
   CL_OWNER_MISSES=$(cat "$WORK"/logs/cluster-m*.err | grep -c "its owner did not serve it" || true)
   cl_rows "${fs_ms[*]}" "${fs_cluster_ms[*]}" "${plain_ms[*]}" "$plain_hz" "${member_ms[*]}" "$member_hz"
-  # all at once: a member stopped long before the others would fill their logs with its departure
+  # The report counts what the servers logged up to here, not their shutdown (members leaving one
+  # another make Hazelcast warn). All of them are stopped at once, as `docker compose down` would.
+  local name t_stop left
+  for name in cluster-m1 cluster-m2 cluster-m3 cluster-instance; do
+    CL_LOG_LINES[$name]=$(wc -l < "$WORK/logs/$name.err" 2>/dev/null || echo 0)
+  done
+  t_stop=$(now_us)
   for ((i = 0; i <= CLUSTER_N; i++)); do kill -TERM "${CL_PID[i]}" 2>/dev/null || true; done
+  for ((i = 0; i < 150; i++)); do
+    left=0
+    for pid in "${CL_PID[@]}"; do kill -0 "$pid" 2>/dev/null && left=$((left + 1)); done
+    ((left == 0)) && break
+    sleep 0.1
+  done
+  log "cluster: $((CLUSTER_N + 1 - left)) of $((CLUSTER_N + 1)) servers stopped within $((($(now_us) - t_stop) / 1000)) ms of SIGTERM$( ((left == 0)) || echo "; the other $left are killed")"
   for ((i = 0; i <= CLUSTER_N; i++)); do stop_pid "${CL_PID[i]}"; done
   stop_pid "$fwd_pid"
   stop_pid "$CL_S3_PID"
 }
 
-declare -A CL_TITLE CL_OURS CL_REF CL_RATIO CL_TARGET CL_PEAK CLV
+declare -A CL_TITLE CL_OURS CL_REF CL_RATIO CL_TARGET CL_PEAK CLV CL_LOG_LINES
 CL_PID=(); CL_BASE=(); CL_FWD=(); CL_HTTP=()
 
 # The rows, from CLV (per side and round): medians of the rounds for throughput, the worst round for
