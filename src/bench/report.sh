@@ -98,6 +98,8 @@ report() {
           tcell="none set (the target is the row above)"
           [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
           echo "| GET /packages right after a PUT through the same server (ours cannot use its 1 s listing cache), 1 client, median latency | $(fmt_num "${OURS[$id]}") ms | $(fmt_num "${NGINX[$id]}") ms | $ratio (lower is better) | $tcell | $(peak_cell "${PEAK[$id]}" "$MAIN_BASE") |" ;;
+        cluster_*)
+          echo "| ${CL_TITLE[$id]} | ${CL_OURS[$id]} | ${CL_REF[$id]} | ${CL_RATIO[$id]} | ${CL_TARGET[$id]} | ${CL_PEAK[$id]} |" ;;
         startup | startup_empty)
           if [[ $id == startup ]]; then title="start to first answered \`GET /packages\`, $((LIST_NAMES * LIST_VERSIONS + 2)) packages (best of $STARTS)"; else title="start to first answered \`GET /packages\`, empty directory (best of $STARTS)"; fi
           ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
@@ -116,9 +118,15 @@ report() {
     [[ -n ${CACHE_HWM[s3]:-} ]] && whole+=("S3 server with its cache on peak $(mib "${CACHE_HWM[s3]}") MiB, $(mib "${REMOTE_BASE[s3_cache]}") MiB after start-up")
     [[ -n ${SWIFT_HWM:-} ]] && whole+=("Swift server peak $(mib "$SWIFT_HWM") MiB (VmHWM), $(mib "${REMOTE_BASE[swift]}") MiB after start-up")
     [[ -n ${CACHE_HWM[swift]:-} ]] && whole+=("Swift server with its cache on peak $(mib "${CACHE_HWM[swift]}") MiB, $(mib "${REMOTE_BASE[swift_cache]}") MiB after start-up")
+    [[ -n ${CL_HWM:-} ]] && whole+=("cluster rows' servers peak (VmHWM) ${CL_HWM%, }")
     echo "the memory target is measured by the \`-Xmx64m\` rows. Whole run: $(printf '%s; ' "${whole[@]}" | sed 's/; $//')."
     echo "The S3 and Swift rows marked **cache on** are a second server of ours on the same store with its read-through cache on; their second"
     echo "column is ours on the file system (the main server, same files), the reference ARCHITECTURE.md names for them, not nginx."
+    if [[ -n ${CL_TITLE[cluster_cold]:-} ]]; then
+      echo "The cluster rows compare $CLUSTER_N members of ours (config.cluster) with one instance of ours (the same configuration without it)"
+      echo "on the same S3Proxy, each with its cache on: their second column is that instance, not nginx; their peak RSS is each server's"
+      echo "over all the cluster rounds. The members and the instance log at INFO (one line per request), so that membership shows in their logs."
+    fi
     echo
     echo "<details><summary>raw rounds</summary>"
     echo
@@ -145,9 +153,16 @@ report() {
 
 log_summary() {       # what our servers logged (WARN and above), timestamps cut off, counted per distinct line
   local f
-  for f in ours nofsync roundtrip s3 s3-cache swift swift-cache; do
+  for f in ours nofsync roundtrip s3 s3-cache swift swift-cache cluster-m1 cluster-m2 cluster-m3 cluster-instance; do
     [[ -s $WORK/logs/$f.err ]] || continue
-    sed -E 's/^[0-9T:.-]+Z //; s/in thread "[^"]*"/in thread "…"/; /^[[:space:]]*$/d' "$WORK/logs/$f.err" \
+    # the cluster rows' servers log at INFO: only their WARNING and SEVERE records (and what follows them)
+    # count, up to their shutdown
+    if [[ $f == cluster-* ]]; then
+      head -n "${CL_LOG_LINES[$f]:-1000000000}" "$WORK/logs/$f.err" \
+        | awk '/^[0-9][0-9T:.-]+Z [A-Z]+ / { keep = ($2 == "WARNING" || $2 == "SEVERE") } keep'
+    else
+      cat "$WORK/logs/$f.err"
+    fi | sed -E 's/^[0-9T:.-]+Z //; s/in thread "[^"]*"/in thread "…"/; /^[[:space:]]*$/d' \
       | sort | uniq -c | sort -rn | head -15 | sed "s/^/[$f] /"
   done > "$OUT_DIR/server-log-summary"
   if [[ -s $OUT_DIR/server-log-summary ]]; then

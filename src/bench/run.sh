@@ -17,7 +17,14 @@
 #   BENCH_S3=0      skip the S3 rows (S3Proxy, started from the project's test classpath)
 #   BENCH_SWIFT=0   skip the Swift rows (a one-node Swift from Debian's packages, via src/test/swift/swift-node.sh)
 #   BENCH_ONLY=s3   only the S3 rows (results still go to results/latest.md: do not commit those);
-#                   BENCH_ONLY=swift: only the Swift rows; BENCH_ONLY=startup: only the start-up rows
+#                   BENCH_ONLY=swift: only the Swift rows; BENCH_ONLY=startup: only the start-up rows;
+#                   BENCH_ONLY=cluster: only the cluster rows (without the main data and servers)
+#   BENCH_CLUSTER=0 skip the cluster rows (3 members and one instance on S3Proxy)
+#   BENCH_CLUSTER_MIB      size of the cluster rows' package in MiB (default 200, --quick 20)
+#   BENCH_CLUSTER_CLIENTS  concurrent clients of the cluster rows (default 300)
+#   BENCH_CLUSTER_ROUNDS   rounds of the cluster rows (default 1: each moves 240 GiB at 200 MiB)
+#   BENCH_CLUSTER_CHECK_EVERY  every Nth body of the cluster rows is compared byte for byte (default 10;
+#                   1: every one); the others are checked by status and size
 #   BENCH_NGINX_OPEN_FILE_CACHE=1  give nginx `open_file_cache` with 1 s validity, the same freshness
 #                   as our server's own caches (default off: nginx as Debian configures it)
 #
@@ -59,6 +66,8 @@ source "$BENCH_DIR/scenarios/startup.sh"             # start to first answered r
 source "$BENCH_DIR/scenarios/remote-store.sh"        # S3 and Swift through ours, cache off
 # shellcheck source=src/bench/scenarios/cache.sh
 source "$BENCH_DIR/scenarios/cache.sh"               # S3 and Swift through ours, cache on: warm, cold
+# shellcheck source=src/bench/scenarios/cluster.sh
+source "$BENCH_DIR/scenarios/cluster.sh"             # 3 members vs one instance on S3: cold, warm, start-up
 # shellcheck source=src/bench/report.sh
 source "$BENCH_DIR/report.sh"          # the table
 
@@ -89,6 +98,11 @@ CURL_MAX=900                             # no single transfer may take longer th
 STALL=(--speed-limit 1 --speed-time 30)  # ... nor make no progress for 30 s (a wedged server)
 CACHE_MAX=$((1024 * MiB))   # cache.max_size of cache.sh's servers: the two packages and one cold package at a time fit
 COLD_N=$CONC                # concurrent clients of the cold row (ARCHITECTURE.md: 200 hosts)
+CLUSTER_N=3                 # members of the cluster rows
+CLUSTER_SIZE=$((${BENCH_CLUSTER_MIB:-$( ((QUICK)) && echo 20 || echo 200)} * MiB))   # their package (issue 17: 200 MB)
+CLUSTER_CLIENTS=${BENCH_CLUSTER_CLIENTS:-300}               # their concurrent clients (ARCHITECTURE.md: 300)
+CLUSTER_CHECK_EVERY=${BENCH_CLUSTER_CHECK_EVERY:-10}        # 1 body in N compared byte for byte
+CL_ROUNDS=${BENCH_CLUSTER_ROUNDS:-1}       # each round moves 4 x 300 x 200 MiB: one unless asked
 
 # Globals the sourced files share. Each scenario file's header names what else it sets for the
 # report; main sets the work paths (WORK, PKGS, SRC, OUT_DIR), the package names (BIG, SMALL) and
@@ -137,6 +151,14 @@ main() {
   mkdir -p "$WORK/logs" "$OUT_DIR"
   BIG="bench-big-1.0.0.tar.gz"; SMALL="bench-small-1.0.0.tar.gz"
   log "work directory $WORK ($([[ $QUICK == 1 ]] && echo quick || echo full) run)"
+  if [[ ${BENCH_ONLY:-} == cluster ]]; then
+    # servers and data of their own: none of the main ones is needed
+    MAIN_BASE=0
+    cluster_scenarios
+    log_summary
+    report
+    return 0
+  fi
   make_data
 
   local ours_port nginx_port nofsync_port ours_pid nginx_pid nofsync_pid
@@ -185,6 +207,7 @@ main() {
   s3_scenarios             # scenarios/remote-store.sh, then scenarios/cache.sh
   swift_scenarios          # the same on Swift
   startup_scenarios        # scenarios/startup.sh
+  cluster_scenarios        # scenarios/cluster.sh
 
   MAIN_HWM=$(status_kb "$ours_pid" VmHWM)
   log_summary
