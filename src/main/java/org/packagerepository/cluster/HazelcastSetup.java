@@ -53,6 +53,8 @@ public final class HazelcastSetup {
     // A member paused (or cut off) and back merges into the cluster soon, not after the default minutes.
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    // The master waits this long for more joiners before it admits one (default 5 s): members start one at a time.
+    config.setProperty("hazelcast.wait.seconds.before.join", "1");
     if (settings.bindHost() != null) {
       config.setProperty("hazelcast.local.localAddress", settings.bindHost());
     }
