@@ -10,6 +10,7 @@ import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.Sha256;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StoreStream;
 
@@ -34,6 +35,10 @@ import java.util.List;
 public final class CacheFill {
 
   private static final int READ_CHUNK = 64 * 1024;
+  /** Bytes hashed per trip to a worker thread. */
+  private static final int HASH_BATCH_BYTES = 1024 * 1024;
+  /** The most bytes waiting to be hashed before the copy waits: the batch being hashed and the one filling. */
+  private static final long MAX_HASH_BACKLOG = 2L * HASH_BATCH_BYTES;
 
   private final Context context;
   private final CacheDirectory cache;
@@ -51,6 +56,17 @@ public final class CacheFill {
    */
   private FileChannel shared;
   private long written;
+  /**
+   * The bytes are hashed as they go to the file, in order, a batch at a time on a worker thread: at the end the check
+   * needs no second pass over the file, which the readers' last byte (and, in a cluster, every member's) waits for.
+   */
+  private final Sha256 digest = new Sha256();
+  private Future<Void> hashing = Future.succeededFuture();
+  private List<Buffer> hashBatch = new ArrayList<>();
+  private long hashBatchBytes;
+  /** Bytes written but not hashed yet: the copy waits while there are too many (its memory is bounded). */
+  private long hashBacklog;
+  private Handler<Void> hashDrain;
 
   private CacheFill(Context context, CacheDirectory cache, String file, String etag, long size, String expectedSha256,
                     Path part) {
@@ -102,6 +118,10 @@ public final class CacheFill {
       .compose(v -> written == size ? Future.succeededFuture()
         : Future.failedFuture(new StorageException(StorageError.CHANGED, file + ": the store sent " + written
           + " bytes instead of " + size)))
+      .compose(v -> {
+        hashCollected();
+        return hashing;
+      })
       .compose(v -> context.owner().executeBlocking(this::checkAndPublish, false))
       .onComplete(ar -> {
         if (ar.failed()) {
@@ -134,8 +154,32 @@ public final class CacheFill {
     }
   }
 
+  /** Hands the bytes collected so far to the hashing, behind the batches before them. */
+  private void hashCollected() {
+    if (hashBatch.isEmpty()) {
+      return;
+    }
+    List<Buffer> batch = hashBatch;
+    long bytes = hashBatchBytes;
+    hashBatch = new ArrayList<>();
+    hashBatchBytes = 0;
+    hashing = hashing.compose(v -> context.owner().<Void>executeBlocking(() -> {
+      for (Buffer chunk : batch) {
+        digest.update(chunk);
+      }
+      return null;
+    }, false)).andThen(ar -> {
+      boolean wasFull = hashBacklog >= MAX_HASH_BACKLOG;
+      hashBacklog -= bytes;
+      Handler<Void> drain = hashDrain;
+      if (wasFull && hashBacklog < MAX_HASH_BACKLOG && drain != null) {
+        drain.handle(null);
+      }
+    });
+  }
+
   private CacheDirectory.Entry checkAndPublish() throws IOException {
-    String sha256 = CacheDirectory.sha256Of(part);
+    String sha256 = digest.hex();
     if (expectedSha256 != null && !expectedSha256.equals(sha256)) {
       throw new StorageException(StorageError.CHANGED, file + ": the bytes from the store have SHA-256 " + sha256
         + ", not " + expectedSha256);
@@ -162,6 +206,12 @@ public final class CacheFill {
     public Future<Void> write(Buffer data) {
       long[] pending = {data.length(), 0};   // length, completed
       inFlight.add(pending);
+      hashBatch.add(data);
+      hashBatchBytes += data.length();
+      hashBacklog += data.length();
+      if (hashBatchBytes >= HASH_BATCH_BYTES) {
+        hashCollected();
+      }
       Future<Void> write = out.write(data);
       write.onComplete(ar -> {
         pending[1] = 1;
@@ -192,12 +242,18 @@ public final class CacheFill {
 
     @Override
     public boolean writeQueueFull() {
-      return out.writeQueueFull();
+      return out.writeQueueFull() || hashBacklog >= MAX_HASH_BACKLOG;
     }
 
     @Override
     public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-      out.drainHandler(handler);
+      Handler<Void> onlyWhenNotFull = handler == null ? null : v -> {
+        if (!writeQueueFull()) {
+          handler.handle(null);
+        }
+      };
+      hashDrain = onlyWhenNotFull;
+      out.drainHandler(onlyWhenNotFull);
       return this;
     }
 
