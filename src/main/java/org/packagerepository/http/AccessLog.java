@@ -31,6 +31,12 @@ final class AccessLog {
     ctx.next();
   }
 
+  /** What the response sent, or what a download sent past it (see {@link GrowingFileResponse}). */
+  private static long bodyBytes(RoutingContext ctx) {
+    Long past = ctx.get(GrowingFileResponse.BODY_BYTES);
+    return past != null ? past : ctx.response().bytesWritten();
+  }
+
   private static String line(RoutingContext ctx, long started) {
     HttpServerRequest request = ctx.request();
     Object user = ctx.get(USER);
@@ -38,7 +44,7 @@ final class AccessLog {
     long millis = (System.nanoTime() - started) / 1_000_000;
     String status = ctx.response().ended() ? String.valueOf(ctx.response().getStatusCode()) : "closed";
     return (remote == null ? "-" : remote.hostAddress()) + " " + (user == null ? "-" : user) + " \""
-      + request.method() + " " + request.uri() + "\" " + status + " " + ctx.response().bytesWritten() + " "
+      + request.method() + " " + request.uri() + "\" " + status + " " + bodyBytes(ctx) + " "
       + request.bytesRead() + " " + millis + "ms";
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
 import org.packagerepository.packages.PackageFile;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
@@ -18,7 +19,8 @@ import org.packagerepository.transfer.Transfers;
 
 /**
  * {@code GET} and {@code HEAD /packages/<file>}: conditionals, ranges and the body, sent from the open file with
- * sendfile when storage hands one over, else streamed from storage over the event bus.
+ * sendfile when storage hands one over (also while storage is still writing it: {@link GrowingFileResponse}), else
+ * streamed from storage over the event bus.
  */
 final class DownloadHandler {
 
@@ -55,15 +57,16 @@ final class DownloadHandler {
     });
   }
 
-  void get(HttpServerRequest request, String file) {
+  void get(RoutingContext ctx, String file) {
     if (!PackageFile.isValid(file)) {
-      notFound(request.response(), file);
+      notFound(ctx.response(), file);
       return;
     }
-    get(request, file, ATTEMPTS);
+    get(ctx, file, ATTEMPTS);
   }
 
-  private void get(HttpServerRequest request, String file, int attemptsLeft) {
+  private void get(RoutingContext ctx, String file, int attemptsLeft) {
+    HttpServerRequest request = ctx.request();
     HttpServerResponse response = request.response();
     storage.openRead(file).onComplete(ar -> {
       if (ar.failed()) {
@@ -96,28 +99,63 @@ final class DownloadHandler {
         response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange(info.size()));
       }
       if (opened.hasChannel()) {
-        response.sendFile(opened.channel(), offset, length).onComplete(sent -> opened.close());
+        send(ctx, opened, offset, length);
       } else {
-        stream(request, info, offset, length, attemptsLeft);
+        opened.close();
+        followOrStream(ctx, info, offset, length, attemptsLeft);
       }
     });
   }
 
-  private void stream(HttpServerRequest request, PackageInfo info, long offset, long length, int attemptsLeft) {
-    HttpServerResponse response = request.response();
+  private static void send(RoutingContext ctx, OpenedRead opened, long offset, long length) {
+    if (opened.growing() != null) {
+      GrowingFileResponse.send(ctx, opened, offset, length);
+    } else {
+      ctx.response().sendFile(opened.channel(), offset, length).onComplete(sent -> opened.close());
+    }
+  }
+
+  /** Sends the file storage is filling (or has just filled) when it hands one over, else streams the bytes. */
+  private void followOrStream(RoutingContext ctx, PackageInfo info, long offset, long length, int attemptsLeft) {
+    if (!GrowingFileResponse.supported(ctx.request())) {
+      stream(ctx, info, offset, length, attemptsLeft);
+      return;
+    }
+    HttpServerResponse response = ctx.response();
+    storage.follow(info.file(), info.etag()).onComplete(ar -> {
+      if (ar.failed()) {
+        startAgainOrFail(ctx, info.file(), ar.cause(), attemptsLeft);
+      } else if (ar.result() == null) {
+        stream(ctx, info, offset, length, attemptsLeft);
+      } else if (response.closed()) {
+        ar.result().close();
+      } else {
+        send(ctx, ar.result(), offset, length);
+      }
+    });
+  }
+
+  /** Nothing is sent yet: a package replaced meanwhile is opened again, a few times at most. */
+  private void startAgainOrFail(RoutingContext ctx, String file, Throwable cause, int attemptsLeft) {
+    HttpServerResponse response = ctx.response();
+    // The headers that described the package (Content-Length) must not describe the answer.
+    response.headers().clear();
+    response.setStatusCode(200);
+    if (cause instanceof StorageException se && se.error() == StorageError.CHANGED && attemptsLeft > 1) {
+      get(ctx, file, attemptsLeft - 1);
+    } else {
+      HttpErrors.send(response, cause);
+    }
+  }
+
+  private void stream(RoutingContext ctx, PackageInfo info, long offset, long length, int attemptsLeft) {
+    HttpServerResponse response = ctx.response();
     String transfer = Transfers.newId();
     ChunkReceiver receiver = ChunkReceiver.create(vertx, transfer, transferOptions);
     storage.read(new ReadRequest(info.file(), info.etag(), offset, length, transfer)).onComplete(ar -> {
       if (ar.failed()) {
         receiver.fail(StorageError.CANCELLED.transferCode(), "Not started");
-        // Nothing is sent yet: the headers that described the package (Content-Length) must not describe the answer.
-        response.headers().clear();
-        response.setStatusCode(200);
-        if (ar.cause() instanceof StorageException se && se.error() == StorageError.CHANGED && attemptsLeft > 1) {
-          get(request, info.file(), attemptsLeft - 1);
-        } else {
-          HttpErrors.send(response, ar.cause());
-        }
+        startAgainOrFail(ctx, info.file(), ar.cause(), attemptsLeft);
         return;
       }
       receiver.pipe().endOnFailure(false).to(response).onFailure(e -> {

@@ -103,7 +103,7 @@ public final class HttpVerticle extends VerticleBase {
         if (request.method() == HttpMethod.HEAD) {
           download.head(request, file);
         } else {
-          download.get(request, file);
+          download.get(ctx, file);
         }
       });
     }
@@ -129,7 +129,7 @@ public final class HttpVerticle extends VerticleBase {
       if (method == HttpMethod.PUT) {
         upload.put(request, file);
       } else if (method == HttpMethod.GET) {
-        download.get(request, file);
+        download.get(ctx, file);
       } else if (method == HttpMethod.HEAD) {
         download.head(request, file);
       } else if (method == HttpMethod.DELETE) {

@@ -7,6 +7,7 @@ public final class StorageAddresses {
   public static final String STAT = "storage.stat";
   public static final String OPEN_READ = "storage.open-read";
   public static final String READ = "storage.read";
+  public static final String FOLLOW = "storage.follow";
   public static final String OPEN_WRITE = "storage.open-write";
   public static final String DELETE = "storage.delete";
   /** What the backend counts (its cache's hits, misses, ...), as JSON; empty where it counts nothing. */

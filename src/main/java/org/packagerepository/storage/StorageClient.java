@@ -77,6 +77,14 @@ public final class StorageClient {
     return request(StorageAddresses.OPEN_READ, new JsonObject().put("file", file));
   }
 
+  /**
+   * Version {@code etag} of {@code file} as a local file to send, which may still be growing; null when it must be
+   * streamed with {@link #read}. The caller owns a non-null answer: it must {@link OpenedRead#close()} it.
+   */
+  public Future<OpenedRead> follow(String file, String etag) {
+    return request(StorageAddresses.FOLLOW, new JsonObject().put("file", file).put("etag", etag));
+  }
+
   /** Starts streaming; the receiver of {@code request.transfer()} must exist before this is called. */
   public Future<Void> read(ReadRequest request) {
     return request(StorageAddresses.READ, request.toJson()).mapEmpty();

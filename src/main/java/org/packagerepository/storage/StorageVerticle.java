@@ -75,6 +75,15 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
 
   protected abstract Future<OpenedRead> openRead(String file);
 
+  /**
+   * Version {@code etag} of {@code file} as a local file the caller sends itself, which may still be
+   * {@link OpenedRead#growing() growing}; null (the default) when the caller must stream it with {@link #read}. Fails
+   * with {@link StorageError#CHANGED} when the package is at another version now.
+   */
+  protected Future<OpenedRead> follow(String file, String etag) {
+    return Future.succeededFuture();
+  }
+
   /** Creates the sender of the request's transfer, answers once streaming has started, then streams. */
   protected abstract Future<Void> read(ReadRequest request);
 
@@ -161,6 +170,8 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
       bus.<JsonObject>localConsumer(StorageAddresses.LIST, m -> answer(m, listing(m.body().getLong("known", 0L)))).completion(),
       bus.<JsonObject>localConsumer(StorageAddresses.STAT, m -> withFile(m, file -> stat(file).map(PackageInfo::toJson))).completion(),
       bus.<JsonObject>localConsumer(StorageAddresses.OPEN_READ, m -> withFile(m, this::openRead)).completion(),
+      bus.<JsonObject>localConsumer(StorageAddresses.FOLLOW, m -> withFile(m, file -> follow(file,
+        m.body().getString("etag")))).completion(),
       bus.<JsonObject>localConsumer(StorageAddresses.READ, m -> {
         ReadRequest request = ReadRequest.fromJson(m.body());
         withFile(m, file -> read(request).map(v -> new JsonObject()));

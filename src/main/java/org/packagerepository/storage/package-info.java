@@ -15,6 +15,10 @@
  *   <li>{@code storage.open-read} {@code {"file"}} → {@link org.packagerepository.storage.OpenedRead}: the metadata,
  *   and, where the bytes are in a local file, an open channel to exactly that version, which the caller sends with
  *   sendfile and must close. Without a channel the caller continues with {@code storage.read}.</li>
+ *   <li>{@code storage.follow} {@code {"file", "etag"}} → an {@link org.packagerepository.storage.OpenedRead} with a
+ *   channel, or null: after an open-read without a channel, a backend with a cache hands over the cached file, or
+ *   the file its one fill of that version is writing, {@link org.packagerepository.storage.GrowingFile growing},
+ *   which the caller sends with sendfile as it grows; null: continue with {@code storage.read}.</li>
  *   <li>{@code storage.read} {@link org.packagerepository.storage.ReadRequest} → {@code {}} once the backend has
  *   created the transfer's sender; the bytes follow on the transfer. The caller creates the transfer's receiver
  *   before asking. A version other than the requested etag fails with {@code CHANGED}.</li>

@@ -9,6 +9,7 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
+import org.packagerepository.storage.GrowingFile;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.Sha256;
 import org.packagerepository.storage.StorageException;
@@ -49,6 +50,8 @@ public final class CacheFill {
   private final Path part;
   private final Promise<CacheDirectory.Entry> done = Promise.promise();
   private final List<Reader> readers = new ArrayList<>();
+  private final List<Follower> followers = new ArrayList<>();
+  private final Promise<FileChannel> sharedOpened = Promise.promise();
   /**
    * The readers of the fill read through one channel opened on the part file when the fill started: it reads the same
    * bytes whatever happens to the file's name meanwhile (published by a rename, or deleted because this server changed
@@ -101,6 +104,23 @@ public final class CacheFill {
     return written;
   }
 
+  /**
+   * The part file for a reader that sends it itself (with sendfile) while the fill goes on, or null when the fill is
+   * over (the cached file, or the store, serves the reader then); on the fill's context. The reader must
+   * {@link Follower#release()} it.
+   */
+  public Future<Follower> follow() {
+    return sharedOpened.future().<Follower>map(channel -> {
+      if (done.future().isComplete()) {
+        return null;
+      }
+      Follower follower = new Follower(channel);
+      followers.add(follower);
+      follower.update();
+      return follower;
+    }).otherwise((Follower) null);   // over before its file was open: nothing to follow
+  }
+
   /** Bytes {@code [offset, offset + length)} of the version, as they arrive; on the fill's context. */
   public ReadStream<Buffer> reader(long offset, long length) {
     Reader reader = new Reader(offset, offset + length);
@@ -112,7 +132,14 @@ public final class CacheFill {
     source.pause();
     context.owner().fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
       .compose(out -> context.owner().executeBlocking(() -> FileChannel.open(part, StandardOpenOption.READ), false)
-        .onSuccess(channel -> shared = channel)
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            shared = ar.result();
+            sharedOpened.complete(ar.result());
+          } else {
+            sharedOpened.fail(ar.cause());
+          }
+        })
         .compose(channel -> source.pipe().to(new Counting(out)))
         .eventually(out::close))
       .compose(v -> written == size ? Future.succeededFuture()
@@ -138,13 +165,15 @@ public final class CacheFill {
         } else {
           done.complete(ar.result());
         }
+        sharedOpened.tryFail(ar.cause() != null ? ar.cause() : new IllegalStateException("the fill is over"));
         new ArrayList<>(readers).forEach(Reader::pump);
+        new ArrayList<>(followers).forEach(Follower::update);
         closeSharedWhenUnused();
       });
   }
 
   private void closeSharedWhenUnused() {
-    if (done.future().isComplete() && readers.isEmpty() && shared != null) {
+    if (done.future().isComplete() && readers.isEmpty() && followers.isEmpty() && shared != null) {
       try {
         shared.close();
       } catch (IOException ignored) {
@@ -222,6 +251,7 @@ public final class CacheFill {
         }
         if (advanced) {
           new ArrayList<>(readers).forEach(Reader::pump);
+          followers.forEach(Follower::update);
         }
         if (inFlight.isEmpty() && allWritten != null) {
           allWritten.tryComplete();
@@ -267,6 +297,89 @@ public final class CacheFill {
     public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
       out.setWriteQueueMaxSize(maxSize);
       return this;
+    }
+  }
+
+  /**
+   * The fill as a {@link GrowingFile}, for a reader that sends the part file itself: what it may send is updated on
+   * the fill's context and read on the reader's.
+   */
+  public final class Follower implements GrowingFile {
+
+    private final FileChannel channel;
+    private volatile long available;
+    private volatile boolean complete;
+    private volatile Throwable failure;
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    private record Waiter(long position, Runnable listener) {
+    }
+
+    private Follower(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    /** The part file (the cached file once published): positional reads only, and never closed by the reader. */
+    public FileChannel channel() {
+      return channel;
+    }
+
+    @Override
+    public long available() {
+      return available;
+    }
+
+    @Override
+    public boolean complete() {
+      return complete;
+    }
+
+    @Override
+    public Throwable failure() {
+      return failure;
+    }
+
+    @Override
+    public void whenBeyond(long position, Runnable listener) {
+      synchronized (waiters) {
+        if (!reached(position)) {
+          waiters.add(new Waiter(position, listener));
+          return;
+        }
+      }
+      listener.run();
+    }
+
+    /** The reader is done with the file; from any thread. */
+    public void release() {
+      context.runOnContext(v -> {
+        followers.remove(this);
+        synchronized (waiters) {
+          waiters.clear();
+        }
+        closeSharedWhenUnused();
+      });
+    }
+
+    private boolean reached(long position) {
+      return available > position || complete || failure != null;
+    }
+
+    /** On the fill's context, after it has written more or ended. */
+    private void update() {
+      if (done.future().failed()) {
+        failure = done.future().cause();
+      } else if (done.future().succeeded()) {
+        available = written;
+        complete = true;
+      } else {
+        available = Math.min(written, size - 1);
+      }
+      List<Runnable> due = new ArrayList<>();
+      synchronized (waiters) {
+        waiters.removeIf(waiter -> reached(waiter.position) && due.add(waiter.listener));
+      }
+      due.forEach(Runnable::run);
     }
   }
 

@@ -70,13 +70,18 @@ public final class CachedReads {
    * null when it is not cached. A version read a moment ago is still open: a hit then costs no trip to a worker thread.
    */
   public Future<OpenedRead> openCached(PackageInfo info) {
+    return openCached(info, true);
+  }
+
+  /** @param countHit false when the read was already counted (as a follower of a fill that has just ended) */
+  private Future<OpenedRead> openCached(PackageInfo info, boolean countHit) {
     CacheDirectory.Entry cachedEntry = cache.lookup(info.file(), info.etag());
     if (cachedEntry == null) {
       return Future.succeededFuture();   // a miss costs no trip to a worker thread
     }
     OpenVersions.Open reused = open.retain(cachedEntry);
     if (reused != null) {
-      return Future.succeededFuture(hit(info, reused));
+      return Future.succeededFuture(hit(info, reused, countHit));
     }
     return context.owner().executeBlocking(() -> {
       CacheDirectory.Entry entry = cache.lookup(info.file(), info.etag());
@@ -88,15 +93,17 @@ public final class CachedReads {
       } catch (IOException e) {
         return null;   // evicted meanwhile
       }
-    }, false).map(opened -> opened == null ? null : hit(info, open.add(opened.entry, opened.channel)));
+    }, false).map(opened -> opened == null ? null : hit(info, open.add(opened.entry, opened.channel), countHit));
   }
 
   private record Opened(CacheDirectory.Entry entry, FileChannel channel) {
   }
 
   /** A read of an open version, which pins it in the cache until the read is closed. */
-  private OpenedRead hit(PackageInfo info, OpenVersions.Open version) {
-    hits++;
+  private OpenedRead hit(PackageInfo info, OpenVersions.Open version, boolean count) {
+    if (count) {
+      hits++;
+    }
     cache.pin(version.entry);
     return new OpenedRead(info, version.channel, () -> {
       cache.unpin(version.entry);
@@ -104,13 +111,37 @@ public final class CachedReads {
     });
   }
 
+  /**
+   * Version {@code info} for a reader that sends a local file itself: the cached file, or, while the version's one
+   * fill runs, its part file as it grows (started by this read when none runs); null when there is neither (no room
+   * in the cache: the reader streams from the store with {@link #read}).
+   */
+  public Future<OpenedRead> follow(PackageInfo info) {
+    return openCached(info).compose(hit -> hit != null ? Future.succeededFuture(hit) : fill(info).compose(fill -> {
+      if (fill == null) {
+        return openCached(info);   // cached meanwhile, or no room
+      }
+      return fill.follow().compose(follower -> follower == null
+        ? openCached(info, false)   // just ended: counted as its follower already
+        : Future.succeededFuture(new OpenedRead(info, follower.channel(), follower, follower::release)));
+    }));
+  }
+
   /** Bytes {@code [offset, offset + length)} of version {@code info}: from the cache, a fill, or the store. */
   public Future<ReadStream<Buffer>> read(PackageInfo info, long offset, long length) {
+    return serve(fill(info), info, offset, length);
+  }
+
+  /**
+   * The one fill of version {@code info}: the one running, or one started now; null when none is needed (cached
+   * meanwhile) or possible (no room).
+   */
+  private Future<CacheFill> fill(PackageInfo info) {
     String version = info.file() + "\u0000" + info.etag();
     Future<CacheFill> running = fills.get(version);
     if (running != null) {
       coalesced++;
-      return serve(running, info, offset, length);
+      return running;
     }
     Future<CacheFill> started = context.owner().executeBlocking(() -> {
       CacheDirectory.Entry entry = cache.lookup(info.file(), info.etag());
@@ -139,7 +170,7 @@ public final class CachedReads {
         ar.result().done().onComplete(done -> fills.remove(version, started));
       }
     });
-    return serve(started, info, offset, length);
+    return started;
   }
 
   /** Follows the fill; without one (no room, or filled meanwhile), reads the cached file or the store. */

@@ -69,6 +69,14 @@ public final class RemoteReads {
   }
 
   /**
+   * Version {@code info} as a local file the reader sends itself: cached, or still filling; null when the reader must
+   * stream it with {@link #read} (the cache is off or has no room).
+   */
+  public Future<OpenedRead> follow(PackageInfo info) {
+    return cached == null ? Future.succeededFuture() : cached.follow(info);
+  }
+
+  /**
    * Streams the request's bytes on its transfer, once the version asked for is the package's current one.
    *
    * @param stat what the store says of the package: what it said a moment ago (the reader's own open-read), or, with

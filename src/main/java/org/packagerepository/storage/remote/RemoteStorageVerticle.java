@@ -133,6 +133,12 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
   }
 
   @Override
+  protected final Future<OpenedRead> follow(String file, String etag) {
+    return stat(file).compose(info -> info.etag().equals(etag) ? reads.follow(info)
+      : Future.failedFuture(versionChanged(file)));
+  }
+
+  @Override
   protected final Future<Void> read(ReadRequest request) {
     return reads.read(request, recheck -> stat(request.file(), recheck).map(RemoteVersion::info));
   }

@@ -158,6 +158,94 @@ class CacheFillTest {
     }
   }
 
+  /** What a follower may send now, read through its channel as a sendfile would. */
+  private static byte[] availableBytes(CacheFill.Follower follower) throws java.io.IOException {
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) follower.available());
+    while (bytes.hasRemaining()) {
+      if (follower.channel().read(bytes, bytes.position()) < 0) {
+        throw new java.io.EOFException();
+      }
+    }
+    return bytes.array();
+  }
+
+  @Test
+  void aFollowerSendsWhatIsOnDiskButTheLastByteOnlyOnceTheVersionIsVerified() throws Throwable {
+    CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
+    byte[] bytes = TestBytes.random(300_000, 5);
+    assertTrue(cache.reserve(bytes.length));
+    TestStreams.Feed feed = new TestStreams.Feed();
+    CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length,
+      TestBytes.sha256Hex(bytes), feed));
+    within10s(() -> feed.attached());
+    CacheFill.Follower follower = on(() -> fill.follow()).toCompletionStage().toCompletableFuture()
+      .get(10, TimeUnit.SECONDS);
+    assertEquals(0, follower.available());
+    CompletableFuture<Void> beyondStart = new CompletableFuture<>();
+    follower.whenBeyond(0, () -> beyondStart.complete(null));
+    assertFalse(beyondStart.isDone(), "nothing written yet");
+
+    on(() -> {
+      feed.push(Buffer.buffer(Arrays.copyOfRange(bytes, 0, 100_000)));
+      return null;
+    });
+    beyondStart.get(10, TimeUnit.SECONDS);
+    within10s(() -> follower.available() == 100_000);
+    assertArrayEquals(Arrays.copyOf(bytes, 100_000), availableBytes(follower));
+
+    CompletableFuture<Void> completed = new CompletableFuture<>();
+    follower.whenBeyond(Long.MAX_VALUE, () -> completed.complete(null));
+    on(() -> {
+      feed.push(Buffer.buffer(Arrays.copyOfRange(bytes, 100_000, bytes.length)));
+      return null;
+    });
+    within10s(() -> follower.available() == bytes.length - 1);
+    assertFalse(follower.complete(), "every byte is written, but the version is not verified yet: its last byte waits");
+    assertFalse(completed.isDone());
+
+    on(() -> {
+      feed.end();
+      return null;
+    });
+    completed.get(10, TimeUnit.SECONDS);
+    assertTrue(follower.complete());
+    assertNull(follower.failure());
+    assertArrayEquals(bytes, availableBytes(follower));
+    fill.done().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertNull(on(() -> fill.follow()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS),
+      "a fill that is over has nothing to follow: the cached file serves");
+
+    assertTrue(follower.channel().isOpen(), "kept open for the follower after the fill");
+    follower.release();
+    within10s(() -> !follower.channel().isOpen());
+  }
+
+  @Test
+  void aFillThatFailsFailsItsFollowersAndTheirWaits() throws Throwable {
+    CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
+    byte[] bytes = TestBytes.random(10_000, 6);
+    assertTrue(cache.reserve(bytes.length));
+    TestStreams.Feed feed = new TestStreams.Feed();
+    CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length,
+      TestBytes.sha256Hex(new byte[1]), feed));
+    within10s(() -> feed.attached());
+    CacheFill.Follower follower = on(() -> fill.follow()).toCompletionStage().toCompletableFuture()
+      .get(10, TimeUnit.SECONDS);
+    CompletableFuture<Void> woken = new CompletableFuture<>();
+    follower.whenBeyond(Long.MAX_VALUE, () -> woken.complete(null));
+    on(() -> {
+      feed.push(Buffer.buffer(bytes));
+      feed.end();
+      return null;
+    });
+    woken.get(10, TimeUnit.SECONDS);
+    assertNotNull(follower.failure(), "the bytes are not the version's");
+    assertFalse(follower.complete());
+    assertTrue(follower.available() < bytes.length, "the last byte was never offered");
+    follower.release();
+    assertNothingOnDisk();
+  }
+
   private void assertNothingOnDisk() throws Throwable {
     within10s(() -> {
       try (Stream<Path> files = Files.list(dir)) {

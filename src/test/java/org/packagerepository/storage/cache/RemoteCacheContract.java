@@ -178,6 +178,9 @@ public abstract class RemoteCacheContract {
     assertEquals(hosts, text.sum("pr_cache_coalesced_total") + text.sum("pr_cache_hits_total"), 0.1);
     assertEquals(size, text.sum("pr_cache_store_bytes_total"), 0.1);
     assertEquals(size, text.sum("pr_cache_used_bytes"), 0.1);
+    // Every host was sent the file with sendfile, as it filled or once cached: no byte went over the event bus.
+    assertEquals(0, text.sum("pr_storage_requests_seconds_count", "operation", "read"), 0.1, metrics::body);
+    assertEquals(hosts + 1, text.sum("pr_storage_requests_seconds_count", "operation", "open-read"), 0.1);
   }
 
   @Test
