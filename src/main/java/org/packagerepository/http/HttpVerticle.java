@@ -31,7 +31,7 @@ import java.util.List;
  * The HTTP side: routes, validation, conditionals and ranges, error mapping. Knows nothing of any backend: it speaks
  * to storage only through {@link StorageClient} and transfers. One instance runs per event loop.
  *
- * <p>{@link #start()} is the route table; the handlers do the work.
+ * <p>{@link #start()} is the route table, in the order the router tries the routes; the handlers do the work.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -41,6 +41,11 @@ public final class HttpVerticle extends VerticleBase {
   private final UploadSlots uploadSlots;
   private final HttpSettings settings;
   private HttpServer server;
+  private StorageClient storage;
+  private AccessGuard guard;
+  private DownloadHandler download;
+  private UploadHandler upload;
+  private DeleteHandler delete;
 
   /** @param uploadSlots shared by all instances of the server */
   public HttpVerticle(UploadSlots uploadSlots, HttpSettings settings) {
@@ -51,22 +56,29 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Transfers.registerCodecs(vertx);
-    StorageClient storage = new StorageClient(vertx);
+    storage = new StorageClient(vertx);
     TransferOptions transferOptions = new TransferOptions();
-    ListingHandler listing = new ListingHandler(storage);
-    DownloadHandler download = new DownloadHandler(vertx, storage, transferOptions);
+    guard = new AccessGuard(settings.auth() == null ? null : new Authenticator(settings.auth()));
+    download = new DownloadHandler(vertx, storage, transferOptions);
     PackageEvents events = new PackageEvents(vertx);
-    UploadPolicy policy = new UploadPolicy(settings.allowOverwrite(), settings.maxPackageSize(),
-      1000L * settings.bodyTimeoutSeconds());
-    UploadHandler upload = new UploadHandler(vertx, storage, transferOptions, policy, uploadSlots, events);
-    DeleteHandler delete = new DeleteHandler(storage, events);
-
-    AccessGuard guard = new AccessGuard(settings.auth() == null ? null : new Authenticator(settings.auth()));
+    upload = new UploadHandler(vertx, storage, transferOptions, new UploadPolicy(settings.allowOverwrite(),
+      settings.maxPackageSize(), 1000L * settings.bodyTimeoutSeconds()), uploadSlots, events);
+    delete = new DeleteHandler(storage, events);
 
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::start);
-    // What storage counts (the cache's hits, misses, coalesced readers and bytes from the store), as JSON; a later
-    // version exposes it to Prometheus.
+    operationRoutes(router);      // /stats, /metrics, /health/live, /health/ready
+    if (settings.peerAuth() != null) {
+      peerRoutes(router);         // /cluster/packages/*
+    }
+    packageRoutes(router);        // /packages, /packages/*
+    fallbackRoutes(router);       // anything else, and paths the router cannot read
+    return listen(router);
+  }
+
+  /** What operators and load balancers read: GET and HEAD only. */
+  private void operationRoutes(Router router) {
+    // What storage counts (the cache's hits, misses, coalesced readers and bytes from the store), as JSON.
     readOnly(router, "/stats").handler(guard.requiring(Permission.READ)).handler(ctx -> storage.counters().onComplete(ar -> {
       if (ar.failed()) {
         HttpErrors.send(ctx.response(), ar.cause());
@@ -85,32 +97,40 @@ public final class HttpVerticle extends VerticleBase {
     for (String path : List.of("/stats", "/metrics", "/health/live", "/health/ready")) {
       router.route(path).handler(HttpVerticle::readOnlyMethodNotAllowed);
     }
-    if (settings.peerAuth() != null) {
-      // Other members' reads of the versions this one owns: answered like downloads, but only to the cluster's
-      // members, and on their own route and counter (not counted as clients' downloads).
-      Counter peerReads = Counter.builder("pr_cluster_peer_reads")
-        .description("Reads of the versions this member owns by the other members of the cluster")
-        .register(Metrics.registry(vertx));
-      readOnly(router, PEER_PREFIX + "*").handler(ctx -> {
-        HttpServerRequest request = ctx.request();
-        if (!PeerAuth.verify(settings.peerAuth(), request.method().name(), request.path(),
-          request.getHeader(ClusterAuth.HEADER))) {
-          HttpErrors.send(request.response(), 403, "Only the members of the cluster read here");
-          return;
-        }
-        peerReads.increment();
-        String file = PackagePath.percentDecode(request.path().substring(PEER_PREFIX.length()));
-        if (request.method() == HttpMethod.HEAD) {
-          download.head(request, file);
-        } else {
-          download.get(ctx, file);
-        }
-      });
-    }
+  }
+
+  /**
+   * Other members' reads of the versions this one owns: answered like downloads, but only to the cluster's members,
+   * and on their own route and counter (not counted as clients' downloads).
+   */
+  private void peerRoutes(Router router) {
+    Counter peerReads = Counter.builder("pr_cluster_peer_reads")
+      .description("Reads of the versions this member owns by the other members of the cluster")
+      .register(Metrics.registry(vertx));
+    readOnly(router, PEER_PREFIX + "*").handler(ctx -> {
+      HttpServerRequest request = ctx.request();
+      if (!PeerAuth.verify(settings.peerAuth(), request.method().name(), request.path(),
+        request.getHeader(ClusterAuth.HEADER))) {
+        HttpErrors.send(request.response(), 403, "Only the members of the cluster read here");
+        return;
+      }
+      peerReads.increment();
+      String file = PackagePath.percentDecode(request.path().substring(PEER_PREFIX.length()));
+      if (request.method() == HttpMethod.HEAD) {
+        download.head(request, file);
+      } else {
+        download.get(ctx, file);
+      }
+    });
+  }
+
+  /** The API: the listing, and GET, HEAD, PUT and DELETE of a package. */
+  private void packageRoutes(Router router) {
     // Before anything reads the request: an upload refused here never gets 100 Continue.
     Handler<RoutingContext> packagesGuard = guard.requiringWhatTheMethodNeeds();
     router.route("/packages").handler(packagesGuard);
     router.route("/packages/*").handler(packagesGuard);
+    ListingHandler listing = new ListingHandler(storage);
     for (String path : List.of("/packages", "/packages/")) {
       readOnly(router, path).handler(ctx -> listing.list(ctx.request()));
       router.route(path).handler(ctx -> {
@@ -139,6 +159,10 @@ public final class HttpVerticle extends VerticleBase {
         HttpErrors.send(request.response(), 405, method + " is not supported on packages; use GET, HEAD, PUT or DELETE");
       }
     });
+  }
+
+  /** Paths no route takes, and paths the router cannot read: a PUT under /packages/ is still refused as a name. */
+  private void fallbackRoutes(Router router) {
     router.route().last().handler(ctx -> {
       // The router removes dot segments before matching; a path that named a package before that is still refused as such.
       HttpServerRequest request = ctx.request();
@@ -165,7 +189,9 @@ public final class HttpVerticle extends VerticleBase {
       }
     });
     router.errorHandler(500, this::internalError);
+  }
 
+  private Future<HttpServer> listen(Router router) {
     HeaderTimeout headerTimeout = new HeaderTimeout(vertx,
       java.util.concurrent.TimeUnit.SECONDS.toMillis(settings.headerTimeoutSeconds()));
     server = vertx.createHttpServer(serverOptions())

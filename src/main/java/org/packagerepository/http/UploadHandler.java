@@ -132,14 +132,10 @@ final class UploadHandler {
       SizeLimitedStream limited = new SizeLimitedStream(sender,
         policy.maxPackageBytes() > 0 ? policy.maxPackageBytes() : Long.MAX_VALUE,
         () -> sender.cancel(StorageError.CANCELLED.transferCode(), "The package is larger than the limit"));
-      // A client too slow to send its whole body within the limit is cut off: it holds a slot meanwhile.
-      boolean[] tooSlow = {false};
-      long bodyTimer = policy.bodyTimeoutMillis() <= 0 ? -1 : vertx.setTimer(policy.bodyTimeoutMillis(), id -> {
-        tooSlow[0] = true;
-        sender.cancel(StorageError.CANCELLED.transferCode(), "The body took too long");
-      });
+      BodyDeadline deadline = new BodyDeadline(() -> sender.cancel(StorageError.CANCELLED.transferCode(),
+        "The body took too long"));
       request.pipe().endOnComplete(false).to(limited).onComplete(piped -> {
-        vertx.cancelTimer(bodyTimer);   // the body is in: what storage does with it is not the client's time
+        deadline.cancel();   // the body is in: what storage does with it is not the client's time
         if (piped.succeeded()) {
           sender.end();
         } else if (!(piped.cause() instanceof TransferException)) {
@@ -148,7 +144,7 @@ final class UploadHandler {
       });
       sender.outcome().onComplete(outcome -> {
         releaseSlot.run();
-        vertx.cancelTimer(bodyTimer);
+        deadline.cancel();
         if (outcome.succeeded()) {
           PackageInfo info = PackageInfo.fromJson(outcome.result());
           stored(response, info);
@@ -158,7 +154,7 @@ final class UploadHandler {
             refuse(request, 413, policy.tooLarge("The package"));
             return;
           }
-          if (tooSlow[0]) {
+          if (deadline.expired) {
             refuse(request, 408, "The body was not received within " + policy.bodyTimeoutMillis() / 1000
               + " s (config.body_timeout); nothing was stored");
             return;
@@ -173,11 +169,28 @@ final class UploadHandler {
     });
   }
 
+  /** A client too slow to send its whole body within the limit is cut off: it holds an upload slot meanwhile. */
+  private final class BodyDeadline {
+
+    private final long timer;
+    private boolean expired;
+
+    BodyDeadline(Runnable cutOff) {
+      timer = policy.bodyTimeoutMillis() <= 0 ? -1 : vertx.setTimer(policy.bodyTimeoutMillis(), id -> {
+        expired = true;
+        cutOff.run();
+      });
+    }
+
+    void cancel() {
+      vertx.cancelTimer(timer);
+    }
+  }
+
   private static Runnable once(Runnable action) {
-    boolean[] done = {false};
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
     return () -> {
-      if (!done[0]) {
-        done[0] = true;
+      if (done.compareAndSet(false, true)) {
         action.run();
       }
     };
@@ -221,20 +234,36 @@ final class UploadHandler {
       answered.onComplete(v -> request.connection().close());
       return;
     }
-    long[] drained = {0};
-    request.handler(chunk -> {
-      drained[0] += chunk.length();
-      if (drained[0] > DRAIN_LIMIT && answered.isComplete()) {
+    new Drain(request, answered).start();
+  }
+
+  /** Reads and drops a refused body until the answer is out and enough was read, or the body ends. */
+  private static final class Drain {
+
+    private final HttpServerRequest request;
+    private final Future<Void> answered;
+    private long drained;
+
+    Drain(HttpServerRequest request, Future<Void> answered) {
+      this.request = request;
+      this.answered = answered;
+    }
+
+    void start() {
+      request.handler(chunk -> {
+        drained += chunk.length();
+        closeWhenDone();
+      });
+      request.endHandler(v -> answered.onComplete(sent -> request.connection().close()));
+      answered.onComplete(v -> closeWhenDone());
+      request.resume();
+    }
+
+    private void closeWhenDone() {
+      if (drained > DRAIN_LIMIT && answered.isComplete()) {
         request.connection().close();
       }
-    });
-    request.endHandler(v -> answered.onComplete(sent -> request.connection().close()));
-    answered.onComplete(v -> {
-      if (drained[0] > DRAIN_LIMIT) {
-        request.connection().close();
-      }
-    });
-    request.resume();
+    }
   }
 
   /** The announced length, or -1 for a chunked body. */
