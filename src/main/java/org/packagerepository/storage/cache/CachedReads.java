@@ -4,7 +4,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.packagerepository.metrics.Metrics;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 
@@ -20,13 +25,7 @@ import java.util.Map;
  * that version follows, so that N readers cost the store exactly one GET. When the cache has no room, reads stream
  * from the store as they would without a cache. Used from one context (the storage verticle's).
  */
-public final class CachedReads {
-
-  /** The store behind the cache. */
-  public interface Store {
-    /** Bytes {@code [offset, offset + length)} of version {@code etag} of {@code file}; failed if it has changed. */
-    Future<ReadStream<Buffer>> fetch(String file, String etag, long offset, long length);
-  }
+public final class CachedReads extends RemoteReads {
 
   /** What the cache did, for the counters of the HTTP side. */
   public record Counters(long hits, long misses, long coalesced, long bypassed, long storeBytes) {
@@ -45,13 +44,33 @@ public final class CachedReads {
   private volatile long storeBytes;
 
   public CachedReads(Context context, CacheDirectory cache, Store store) {
+    super(context.owner());
     this.context = context;
     this.cache = cache;
     this.store = store;
     this.open = new OpenVersions(context.owner());
   }
 
+  /** Counts for Prometheus, read when scraped (written by one event loop, hence volatile). */
+  CachedReads withMetrics() {
+    MeterRegistry meters = Metrics.registry(context.owner());
+    FunctionCounter.builder("pr_cache_hits", this, c -> c.hits)
+      .description("Reads answered from the cache").register(meters);
+    FunctionCounter.builder("pr_cache_misses", this, c -> c.misses)
+      .description("Versions copied from the store into the cache").register(meters);
+    FunctionCounter.builder("pr_cache_coalesced", this, c -> c.coalesced)
+      .description("Reads that followed a copy already running").register(meters);
+    FunctionCounter.builder("pr_cache_bypassed", this, c -> c.bypassed)
+      .description("Reads streamed from the store because the cache had no room").register(meters);
+    FunctionCounter.builder("pr_cache_store_bytes", this, c -> c.storeBytes)
+      .description("Bytes read from the store through the cache").baseUnit("bytes").register(meters);
+    Gauge.builder("pr_cache_used_bytes", this, CachedReads::usedBytes)
+      .description("Bytes of the versions in the cache").baseUnit("bytes").register(meters);
+    return this;
+  }
+
   /** Closes the versions kept open; reads in progress keep theirs until they end. */
+  @Override
   public void close() {
     open.closeAll();
   }
@@ -61,8 +80,20 @@ public final class CachedReads {
     return cache.usedBytes();
   }
 
-  public Counters counters() {
+  public Counters cacheCounters() {
     return new Counters(hits, misses, coalesced, bypassed, storeBytes);
+  }
+
+  @Override
+  public JsonObject counters() {
+    return new JsonObject().put("cache", new JsonObject().put("enabled", true).put("hits", hits)
+      .put("misses", misses).put("coalesced", coalesced).put("bypassed", bypassed)
+      .put("storeBytes", storeBytes).put("usedBytes", usedBytes()));
+  }
+
+  @Override
+  public Future<OpenedRead> open(PackageInfo info) {
+    return openCached(info).map(opened -> opened != null ? opened : new OpenedRead(info));
   }
 
   /**
@@ -114,9 +145,13 @@ public final class CachedReads {
   /**
    * Version {@code info} for a reader that sends a local file itself: the cached file, or, while the version's one
    * fill runs, its part file as it grows (started by this read when none runs); null when there is neither (no room
-   * in the cache: the reader streams from the store with {@link #read}).
+   * in the cache: the reader streams from the store with {@link #stream}).
    */
+  @Override
   public Future<OpenedRead> follow(PackageInfo info) {
+    if (info.size() == 0) {
+      return Future.succeededFuture();   // nothing to copy: streamed, which asks the store whether it is still so
+    }
     return openCached(info).compose(hit -> hit != null ? Future.succeededFuture(hit) : fill(info).compose(fill -> {
       if (fill == null) {
         return openCached(info);   // cached meanwhile, or no room
@@ -128,7 +163,8 @@ public final class CachedReads {
   }
 
   /** Bytes {@code [offset, offset + length)} of version {@code info}: from the cache, a fill, or the store. */
-  public Future<ReadStream<Buffer>> read(PackageInfo info, long offset, long length) {
+  @Override
+  public Future<ReadStream<Buffer>> stream(PackageInfo info, long offset, long length) {
     return serve(fill(info), info, offset, length);
   }
 
@@ -195,6 +231,7 @@ public final class CachedReads {
   }
 
   /** This server changed or deleted {@code file}: its cached versions go. */
+  @Override
   public Future<Void> changed(String file) {
     open.drop(file);
     return context.owner().executeBlocking(() -> {

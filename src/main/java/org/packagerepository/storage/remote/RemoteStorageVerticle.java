@@ -13,9 +13,7 @@ import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.StorageVerticle;
 import org.packagerepository.storage.Upload;
 import org.packagerepository.storage.cache.CacheSettings;
-import org.packagerepository.storage.cache.RemoteCache;
 import org.packagerepository.storage.cache.RemoteReads;
-import org.packagerepository.transfer.TransferOptions;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -35,7 +33,6 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
   private final CacheSettings cacheSettings;
   private final RecentStats<V> stats;
   private final Map<String, Known> checksums = new HashMap<>();
-  private final TransferOptions transferOptions = new TransferOptions();
   /** The verticle's context, on which the store's answers are handled. */
   protected Context context;
   private RemoteReads reads;
@@ -81,7 +78,7 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    return connect().compose(v -> RemoteCache.open(vertx, context, cacheSettings, this::fetchOnce, transferOptions))
+    return connect().compose(v -> RemoteReads.open(vertx, context, cacheSettings, this::fetchOnce))
       .compose(remote -> {
         reads = remote;
         return super.start();

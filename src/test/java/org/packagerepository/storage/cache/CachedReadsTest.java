@@ -89,7 +89,7 @@ class CachedReadsTest {
       long offset = i % 2 == 0 ? 0 : i * 1000L;
       long length = i % 2 == 0 ? bytes.length : 5000;
       ranges.add(new long[] {offset, length});
-      readers.add(on(() -> reads.read(info, offset, length))
+      readers.add(on(() -> reads.stream(info, offset, length))
         .toCompletionStage().toCompletableFuture().thenApply(TestStreams.Collected::from).get(10, TimeUnit.SECONDS));
     }
     answer(0, 0, bytes.length);
@@ -100,7 +100,7 @@ class CachedReadsTest {
     }
     assertEquals(1, fetches.size(), "one GET at the store");
     assertArrayEquals(new long[] {0, bytes.length}, fetches.get(0), "of the whole version");
-    CachedReads.Counters counters = reads.counters();
+    CachedReads.Counters counters = reads.cacheCounters();
     assertEquals(1, counters.misses());
     assertEquals(19, counters.coalesced());
     assertEquals(bytes.length, counters.storeBytes());
@@ -116,7 +116,7 @@ class CachedReadsTest {
       .get(10, TimeUnit.SECONDS);
     assertSame(opened.channel(), again.channel(), "a version open now is not opened again");
     opened.close();
-    assertEquals(2, reads.counters().hits());
+    assertEquals(2, reads.cacheCounters().hits());
 
     // This server changed the package: the cached versions go; a read in progress keeps its bytes to its end.
     on(() -> reads.changed(info.file())).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -132,10 +132,10 @@ class CachedReadsTest {
   void aStoreThatFailsFailsTheReadAndTheNextReadTriesAgain() throws Throwable {
     CachedReads reads = reads(1 << 24);
     storeDown = true;
-    assertThrows(Exception.class, () -> on(() -> reads.read(info, 0, bytes.length)).toCompletionStage()
+    assertThrows(Exception.class, () -> on(() -> reads.stream(info, 0, bytes.length)).toCompletionStage()
       .toCompletableFuture().get(10, TimeUnit.SECONDS));
     storeDown = false;
-    TestStreams.Collected reader = TestStreams.Collected.from(on(() -> reads.read(info, 0, bytes.length))
+    TestStreams.Collected reader = TestStreams.Collected.from(on(() -> reads.stream(info, 0, bytes.length))
       .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
     answer(0, 0, bytes.length);
     assertArrayEquals(bytes, reader.ended.get(10, TimeUnit.SECONDS));
@@ -145,11 +145,11 @@ class CachedReadsTest {
   @Test
   void withoutRoomInTheCacheReadsStreamFromTheStore() throws Throwable {
     CachedReads reads = reads(1000);
-    TestStreams.Collected reader = TestStreams.Collected.from(on(() -> reads.read(info, 100, 50))
+    TestStreams.Collected reader = TestStreams.Collected.from(on(() -> reads.stream(info, 100, 50))
       .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
     answer(0, 100, 150);
     assertArrayEquals(Arrays.copyOfRange(bytes, 100, 150), reader.ended.get(10, TimeUnit.SECONDS));
     assertArrayEquals(new long[] {100, 50}, fetches.get(0), "only the range, straight from the store");
-    assertEquals(1, reads.counters().bypassed());
+    assertEquals(1, reads.cacheCounters().bypassed());
   }
 }
