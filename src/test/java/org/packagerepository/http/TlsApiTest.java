@@ -1,19 +1,13 @@
 package org.packagerepository.http;
 
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +20,7 @@ class TlsApiTest {
   @TempDir
   Path packages;
   private TestServer server;
-  private final SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+  private final TestTls certificate = new TestTls();
 
   @AfterEach
   void stop() throws Exception {
@@ -35,28 +29,14 @@ class TlsApiTest {
         server.close();
       }
     } finally {
-      certificate.delete();
+      certificate.close();
     }
-  }
-
-  private SSLContext trustingTheCertificate() throws Exception {
-    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-    trusted.load(null, null);
-    try (InputStream pem = Files.newInputStream(Path.of(certificate.certificatePath()))) {
-      trusted.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(pem));
-    }
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, trust.getTrustManagers(), null);
-    return tls;
   }
 
   @Test
   void aPackageRoundTripsOverHttpsByteForByte() throws Exception {
-    server = TestServer.onFileSystem(packages, new JsonObject().put("tls", new JsonObject()
-      .put("cert", certificate.certificatePath()).put("key", certificate.privateKeyPath())));
-    SSLContext tls = trustingTheCertificate();
+    server = TestServer.onFileSystem(packages, new JsonObject().put("tls", certificate.config()));
+    SSLContext tls = certificate.clientContext();
     byte[] bytes = TestBytes.random(3_000_000, 1);
 
     RawHttp.Response put;

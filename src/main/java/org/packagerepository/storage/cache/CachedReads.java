@@ -136,7 +136,7 @@ public final class CachedReads extends RemoteReads {
       hits++;
     }
     cache.pin(version.entry);
-    return new OpenedRead(info, version.channel, () -> {
+    return new OpenedRead(info, version.channel(), () -> {
       cache.unpin(version.entry);
       version.release();
     });

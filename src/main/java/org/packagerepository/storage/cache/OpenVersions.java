@@ -2,13 +2,13 @@ package org.packagerepository.storage.cache;
 
 import io.vertx.core.Vertx;
 
-import java.io.IOException;
+import org.packagerepository.storage.SharedChannel;
+
 import java.nio.channels.FileChannel;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Cached versions open for sendfile, kept open a moment after their last use, so that a hot package costs no file
@@ -20,38 +20,26 @@ final class OpenVersions {
 
   private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** One open version; counted: the map holds one reference, each reader one. */
-  static final class Open {
+  /** One open version: the map holds the first reference, each reader one. */
+  static final class Open extends SharedChannel {
     final CacheDirectory.Entry entry;
-    final FileChannel channel;
-    private final AtomicInteger references = new AtomicInteger(1);
     private long usedAt = System.nanoTime();
 
     private Open(CacheDirectory.Entry entry, FileChannel channel) {
+      super(channel);
       this.entry = entry;
-      this.channel = channel;
     }
 
     /** A reader's reference; on the verticle's context. */
-    Open retain() {
+    @Override
+    public Open retain() {
       usedAt = System.nanoTime();
-      references.incrementAndGet();
+      super.retain();
       return this;
     }
 
-    /** Gives a reference back, from any thread; the last one closes the channel. */
-    void release() {
-      if (references.decrementAndGet() == 0) {
-        try {
-          channel.close();
-        } catch (IOException ignored) {
-          // read only
-        }
-      }
-    }
-
     private boolean isIdle(long now) {
-      return references.get() == 1 && now - usedAt >= IDLE_NANOS;
+      return unread() && now - usedAt >= IDLE_NANOS;
     }
   }
 

@@ -143,7 +143,7 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
   protected Future<OpenedRead> openRead(String file) {
     return open(file, false).map(shared -> {
       if (settings.zeroCopy()) {
-        return new OpenedRead(info(file, shared), shared.channel, shared::release);
+        return new OpenedRead(info(file, shared), shared.channel(), shared::release);
       }
       shared.release();
       return new OpenedRead(info(file, shared));
@@ -162,7 +162,7 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
         return Future.failedFuture(new StorageException(StorageError.INTERNAL, "The range is outside the package"));
       }
       ChunkSender sender = ChunkSender.create(vertx, request.transfer(), transferOptions);
-      new FileRegionReadStream(vertx, shared.channel, request.offset(), request.length())
+      new FileRegionReadStream(vertx, shared.channel(), request.offset(), request.length())
         .pipe().endOnFailure(false).to(sender).onComplete(ar -> {
           shared.release();
           if (ar.failed() && !(ar.cause() instanceof TransferException)) {

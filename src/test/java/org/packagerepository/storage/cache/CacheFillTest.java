@@ -48,6 +48,19 @@ class CacheFillTest {
     Eventually.within(java.time.Duration.ofSeconds(10), () -> assertTrue(condition.getAsBoolean()));
   }
 
+  /** A fill of {@code size} bytes started from a feed the test pushes, once the fill reads from it. */
+  private record Started(CacheDirectory cache, TestStreams.Feed feed, CacheFill fill) {
+  }
+
+  private Started startFill(long size, String sha256) throws Throwable {
+    CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
+    assertTrue(cache.reserve(size));
+    TestStreams.Feed feed = new TestStreams.Feed();
+    CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", size, sha256, feed));
+    within10s(() -> feed.attached());
+    return new Started(cache, feed, fill);
+  }
+
   @Test
   void readersGetBytesWhileTheFillRunsAndTheirEndOnlyOnceItIsVerifiedAndCached() throws Throwable {
     CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
@@ -171,13 +184,10 @@ class CacheFillTest {
 
   @Test
   void aFollowerSendsWhatIsOnDiskButTheLastByteOnlyOnceTheVersionIsVerified() throws Throwable {
-    CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
     byte[] bytes = TestBytes.random(300_000, 5);
-    assertTrue(cache.reserve(bytes.length));
-    TestStreams.Feed feed = new TestStreams.Feed();
-    CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length,
-      TestBytes.sha256Hex(bytes), feed));
-    within10s(() -> feed.attached());
+    Started started = startFill(bytes.length, TestBytes.sha256Hex(bytes));
+    TestStreams.Feed feed = started.feed();
+    CacheFill fill = started.fill();
     CacheFill.Follower follower = on(() -> fill.follow()).toCompletionStage().toCompletableFuture()
       .get(10, TimeUnit.SECONDS);
     assertEquals(0, follower.available());
@@ -222,13 +232,10 @@ class CacheFillTest {
 
   @Test
   void aFillThatFailsFailsItsFollowersAndTheirWaits() throws Throwable {
-    CacheDirectory cache = CacheDirectory.open(dir, 1 << 24);
     byte[] bytes = TestBytes.random(10_000, 6);
-    assertTrue(cache.reserve(bytes.length));
-    TestStreams.Feed feed = new TestStreams.Feed();
-    CacheFill fill = on(() -> CacheFill.start(context, cache, "app-1.tar.gz", "e1", bytes.length,
-      TestBytes.sha256Hex(new byte[1]), feed));
-    within10s(() -> feed.attached());
+    Started started = startFill(bytes.length, TestBytes.sha256Hex(new byte[1]));
+    TestStreams.Feed feed = started.feed();
+    CacheFill fill = started.fill();
     CacheFill.Follower follower = on(() -> fill.follow()).toCompletionStage().toCompletableFuture()
       .get(10, TimeUnit.SECONDS);
     CompletableFuture<Void> woken = new CompletableFuture<>();

@@ -12,7 +12,9 @@ import org.packagerepository.http.PrometheusText;
 import org.packagerepository.http.Eventually;
 import org.packagerepository.http.TcpForwarder;
 import org.packagerepository.http.TestBytes;
+import org.packagerepository.http.RawHttp;
 import org.packagerepository.http.TestServer;
+import org.packagerepository.http.TestTls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,6 +205,44 @@ public abstract class RemoteCacheContract {
     assertEquals(1, storeGets(file), "the range followed the fill");
   }
 
+
+  @Test
+  void overHttpsTheReadersOfAPackageBeingFilledGetItsExactBytes() throws Exception {
+    // Over TLS the file being filled is read by the TLS engine instead of sent with sendfile, as it grows.
+    String file = "tls-1.0.0.tar.gz";
+    byte[] bytes = TestBytes.random(4 * MB, 4);
+    forwarder.count(storeGet(file));
+    try (TestTls tls = new TestTls()) {
+      JsonObject config = config(forwarder.port(), new JsonObject().put("path", cachePath.toString()));
+      config.put("config", config.getJsonObject("config", new JsonObject()).copy().put("tls", tls.config()));
+      TestServer server = TestServer.start(config);
+      servers.add(server);
+      javax.net.ssl.SSLContext client = tls.clientContext();
+      try (RawHttp https = RawHttp.connectTls(server.port(), client)) {
+        https.sendHead("PUT", "/packages/" + file, "Content-Length: " + bytes.length);
+        https.send(bytes);
+        assertEquals(200, https.readResponse(false).status());
+      }
+      forwarder.limitResponseRate(2 * MB);
+      List<CompletableFuture<RawHttp.Response>> readers = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        readers.add(CompletableFuture.supplyAsync(() -> {
+          try (RawHttp https = RawHttp.connectTls(server.port(), client)) {
+            https.sendHead("GET", "/packages/" + file);
+            return https.readResponse(false);
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }));
+      }
+      for (CompletableFuture<RawHttp.Response> reader : readers) {
+        RawHttp.Response get = reader.get(60, TimeUnit.SECONDS);
+        assertEquals(200, get.status(), get.statusLine());
+        assertEquals(TestBytes.sha256Hex(bytes), TestBytes.sha256Hex(get.body()));
+      }
+      assertEquals(1, storeGets(file));
+    }
+  }
 
   /** Uploads {@code bytes} as {@code file}, then starts its download with the store sending 2 MB/s. */
   private InputStream slowDownload(TestServer server, String file, byte[] bytes) throws Exception {

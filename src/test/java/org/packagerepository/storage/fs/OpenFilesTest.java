@@ -41,9 +41,9 @@ class OpenFilesTest {
     SharedFile shared = open(dir.resolve("a"), 0);
     files.put("a", shared);
     files.dropUnchecked(SECOND);
-    assertTrue(shared.channel.isOpen());
+    assertTrue(shared.channel().isOpen());
     files.dropUnchecked(2 * SECOND);
-    assertFalse(shared.channel.isOpen());
+    assertFalse(shared.channel().isOpen());
     assertNull(files.any("a"));
   }
 
@@ -54,9 +54,9 @@ class OpenFilesTest {
     files.put("a", shared);
     shared.retain();
     files.invalidate("a");
-    assertTrue(shared.channel.isOpen());
+    assertTrue(shared.channel().isOpen());
     shared.release();
-    assertFalse(shared.channel.isOpen());
+    assertFalse(shared.channel().isOpen());
   }
 
   @Test
@@ -66,7 +66,7 @@ class OpenFilesTest {
     SharedFile b = open(dir.resolve("b"), 0);
     files.put("a", a);
     files.put("b", b);
-    assertFalse(a.channel.isOpen());
-    assertTrue(b.channel.isOpen());
+    assertFalse(a.channel().isOpen());
+    assertTrue(b.channel().isOpen());
   }
 }

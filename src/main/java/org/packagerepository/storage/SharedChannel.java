@@ -1,0 +1,48 @@
+package org.packagerepository.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A read-only channel to one version of a file, shared by every reader of it: readers use positional reads and
+ * sendfile only, so they do not disturb each other. Counted: whoever keeps it open (a backend's open files, the cache's
+ * open versions, a fill) holds one reference, each reader one while it reads; the channel closes when the last is
+ * released, on whatever thread that happens.
+ */
+public class SharedChannel {
+
+  private final FileChannel channel;
+  private final AtomicInteger references = new AtomicInteger(1);
+
+  /** Holds the first reference. */
+  public SharedChannel(FileChannel channel) {
+    this.channel = channel;
+  }
+
+  public final FileChannel channel() {
+    return channel;
+  }
+
+  /** Another reference, for a reader; only while a reference is held. */
+  public SharedChannel retain() {
+    references.incrementAndGet();
+    return this;
+  }
+
+  /** Gives a reference back, from any thread; the last one closes the channel. */
+  public final void release() {
+    if (references.decrementAndGet() == 0) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // read only: nothing was left to write
+      }
+    }
+  }
+
+  /** Whether only the first reference is held (no reader has it). */
+  protected final boolean unread() {
+    return references.get() == 1;
+  }
+}
