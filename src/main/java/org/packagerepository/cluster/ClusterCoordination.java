@@ -12,10 +12,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.packagerepository.storage.Coordination;
 import org.packagerepository.storage.StorageAddresses;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.driver.Coordination;
 import org.packagerepository.transfer.Transfers;
 
 import java.util.concurrent.TimeUnit;

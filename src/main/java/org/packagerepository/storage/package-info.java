@@ -7,7 +7,7 @@
  * Failures are {@code ReplyException}s whose failure code is a {@link org.packagerepository.storage.StorageError}
  * code and whose message is meant for a person; {@link org.packagerepository.storage.StorageClient} turns them back
  * into {@link org.packagerepository.storage.StorageException}s. Names are validated by the caller and again by
- * {@link org.packagerepository.storage.StorageVerticle} before a backend sees them.
+ * {@link org.packagerepository.storage.driver.StorageVerticle} before a backend sees them.
  * <ul>
  *   <li>{@code storage.list} {@code {}} → {@code {"objects": [PackageInfo...]}}: every stored object, valid package
  *   name or not; the caller builds the listing.</li>
@@ -37,6 +37,6 @@
  *
  * <h2>Backends</h2>
  * A backend is one package beside this one with a {@link org.packagerepository.storage.StorageBackend} listed in
- * {@code META-INF/services}, and a verticle extending {@link org.packagerepository.storage.StorageVerticle}.
+ * {@code META-INF/services}, and a verticle extending {@link org.packagerepository.storage.driver.StorageVerticle}.
  */
 package org.packagerepository.storage;

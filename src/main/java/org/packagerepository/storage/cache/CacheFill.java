@@ -10,10 +10,10 @@ import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import org.packagerepository.storage.GrowingFile;
-import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.Sha256;
+import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
-import org.packagerepository.storage.StoreStream;
+import org.packagerepository.storage.driver.StoreStream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package org.packagerepository.storage.cache;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
-import org.packagerepository.storage.StoreStream;
+import org.packagerepository.storage.driver.StoreStream;
 
 import java.util.function.LongConsumer;
 

@@ -2,7 +2,7 @@ package org.packagerepository.storage.cache;
 
 import io.vertx.core.Vertx;
 
-import org.packagerepository.storage.SharedChannel;
+import org.packagerepository.storage.driver.SharedChannel;
 
 import java.nio.channels.FileChannel;
 import java.util.HashMap;

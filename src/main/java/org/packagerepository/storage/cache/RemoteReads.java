@@ -12,7 +12,7 @@ import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
-import org.packagerepository.storage.StoreStream;
+import org.packagerepository.storage.driver.StoreStream;
 import org.packagerepository.transfer.ChunkSender;
 import org.packagerepository.transfer.TransferException;
 import org.packagerepository.transfer.TransferOptions;

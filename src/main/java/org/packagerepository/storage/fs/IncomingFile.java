@@ -7,7 +7,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import org.packagerepository.storage.Sha256;
-import org.packagerepository.storage.Upload;
+import org.packagerepository.storage.driver.Upload;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

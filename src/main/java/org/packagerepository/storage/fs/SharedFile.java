@@ -1,6 +1,6 @@
 package org.packagerepository.storage.fs;
 
-import org.packagerepository.storage.SharedChannel;
+import org.packagerepository.storage.driver.SharedChannel;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

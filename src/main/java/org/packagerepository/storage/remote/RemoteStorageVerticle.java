@@ -10,10 +10,10 @@ import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
-import org.packagerepository.storage.StorageVerticle;
-import org.packagerepository.storage.Upload;
 import org.packagerepository.storage.cache.CacheSettings;
 import org.packagerepository.storage.cache.RemoteReads;
+import org.packagerepository.storage.driver.StorageVerticle;
+import org.packagerepository.storage.driver.Upload;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -4,7 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.streams.ReadStream;
-import org.packagerepository.storage.StoreStream;
+import org.packagerepository.storage.driver.StoreStream;
 
 /**
  * The body of an HTTP GET from a remote store (or another member of the cluster), which can be cancelled (the

@@ -6,7 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
-import org.packagerepository.storage.StoreStream;
+import org.packagerepository.storage.driver.StoreStream;
 import org.reactivestreams.Subscription;
 
 import java.nio.ByteBuffer;

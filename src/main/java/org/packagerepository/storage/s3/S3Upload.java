@@ -7,7 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import org.packagerepository.storage.Sha256;
-import org.packagerepository.storage.Upload;
+import org.packagerepository.storage.driver.Upload;
 import org.packagerepository.storage.remote.StoreCleanup;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;

@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 import org.packagerepository.storage.Sha256;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
-import org.packagerepository.storage.Upload;
+import org.packagerepository.storage.driver.Upload;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

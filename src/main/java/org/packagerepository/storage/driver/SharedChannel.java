@@ -1,4 +1,4 @@
-package org.packagerepository.storage;
+package org.packagerepository.storage.driver;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,8 @@
-package org.packagerepository.storage;
+package org.packagerepository.storage.driver;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import org.packagerepository.storage.PackageInfo;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

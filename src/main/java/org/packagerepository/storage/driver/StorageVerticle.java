@@ -1,4 +1,4 @@
-package org.packagerepository.storage;
+package org.packagerepository.storage.driver;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,6 +8,14 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.packages.PackageFile;
+import org.packagerepository.storage.OpenedRead;
+import org.packagerepository.storage.PackageInfo;
+import org.packagerepository.storage.ReadRequest;
+import org.packagerepository.storage.StorageAddresses;
+import org.packagerepository.storage.StorageCodecs;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.WriteRequest;
 import org.packagerepository.transfer.ChunkReceiver;
 import org.packagerepository.transfer.TransferException;
 import org.packagerepository.transfer.TransferOptions;

@@ -1,4 +1,4 @@
-package org.packagerepository.storage;
+package org.packagerepository.storage.driver;
 
 import io.vertx.core.Future;
 

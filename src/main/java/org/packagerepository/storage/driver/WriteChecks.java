@@ -1,6 +1,9 @@
-package org.packagerepository.storage;
+package org.packagerepository.storage.driver;
 
 import io.vertx.core.Future;
+import org.packagerepository.storage.StorageError;
+import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.WriteRequest;
 
 /**
  * The checks of a change that are the same for every backend: the conditions of an upload or a delete, and the bytes

@@ -1,9 +1,10 @@
-package org.packagerepository.storage;
+package org.packagerepository.storage.driver;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import org.packagerepository.storage.StorageError;
 
 import java.util.Map;
 import java.util.WeakHashMap;

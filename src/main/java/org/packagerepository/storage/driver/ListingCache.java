@@ -1,6 +1,7 @@
-package org.packagerepository.storage;
+package org.packagerepository.storage.driver;
 
 import io.vertx.core.Future;
+import org.packagerepository.storage.PackageInfo;
 
 import java.util.List;
 import java.util.function.Supplier;
