@@ -1,13 +1,11 @@
 package org.packagerepository.storage.fs;
 
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import org.packagerepository.storage.Sha256;
-import org.packagerepository.storage.driver.Upload;
+import org.packagerepository.storage.driver.BatchingUpload;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * The temporary file of an upload, written in batches by worker threads that also hash them.
@@ -31,24 +30,18 @@ import java.util.List;
  * is closed, and fails if any write did: an upload whose last bytes never reached the file must not be published.
  * {@link #cancel()} closes and deletes it. All methods are called on the owning event loop.
  */
-final class IncomingFile implements Upload {
+final class IncomingFile extends BatchingUpload {
 
   private final WorkerExecutor worker;
   private final Path path;
   private final FileChannel channel;
   private final int batchBytes;
   private final boolean sync;
-  /** Used by one worker thread at a time: a batch starts after the previous one has completed on the event loop. */
-  private final Sha256 digest = new Sha256();
   private List<Buffer> filling = new ArrayList<>();
   private int fillingBytes;
   private Promise<Void> fillingWritten;
   private Future<Void> inFlight;
-  private long received;
-  private Throwable failure;
-  private Promise<Void> ended;
   private Future<Void> closed;
-  private Handler<Void> drainHandler;
 
   IncomingFile(WorkerExecutor worker, Path path, FileChannel channel, int batchBytes, boolean sync) {
     this.worker = worker;
@@ -75,24 +68,17 @@ final class IncomingFile implements Upload {
   }
 
   @Override
-  public long written() {
-    return received;
+  protected <T> Future<T> blocking(Callable<T> work) {
+    return worker.executeBlocking(work, false);
   }
 
   @Override
-  public String sha256() {
-    return digest.hex();
+  protected boolean closedToWrites() {
+    return closed != null;
   }
 
   @Override
-  public Future<Void> write(Buffer data) {
-    if (failure != null) {
-      return Future.failedFuture(failure);
-    }
-    if (ended != null || closed != null) {
-      return Future.failedFuture(new IllegalStateException("The upload's file is no longer written"));
-    }
-    received += data.length();
+  protected Future<Void> accept(Buffer data) {
     filling.add(data);
     fillingBytes += data.length();
     if (fillingWritten == null) {
@@ -106,12 +92,8 @@ final class IncomingFile implements Upload {
   }
 
   @Override
-  public Future<Void> end() {
-    if (ended == null) {
-      ended = Promise.promise();
-      settleEnd();
-    }
-    return ended.future().compose(v -> sync ? force() : Future.succeededFuture()).compose(v -> close());
+  protected Future<Void> afterEnd() {
+    return (sync ? force() : Future.succeededFuture()).compose(v -> close());
   }
 
   private Future<Void> force() {
@@ -123,9 +105,7 @@ final class IncomingFile implements Upload {
 
   @Override
   public Future<Void> cancel() {
-    if (failure == null) {
-      failure = new IllegalStateException("The upload was cancelled");
-    }
+    failQuietly(new IllegalStateException("The upload was cancelled"));
     return close().transform(ar -> worker.executeBlocking(() -> {
       Files.deleteIfExists(path);
       return null;
@@ -152,12 +132,7 @@ final class IncomingFile implements Upload {
     fillingBytes = 0;
     fillingWritten = null;
     // Hashing and writing a batch run side by side on two threads: each costs about as much as the other.
-    Future<Void> hashed = worker.executeBlocking(() -> {
-      for (Buffer chunk : batch) {
-        digest.update(chunk);
-      }
-      return null;
-    }, false);
+    Future<Void> hashed = hash(batch);
     Future<Void> stored = worker.executeBlocking(() -> {
       write(batch);
       return null;
@@ -165,13 +140,13 @@ final class IncomingFile implements Upload {
     inFlight = Future.all(hashed, stored).mapEmpty();
     inFlight.onComplete(ar -> {
       inFlight = null;
-      if (ar.failed() && failure == null) {
-        failure = ar.cause();
+      if (ar.failed()) {
+        failQuietly(ar.cause());   // told through the futures of write() and end()
       }
-      if (failure != null) {
-        written.tryFail(failure);
+      if (failure() != null) {
+        written.tryFail(failure());
         if (fillingWritten != null) {
-          fillingWritten.tryFail(failure);
+          fillingWritten.tryFail(failure());
         }
         filling.clear();
         fillingBytes = 0;
@@ -183,11 +158,8 @@ final class IncomingFile implements Upload {
       }
       // A batch written faster than this handler was registered completes it at once, inside the previous batch's
       // handler: drain before settling the end, so that whoever waits for the end finds the drain already told.
-      Handler<Void> handler = drainHandler;
-      if (handler != null && !writeQueueFull()) {
-        handler.handle(null);
-      }
-      settleEnd();
+      drained();
+      settle();
     });
   }
 
@@ -201,26 +173,16 @@ final class IncomingFile implements Upload {
     }
   }
 
-  private void settleEnd() {
-    if (ended == null || inFlight != null) {
+  @Override
+  protected void settle() {
+    if (ended() == null || inFlight != null) {
       return;
     }
-    if (failure != null) {
-      ended.tryFail(failure);
+    if (failure() != null) {
+      ended().tryFail(failure());
     } else if (filling.isEmpty()) {
-      ended.tryComplete();
+      ended().tryComplete();
     }
-  }
-
-  @Override
-  public IncomingFile exceptionHandler(Handler<Throwable> handler) {
-    // Failures are reported through the futures of write() and end().
-    return this;
-  }
-
-  @Override
-  public IncomingFile setWriteQueueMaxSize(int maxSize) {
-    return this;
   }
 
   @Override
@@ -228,9 +190,4 @@ final class IncomingFile implements Upload {
     return fillingBytes >= batchBytes;
   }
 
-  @Override
-  public IncomingFile drainHandler(Handler<Void> handler) {
-    drainHandler = handler;
-    return this;
-  }
 }

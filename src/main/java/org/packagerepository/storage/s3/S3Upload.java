@@ -2,12 +2,9 @@ package org.packagerepository.storage.s3;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import org.packagerepository.storage.Sha256;
-import org.packagerepository.storage.driver.Upload;
+import org.packagerepository.storage.driver.BatchingUpload;
 import org.packagerepository.storage.remote.StoreCleanup;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -19,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>All methods are called on the owning context.
  */
-final class S3Upload implements Upload {
+final class S3Upload extends BatchingUpload {
 
   static final String SHA256_METADATA = "sha256";
   private static final String CONTENT_TYPE = "application/gzip";
@@ -49,18 +47,11 @@ final class S3Upload implements Upload {
   private final String partsKey;
   private final String announcedSha256;
 
-  private final Sha256 digest = new Sha256();
-  private Future<Void> hashing = Future.succeededFuture();
   private List<Buffer> filling = new ArrayList<>();
   private long fillingBytes;
-  private long received;
   private Future<String> uploadId;
   private Future<Void> sending;
   private final List<CompletedPart> parts = new ArrayList<>();
-  private Throwable failure;
-  private Promise<Void> ended;
-  private Handler<Void> drainHandler;
-  private Handler<Throwable> exceptionHandler;
   private PartCopy copying;
 
   S3Upload(Context context, S3AsyncClient client, String bucket, int partSize, long copyPartSize, String partsKey,
@@ -75,24 +66,12 @@ final class S3Upload implements Upload {
   }
 
   @Override
-  public long written() {
-    return received;
+  protected <T> Future<T> blocking(Callable<T> work) {
+    return context.owner().executeBlocking(work, false);
   }
 
   @Override
-  public String sha256() {
-    return digest.hex();
-  }
-
-  @Override
-  public Future<Void> write(Buffer data) {
-    if (failure != null) {
-      return Future.failedFuture(failure);
-    }
-    if (ended != null) {
-      return Future.failedFuture(new IllegalStateException("The upload has ended"));
-    }
-    received += data.length();
+  protected Future<Void> accept(Buffer data) {
     filling.add(data);
     fillingBytes += data.length();
     if (fillingBytes >= partSize && sending == null) {
@@ -106,18 +85,13 @@ final class S3Upload implements Upload {
     return fillingBytes >= partSize;
   }
 
-  /** Completes when every byte is hashed and every part but a single PUT's is in the store. */
+  /** The end completes when every byte is hashed and every part but a single PUT's is in the store. */
   @Override
-  public Future<Void> end() {
-    if (ended == null) {
-      ended = Promise.promise();
-      if (uploadId == null) {
-        // Small: the package is the part being filled; it is sent by commit(), once hashed and verified.
-        hashing = hashing.compose(v -> hash(filling));
-      }
-      settle();
+  protected void ending() {
+    if (uploadId == null) {
+      // Small: the package is the part being filled; it is sent by commit(), once hashed and verified.
+      hash(filling);
     }
-    return ended.future();
   }
 
   /**
@@ -131,7 +105,7 @@ final class S3Upload implements Upload {
         .toArray(ByteBuffer[]::new);
       AsyncRequestBody body = bytes.length == 0 ? AsyncRequestBody.empty()
         : AsyncRequestBody.fromRemainingByteBuffersUnsafe(bytes);
-      return call(client.putObject(r -> r.bucket(bucket).key(key).contentLength(received).contentType(CONTENT_TYPE)
+      return call(client.putObject(r -> r.bucket(bucket).key(key).contentLength(written()).contentType(CONTENT_TYPE)
         .metadata(metadata), body)).map(response -> response.eTag());
     }
     Future<String> completed = uploadId.compose(id -> call(client.completeMultipartUpload(r -> r.bucket(bucket)
@@ -149,8 +123,8 @@ final class S3Upload implements Upload {
 
   /** Copies the completed upload onto {@code key} with {@code metadata}; the store's ETag of the copy. */
   private Future<String> copy(String key, Map<String, String> metadata) {
-    if (received > copyPartSize) {
-      copying = new PartCopy(context, client, bucket, partsKey, key, received, copyPartSize);
+    if (written() > copyPartSize) {
+      copying = new PartCopy(context, client, bucket, partsKey, key, written(), copyPartSize);
       return copying.run(CONTENT_TYPE, metadata);
     }
     return call(client.copyObject(r -> r.sourceBucket(bucket).sourceKey(partsKey).destinationBucket(bucket)
@@ -161,9 +135,7 @@ final class S3Upload implements Upload {
   /** Leaves nothing behind: waits for a part in flight, then aborts the multipart upload (and a copy under way). */
   @Override
   public Future<Void> cancel() {
-    if (failure == null) {
-      failure = new IllegalStateException("The upload was aborted");
-    }
+    failQuietly(new IllegalStateException("The upload was aborted"));
     filling.clear();
     fillingBytes = 0;
     Future<Void> inFlight = sending == null ? Future.succeededFuture() : sending.otherwiseEmpty();
@@ -196,7 +168,7 @@ final class S3Upload implements Upload {
     filling = new ArrayList<>();
     fillingBytes = 0;
     int number = parts.size() + 1;
-    hashing = hashing.compose(v -> hash(part));
+    hash(part);
     if (uploadId == null) {
       uploadId = call(client.createMultipartUpload(r -> {
         r.bucket(bucket).key(partsKey).contentType(CONTENT_TYPE);
@@ -214,31 +186,25 @@ final class S3Upload implements Upload {
       });
     sending.onComplete(ar -> {
       sending = null;
-      if (ar.failed() && failure == null) {
-        failure = ar.cause();
-        // The stream may be waiting for a drain that will not come: tell it now.
-        Handler<Throwable> handler = exceptionHandler;
-        if (handler != null) {
-          handler.handle(failure);
-        }
+      if (ar.failed()) {
+        fail(ar.cause());   // the stream may be waiting for a drain that would not come
+        return;
       }
-      if (failure == null && (fillingBytes >= partSize || ended != null && fillingBytes > 0)) {
+      if (fillingBytes >= partSize || ended() != null && fillingBytes > 0) {
         sendPart();
       }
-      Handler<Void> handler = drainHandler;
-      if (handler != null && !writeQueueFull()) {
-        handler.handle(null);
-      }
+      drained();
       settle();
     });
   }
 
-  private void settle() {
-    if (ended == null || ended.future().isComplete()) {
+  @Override
+  protected void settle() {
+    if (ended() == null || ended().future().isComplete()) {
       return;
     }
-    if (failure != null) {
-      ended.tryFail(failure);
+    if (failure() != null) {
+      ended().tryFail(failure());
       return;
     }
     if (uploadId != null && fillingBytes > 0 && sending == null) {
@@ -246,45 +212,11 @@ final class S3Upload implements Upload {
       return;
     }
     if (sending == null && (uploadId == null || fillingBytes == 0)) {
-      hashing.onComplete(ar -> {
-        if (ar.failed()) {
-          ended.tryFail(ar.cause());
-        } else if (failure != null) {
-          ended.tryFail(failure);
-        } else {
-          ended.tryComplete();
-        }
-      });
+      endAfterHashing();
     }
-  }
-
-  private Future<Void> hash(List<Buffer> chunks) {
-    return context.owner().executeBlocking(() -> {
-      for (Buffer chunk : chunks) {
-        digest.update(chunk);
-      }
-      return null;
-    }, false);
   }
 
   private <T> Future<T> call(CompletableFuture<T> request) {
     return Future.fromCompletionStage(request, context);
-  }
-
-  @Override
-  public S3Upload exceptionHandler(Handler<Throwable> handler) {
-    exceptionHandler = handler;
-    return this;
-  }
-
-  @Override
-  public S3Upload setWriteQueueMaxSize(int maxSize) {
-    return this;
-  }
-
-  @Override
-  public S3Upload drainHandler(Handler<Void> handler) {
-    drainHandler = handler;
-    return this;
   }
 }

@@ -2,22 +2,20 @@ package org.packagerepository.storage.swift;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.packagerepository.storage.Sha256;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
-import org.packagerepository.storage.driver.Upload;
+import org.packagerepository.storage.driver.BatchingUpload;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +36,7 @@ import java.util.function.Supplier;
  * <p>Chunks are hashed in order on worker threads. The stream reports itself full while {@code bufferLimit} bytes wait
  * to be sent or hashed. All methods are called on the owning context.
  */
-final class SwiftUpload implements Upload {
+final class SwiftUpload extends BatchingUpload {
 
   static final String CONTENT_TYPE = "application/gzip";
   private static final long HASH_BATCH_BYTES = 1024 * 1024;
@@ -58,15 +56,12 @@ final class SwiftUpload implements Upload {
   private final SegmentCleaner cleaner;
   private final String id = UUID.randomUUID().toString();
 
-  private final Sha256 digest = new Sha256();
-  private Future<Void> hashing = Future.succeededFuture();
   private List<Buffer> hashBatch = new ArrayList<>();
   private long hashBatchBytes;
   private long hashBacklog;
 
   private final ArrayDeque<Buffer> pending = new ArrayDeque<>();
   private long pendingBytes;
-  private long received;
   private Mode mode = Mode.UNDECIDED;
   private StreamedPut target;
   /** Opening a PUT or closing a segment; nothing else moves meanwhile. */
@@ -74,12 +69,8 @@ final class SwiftUpload implements Upload {
   /** Every segment that may exist, in order; the manifest entries of those finished. */
   private final List<String> segmentNames = new ArrayList<>();
   private final JsonArray manifest = new JsonArray();
-  private Throwable failure;
   private boolean aborted;
-  private Promise<Void> ended;
-  private Handler<Void> drainHandler;
   private long stallTimer = -1;
-  private Handler<Throwable> failureHandler;
 
   /**
    * @param bufferLimit     how much may be held before streaming starts: packages up to this size are sent whole
@@ -109,24 +100,12 @@ final class SwiftUpload implements Upload {
   }
 
   @Override
-  public long written() {
-    return received;
+  protected <T> Future<T> blocking(Callable<T> work) {
+    return context.owner().executeBlocking(work, false);
   }
 
   @Override
-  public String sha256() {
-    return digest.hex();
-  }
-
-  @Override
-  public Future<Void> write(Buffer data) {
-    if (failure != null) {
-      return Future.failedFuture(failure);
-    }
-    if (ended != null) {
-      return Future.failedFuture(new IllegalStateException("The upload has ended"));
-    }
-    received += data.length();
+  protected Future<Void> accept(Buffer data) {
     pending.add(data);
     pendingBytes += data.length();
     hashBatch.add(data);
@@ -143,15 +122,10 @@ final class SwiftUpload implements Upload {
     return pendingBytes >= bufferLimit || hashBacklog >= bufferLimit;
   }
 
-  /** Completes when every byte is hashed and every byte but a small package's is in Swift (not yet published). */
+  /** The end completes when every byte is hashed and every byte but a small package's is in Swift (unpublished). */
   @Override
-  public Future<Void> end() {
-    if (ended == null) {
-      ended = Promise.promise();
-      pump();
-      settle();
-    }
-    return ended.future();
+  protected void ending() {
+    pump();
   }
 
   /** Publishes the package with {@code sha256} in its metadata, after a successful {@link #end()}; Swift's ETag. */
@@ -227,9 +201,7 @@ final class SwiftUpload implements Upload {
   @Override
   public Future<Void> cancel() {
     aborted = true;
-    if (failure == null) {
-      failure = new IllegalStateException("The upload was aborted");
-    }
+    failQuietly(new IllegalStateException("The upload was aborted"));
     pending.clear();
     pendingBytes = 0;
     cancelStallTimer();
@@ -242,14 +214,14 @@ final class SwiftUpload implements Upload {
   }
 
   private void pump() {
-    if (failure != null || inFlight != null) {
+    if (failure() != null || inFlight != null) {
       return;
     }
     if (mode == Mode.UNDECIDED) {
-      if (ended == null && pendingBytes < bufferLimit) {
+      if (ended() == null && pendingBytes < bufferLimit) {
         return;
       }
-      if (ended != null && pendingBytes <= bufferLimit) {
+      if (ended() != null && pendingBytes <= bufferLimit) {
         mode = Mode.SMALL;
         return;
       }
@@ -284,7 +256,7 @@ final class SwiftUpload implements Upload {
         return;
       }
     }
-    drain();
+    drained();
     settle();
   }
 
@@ -363,12 +335,13 @@ final class SwiftUpload implements Upload {
     });
   }
 
-  private void settle() {
-    if (ended == null || ended.future().isComplete()) {
+  @Override
+  protected void settle() {
+    if (ended() == null || ended().future().isComplete()) {
       return;
     }
-    if (failure != null) {
-      ended.tryFail(failure);
+    if (failure() != null) {
+      ended().tryFail(failure());
       return;
     }
     if (!pending.isEmpty() && mode != Mode.SMALL || inFlight != null || mode == Mode.UNDECIDED) {
@@ -381,14 +354,14 @@ final class SwiftUpload implements Upload {
     if (!hashBatch.isEmpty()) {
       hashBatch();
     }
-    hashing.onComplete(ar -> {
+    hashed().onComplete(ar -> {
       Throwable streaming = target != null ? target.failure() : null;
       if (ar.failed()) {
-        ended.tryFail(ar.cause());
-      } else if (failure != null || streaming != null) {
-        ended.tryFail(failure != null ? failure : streaming);
+        ended().tryFail(ar.cause());
+      } else if (failure() != null || streaming != null) {
+        ended().tryFail(failure() != null ? failure() : streaming);
       } else {
-        ended.tryComplete();
+        ended().tryComplete();
       }
     });
   }
@@ -399,64 +372,18 @@ final class SwiftUpload implements Upload {
     hashBatch = new ArrayList<>();
     hashBatchBytes = 0;
     hashBacklog += bytes;
-    hashing = hashing.compose(v -> context.owner().<Void>executeBlocking(() -> {
-      for (Buffer chunk : batch) {
-        digest.update(chunk);
-      }
-      return null;
-    }, false));
-    hashing.onComplete(ar -> {
+    hash(batch).onComplete(ar -> {
       hashBacklog -= bytes;
       if (ar.failed()) {
         fail(ar.cause());
       } else {
-        drain();
+        drained();
       }
     });
-  }
-
-  private void fail(Throwable e) {
-    if (failure == null) {
-      failure = e;
-      if (failureHandler != null) {
-        failureHandler.handle(e);
-      }
-    }
-    // A writer waiting for room must write again, to learn of the failure.
-    drain();
-    settle();
-  }
-
-  private void drain() {
-    Handler<Void> handler = drainHandler;
-    if (handler != null && (failure != null || !writeQueueFull())) {
-      handler.handle(null);
-    }
   }
 
   private Future<String> created(Future<SwiftClient.Answer> answer) {
     return answer.compose(a -> a.status() / 100 == 2 ? Future.succeededFuture(SwiftObjects.unquote(a.headers().get("Etag")))
       : Future.failedFuture(SwiftErrors.status(a.status(), file)));
-  }
-
-  /**
-   * Told of the first failure on Swift's side as soon as it happens: a writer that is not writing at the time (a client
-   * pausing between chunks) would otherwise learn of it only with its next write.
-   */
-  @Override
-  public SwiftUpload exceptionHandler(Handler<Throwable> handler) {
-    failureHandler = handler;
-    return this;
-  }
-
-  @Override
-  public SwiftUpload setWriteQueueMaxSize(int maxSize) {
-    return this;
-  }
-
-  @Override
-  public SwiftUpload drainHandler(Handler<Void> handler) {
-    drainHandler = handler;
-    return this;
   }
 }
