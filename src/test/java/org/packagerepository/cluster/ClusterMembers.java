@@ -6,6 +6,7 @@ import org.packagerepository.ServerProcess;
 import org.packagerepository.http.Eventually;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test's own. Closing it kills what is still running.
  */
 public final class ClusterMembers implements AutoCloseable {
+
+  private static final Random RANDOM = new Random();
+  /** Ports handed out in this JVM: never twice, whatever the timing of the members that use them. */
+  private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
   /** A member's JVM: small, as a deploy fleet's repositories are not. */
   private static final String[] JVM = {"-Xmx256m"};
@@ -137,9 +145,24 @@ public final class ClusterMembers implements AutoCloseable {
     }
   }
 
+  /**
+   * A free port below the range the kernel hands out for port 0 and for outgoing connections (32768 and up on Linux):
+   * the ports of all members are chosen before the first starts, and a port from that range could be taken meanwhile
+   * by a connection one member opens to another (seen: a member's event-bus port, "Address already in use").
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    for (int tries = 0; tries < 1000; tries++) {
+      int port = 20_000 + RANDOM.nextInt(12_000);
+      if (!GIVEN.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("No free port between 20000 and 32000");
   }
 }
