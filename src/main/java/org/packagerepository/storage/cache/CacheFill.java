@@ -90,6 +90,15 @@ public final class CacheFill {
    */
   public static CacheFill start(Context context, CacheDirectory cache, String file, String etag, long size,
                                 String expectedSha256, ReadStream<Buffer> source) {
+    return start(context, cache, file, etag, size, expectedSha256, Future.succeededFuture(source));
+  }
+
+  /**
+   * The same with the store's answer still to come: the part file is made ready meanwhile, so that the first bytes
+   * reach it (and the readers) as soon as they arrive. A fetch that fails fails the fill.
+   */
+  public static CacheFill start(Context context, CacheDirectory cache, String file, String etag, long size,
+                                String expectedSha256, Future<ReadStream<Buffer>> source) {
     CacheFill fill = new CacheFill(context, cache, file, etag, size, expectedSha256, cache.newPart());
     fill.copy(source);
     return fill;
@@ -128,8 +137,8 @@ public final class CacheFill {
     return reader;
   }
 
-  private void copy(ReadStream<Buffer> source) {
-    source.pause();
+  private void copy(Future<ReadStream<Buffer>> answer) {
+    answer.onSuccess(ReadStream::pause);   // until the part file is ready for its bytes
     context.owner().fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
       .compose(out -> context.owner().executeBlocking(() -> FileChannel.open(part, StandardOpenOption.READ), false)
         .andThen(ar -> {
@@ -140,7 +149,8 @@ public final class CacheFill {
             sharedOpened.fail(ar.cause());
           }
         })
-        .compose(channel -> source.pipe().to(new Counting(out)))
+        .compose(channel -> answer)
+        .compose(source -> source.pipe().to(new Counting(out)))
         .eventually(out::close))
       .compose(v -> written == size ? Future.succeededFuture()
         : Future.failedFuture(new StorageException(StorageError.CHANGED, file + ": the store sent " + written
@@ -152,9 +162,11 @@ public final class CacheFill {
       .compose(v -> context.owner().executeBlocking(this::checkAndPublish, false))
       .onComplete(ar -> {
         if (ar.failed()) {
-          if (source instanceof StoreStream cancellable) {
-            cancellable.cancel();   // e.g. the cache's disk failed: the store's answer is not wanted any more
-          }
+          answer.onSuccess(source -> {
+            if (source instanceof StoreStream cancellable) {
+              cancellable.cancel();   // e.g. the cache's disk failed: the store's answer is not wanted any more
+            }
+          });
           cache.unreserve(size);
           try {
             Files.deleteIfExists(part);

@@ -190,13 +190,10 @@ public final class CachedReads extends RemoteReads {
         return Future.succeededFuture(null);   // no room, or cached meanwhile: no fill
       }
       misses++;
-      return store.fetch(info.file(), info.etag(), 0, info.size())
-        .recover(e -> {
-          cache.unreserve(info.size());
-          return Future.failedFuture(e);
-        })
-        .map(source -> CacheFill.start(context, cache, info.file(), info.etag(), info.size(), info.sha256(),
-          counted(source)));
+      // The fill gets its part file ready while the store answers; it gives the room back should the fetch fail.
+      Future<ReadStream<Buffer>> answer = store.fetch(info.file(), info.etag(), 0, info.size()).map(this::counted);
+      CacheFill fill = CacheFill.start(context, cache, info.file(), info.etag(), info.size(), info.sha256(), answer);
+      return answer.map(source -> fill);
     });
     fills.put(version, started);
     started.onComplete(ar -> {
