@@ -9,6 +9,7 @@ import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.ConfigLoader;
 import org.packagerepository.config.EnvironmentOverrides;
 import org.packagerepository.config.Settings;
+import org.packagerepository.http.DownloadLimits;
 import org.packagerepository.storage.StorageBackend;
 import org.packagerepository.storage.StorageBackends;
 
@@ -57,6 +58,9 @@ public final class RepositoryConfig {
     m.put("PR_HEADER_TIMEOUT", "header_timeout");
     m.put("PR_SHUTDOWN_TIMEOUT", "shutdown_timeout");
     m.put("PR_BODY_TIMEOUT", "body_timeout");
+    m.put("PR_MAX_DOWNLOADS_PER_CLIENT", "limits.max_downloads_per_client");
+    m.put("PR_MAX_DOWNLOADS", "limits.max_downloads");
+    m.put("PR_TRUSTED_PROXIES", "trusted_proxies");
     m.put("PR_CLUSTER_MEMBERS", "cluster.members");
     m.put("PR_CLUSTER_KUBERNETES_SERVICE", "cluster.kubernetes_service");
     m.put("PR_CLUSTER_BIND", "cluster.bind");
@@ -85,6 +89,7 @@ public final class RepositoryConfig {
   private final String tlsKeyPath;
   private final AuthSettings auth;
   private final ClusterSettings cluster;
+  private final DownloadLimits limits;
 
   private RepositoryConfig(JsonObject json) {
     this.json = json;
@@ -118,6 +123,7 @@ public final class RepositoryConfig {
     this.tlsKeyPath = tls[1];
     this.auth = AuthSettings.fromJson(server);
     this.cluster = ClusterSettings.fromJson(server);
+    this.limits = DownloadLimits.fromJson(server);
   }
 
   /** Checks the merged configuration (file, then environment) and chooses the backend. */
@@ -267,6 +273,11 @@ public final class RepositoryConfig {
   /** {@code config.cluster}, checked; null when this instance is not one of several. */
   public ClusterSettings cluster() {
     return cluster;
+  }
+
+  /** {@code config.limits} and {@code config.trusted_proxies}, checked. */
+  public DownloadLimits limits() {
+    return limits;
   }
 
   /** {@code config.package_callback}: an absolute http or https URL, or empty for none. */

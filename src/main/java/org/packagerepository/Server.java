@@ -10,11 +10,14 @@ import org.packagerepository.metrics.Metrics;
 import org.packagerepository.cluster.ClusterAuth;
 import org.packagerepository.cluster.ClusterCoordination;
 import org.packagerepository.events.CallbackVerticle;
+import org.packagerepository.http.Downloads;
 import org.packagerepository.http.HttpSettings;
 import org.packagerepository.http.HttpVerticle;
 import org.packagerepository.http.UploadSlots;
 import org.packagerepository.storage.StorageBackend;
 import org.packagerepository.transfer.Transfers;
+import org.packagerepository.warm.Fleet;
+import org.packagerepository.warm.WarmVerticle;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +60,8 @@ public final class Server {
     HttpSettings http = new HttpSettings(config.port() == 0 ? -1 : config.port(), config.host(),
       config.allowOverwrite(), config.maxPackageSize(), config.idleTimeoutSeconds(), config.headerTimeoutSeconds(),
       config.bodyTimeoutSeconds(), config.tlsCertPath(), config.tlsKeyPath(), config.auth(),
-      config.cluster() == null ? null : new ClusterAuth(config.cluster().secret()));
+      config.cluster() == null ? null : new ClusterAuth(config.cluster().secret()), config.limits());
+    Downloads downloads = new Downloads(config.limits().maxDownloads());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<HttpVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
     String callback = config.packageCallback();
@@ -66,9 +70,15 @@ public final class Server {
       .description("Uploads whose bodies are being read now").register(meters);
     Gauge.builder("pr_uploads_waiting", uploadSlots, UploadSlots::waiting)
       .description("Uploads waiting for a turn, their bodies not read yet").register(meters);
-    Future<?> coordinated = config.cluster() == null ? Future.succeededFuture()
-      : ClusterCoordination.start(vertx, config.cluster());
-    return coordinated.compose(v -> backend.deploy(vertx, storage))
+    Gauge.builder("pr_downloads_active", downloads, Downloads::active)
+      .description("Downloads in flight: admitted, their answers not yet out").register(meters);
+    Future<Fleet> coordinated = config.cluster() == null ? Future.succeededFuture(Fleet.ALONE)
+      : ClusterCoordination.start(vertx, config.cluster()).map(ClusterCoordination::fleet);
+    return coordinated.compose(fleet -> backend.deploy(vertx, storage)
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new WarmVerticle(fleet));
+        }))
       .compose(id -> {
         deployments.add(id);
         return callback.isEmpty() ? Future.succeededFuture(null)
@@ -79,7 +89,7 @@ public final class Server {
           deployments.add(id);
         }
         return vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(uploadSlots, http);
+          HttpVerticle verticle = new HttpVerticle(uploadSlots, downloads, http);
           verticles.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP));

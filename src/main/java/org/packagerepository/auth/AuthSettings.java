@@ -16,7 +16,7 @@ import java.util.Set;
  * "auth": {
  *   "anonymous_read": false,
  *   "users": {
- *     "deployer": {"token": "sha256:&lt;hex&gt;", "permissions": ["read", "write"]}
+ *     "deployer": {"token": "sha256:&lt;hex&gt;", "permissions": ["read", "write"], "max_downloads": 50}
  *   }
  * }
  * </pre>
@@ -26,8 +26,11 @@ import java.util.Set;
  */
 public record AuthSettings(boolean anonymousRead, List<User> users) {
 
-  /** A user: its name, the SHA-256 of its token, and what it may do. */
-  public record User(String name, byte[] tokenHash, Set<Permission> permissions) {
+  /**
+   * A user: its name, the SHA-256 of its token, what it may do, and how many downloads it may have in flight (0: as
+   * {@code config.limits.max_downloads_per_client} says).
+   */
+  public record User(String name, byte[] tokenHash, Set<Permission> permissions, int maxDownloads) {
   }
 
   /** The settings in {@code config}, or null when authentication is off. */
@@ -78,6 +81,11 @@ public record AuthSettings(boolean anonymousRead, List<User> users) {
       }
       permissions.add(permission);
     }
-    return new User(name, hash, Set.copyOf(permissions));
+    long maxDownloads = Settings.integer(user, "max_downloads", 0, where + ".max_downloads");
+    if (maxDownloads < 0 || maxDownloads > 1_000_000) {
+      throw new ConfigException(where + ".max_downloads is " + maxDownloads + "; use a count of downloads, or 0 for "
+        + "config.limits.max_downloads_per_client");
+    }
+    return new User(name, hash, Set.copyOf(permissions), (int) maxDownloads);
   }
 }

@@ -39,6 +39,12 @@ public final class Authenticator {
     }
   }
 
+  /** How many downloads {@code user} may have in flight; 0 when the user has no limit of its own. */
+  public int maxDownloads(String user) {
+    AuthSettings.User known = byName.get(user);
+    return known == null ? 0 : known.maxDownloads();
+  }
+
   /** Whether the request with this {@code Authorization} header (or null) may have {@code permission}. */
   public Decision decide(String authorization, Permission permission) {
     if (authorization == null || authorization.isBlank()) {

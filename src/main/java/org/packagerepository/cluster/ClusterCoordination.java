@@ -17,6 +17,7 @@ import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.driver.Coordination;
 import org.packagerepository.transfer.Transfers;
+import org.packagerepository.warm.Fleet;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -45,9 +46,11 @@ public final class ClusterCoordination implements Coordination {
   private final String nodeId;
   private final ClusterAuth auth;
   private final PeerReads peers;
+  private final ClusterFleet fleet;
 
-  private ClusterCoordination(Vertx vertx, HazelcastClusterManager clusterManager, ClusterAuth auth) {
+  private ClusterCoordination(Vertx vertx, HazelcastClusterManager clusterManager, ClusterAuth auth, String name) {
     this.vertx = vertx;
+    this.fleet = new ClusterFleet(clusterManager, auth, name);
     this.locks = clusterManager.getHazelcastInstance().getMap("pr.package-locks");
     this.nodeId = clusterManager.getNodeId();
     this.auth = auth;
@@ -64,7 +67,8 @@ public final class ClusterCoordination implements Coordination {
       return Future.failedFuture(new IllegalStateException("config.cluster is set, but this Vert.x is not clustered"));
     }
     HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
-    ClusterCoordination coordination = new ClusterCoordination(vertx, clusterManager, new ClusterAuth(settings.secret()));
+    ClusterCoordination coordination = new ClusterCoordination(vertx, clusterManager, new ClusterAuth(settings.secret()),
+      settings.publicUrl().toString());
     hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
         LOG.log(System.Logger.Level.WARNING, "Back in the cluster after being cut off: what was known of every "
@@ -76,6 +80,11 @@ public final class ClusterCoordination implements Coordination {
       Coordination.register(vertx, coordination);
       return coordination;
     });
+  }
+
+  /** The members, as a warm reaches them. */
+  public Fleet fleet() {
+    return fleet;
   }
 
   @Override

@@ -33,8 +33,8 @@ final class AccessLog {
 
   /** What the response sent, or what a download sent past it (see {@link GrowingFileResponse}). */
   private static long bodyBytes(RoutingContext ctx) {
-    Long past = ctx.get(GrowingFileResponse.BODY_BYTES);
-    return past != null ? past : ctx.response().bytesWritten();
+    java.util.concurrent.atomic.AtomicLong past = ctx.get(GrowingFileResponse.BODY_BYTES);
+    return ctx.response().bytesWritten() + (past != null ? past.get() : 0);
   }
 
   private static String line(RoutingContext ctx, long started) {

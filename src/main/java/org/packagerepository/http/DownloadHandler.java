@@ -111,7 +111,10 @@ final class DownloadHandler {
     if (opened.growing() != null) {
       GrowingFileResponse.send(ctx, opened, offset, length);
     } else {
-      ctx.response().sendFile(opened.channel(), offset, length).onComplete(sent -> opened.close());
+      ctx.response().sendFile(opened.channel(), offset, length).onComplete(sent -> {
+        opened.close();
+        DownloadAdmission.finished(ctx);
+      });
     }
   }
 

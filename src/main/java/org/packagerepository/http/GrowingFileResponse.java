@@ -23,7 +23,10 @@ import java.nio.channels.FileChannel;
  */
 final class GrowingFileResponse {
 
-  /** Where the bytes sent go for the access log: the response itself does not see them. */
+  /**
+   * Where the bytes sent past the response are counted (an {@link java.util.concurrent.atomic.AtomicLong}), for the
+   * access log and {@code /stats}: the response itself does not see them.
+   */
   static final String BODY_BYTES = "download.bodyBytes";
 
   private final RoutingContext ctx;
@@ -33,8 +36,8 @@ final class GrowingFileResponse {
   private final OpenedRead opened;
   private final GrowingFile growing;
   private final FileChannel channel;
-  private final long start;
   private final long end;
+  private final java.util.concurrent.atomic.AtomicLong sentPast;
   private long position;
   private boolean stopped;
 
@@ -47,9 +50,14 @@ final class GrowingFileResponse {
     this.opened = opened;
     this.growing = opened.growing();
     this.channel = opened.channel();
-    this.start = offset;
     this.end = offset + length;
     this.position = offset;
+    java.util.concurrent.atomic.AtomicLong counted = ctx.get(BODY_BYTES);
+    if (counted == null) {
+      counted = new java.util.concurrent.atomic.AtomicLong();
+      ctx.put(BODY_BYTES, counted);
+    }
+    this.sentPast = counted;
   }
 
   /** Whether the request's connection can take file regions (HTTP/1.x). */
@@ -66,7 +74,13 @@ final class GrowingFileResponse {
   }
 
   private void start() {
-    response.closeHandler(v -> stop());
+    // Through the routing context, not the response's close handler, which the router's end handlers (the access log,
+    // the count of downloads in flight) need for themselves.
+    ctx.addEndHandler(ar -> {
+      if (ar.failed()) {
+        stop();
+      }
+    });
     response.writeHead().onFailure(e -> stop());
     step();
   }
@@ -85,7 +99,7 @@ final class GrowingFileResponse {
       connection.sendFile(channel, position, n).addListener(sent -> context.runOnContext(v -> {
         if (sent.isSuccess()) {
           position += n;
-          ctx.put(BODY_BYTES, position - start);
+          sentPast.addAndGet(n);
           step();
         } else {
           cut();

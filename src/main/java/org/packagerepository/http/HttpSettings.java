@@ -17,8 +17,9 @@ import org.packagerepository.cluster.ClusterAuth;
  * @param tlsKey               its PEM private key
  * @param auth                 who may do what, or null when authentication is off
  * @param peerAuth             in cluster mode, what the other members' reads carry; null otherwise
+ * @param limits               the downloads one client, and the server, may have in flight
  */
 public record HttpSettings(int port, String host, boolean allowOverwrite, long maxPackageSize, int idleTimeoutSeconds,
                            int headerTimeoutSeconds, long bodyTimeoutSeconds, String tlsCert, String tlsKey,
-                           AuthSettings auth, ClusterAuth peerAuth) {
+                           AuthSettings auth, ClusterAuth peerAuth, DownloadLimits limits) {
 }

@@ -39,17 +39,20 @@ public final class HttpVerticle extends VerticleBase {
   private static final String PEER_PREFIX = "/cluster/packages/";
 
   private final UploadSlots uploadSlots;
+  private final Downloads downloads;
   private final HttpSettings settings;
   private HttpServer server;
   private StorageClient storage;
   private AccessGuard guard;
   private DownloadHandler download;
+  private DownloadAdmission admission;
   private UploadHandler upload;
   private DeleteHandler delete;
 
-  /** @param uploadSlots shared by all instances of the server */
-  public HttpVerticle(UploadSlots uploadSlots, HttpSettings settings) {
+  /** @param uploadSlots and {@code downloads} are shared by all instances of the server */
+  public HttpVerticle(UploadSlots uploadSlots, Downloads downloads, HttpSettings settings) {
     this.uploadSlots = uploadSlots;
+    this.downloads = downloads;
     this.settings = settings;
   }
 
@@ -58,7 +61,9 @@ public final class HttpVerticle extends VerticleBase {
     Transfers.registerCodecs(vertx);
     storage = new StorageClient(vertx);
     TransferOptions transferOptions = new TransferOptions();
-    guard = new AccessGuard(settings.auth() == null ? null : new Authenticator(settings.auth()));
+    Authenticator authenticator = settings.auth() == null ? null : new Authenticator(settings.auth());
+    guard = new AccessGuard(authenticator);
+    admission = new DownloadAdmission(downloads, settings.limits(), authenticator, Metrics.registry(vertx));
     download = new DownloadHandler(vertx, storage, transferOptions);
     PackageEvents events = new PackageEvents(vertx);
     upload = new UploadHandler(vertx, storage, transferOptions, new UploadPolicy(settings.allowOverwrite(),
@@ -68,6 +73,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::start);
     operationRoutes(router);      // /stats, /metrics, /health/live, /health/ready
+    warmRoutes(router);           // /warm, /warm/<id>
     if (settings.peerAuth() != null) {
       peerRoutes(router);         // /cluster/packages/*
     }
@@ -78,12 +84,14 @@ public final class HttpVerticle extends VerticleBase {
 
   /** What operators and load balancers read: GET and HEAD only. */
   private void operationRoutes(Router router) {
-    // What storage counts (the cache's hits, misses, coalesced readers and bytes from the store), as JSON.
+    // What storage counts (the cache's hits, misses, coalesced readers and bytes from the store) and the downloads in
+    // flight, as JSON.
     readOnly(router, "/stats").handler(guard.requiring(Permission.READ)).handler(ctx -> storage.counters().onComplete(ar -> {
       if (ar.failed()) {
         HttpErrors.send(ctx.response(), ar.cause());
       } else {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(ar.result().encode());
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(ar.result().copy().put("downloads", downloads.toJson()).encode());
       }
     }));
     PrometheusMeterRegistry prometheus = Metrics.prometheus(vertx);
@@ -97,6 +105,18 @@ public final class HttpVerticle extends VerticleBase {
     for (String path : List.of("/stats", "/metrics", "/health/live", "/health/ready")) {
       router.route(path).handler(HttpVerticle::readOnlyMethodNotAllowed);
     }
+  }
+
+  /** Warming the caches of every member before a rollout, and its progress. */
+  private void warmRoutes(Router router) {
+    WarmHandler warm = new WarmHandler(vertx.eventBus());
+    router.post("/warm").handler(guard.requiring(Permission.WRITE)).handler(warm::start);
+    router.route("/warm").handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+      HttpErrors.send(ctx.response(), 405, ctx.request().method() + " is not supported on /warm; use POST");
+    });
+    readOnly(router, WarmHandler.PREFIX + "*").handler(guard.requiring(Permission.READ)).handler(warm::status);
+    router.route(WarmHandler.PREFIX + "*").handler(HttpVerticle::readOnlyMethodNotAllowed);
   }
 
   /**
@@ -149,7 +169,9 @@ public final class HttpVerticle extends VerticleBase {
       if (method == HttpMethod.PUT) {
         upload.put(request, file);
       } else if (method == HttpMethod.GET) {
-        download.get(ctx, file);
+        if (admission.admit(ctx, file)) {
+          download.get(ctx, file);
+        }
       } else if (method == HttpMethod.HEAD) {
         download.head(request, file);
       } else if (method == HttpMethod.DELETE) {

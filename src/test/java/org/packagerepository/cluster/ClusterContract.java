@@ -206,6 +206,44 @@ public abstract class ClusterContract {
     assertEquals(1, forwarder.timesSent(storeGet));
   }
 
+  @Test
+  void aWarmAskedOfOneMemberFillsEveryMembersCacheWithOneStoreRead() throws Throwable {
+    // given a package just published, which no member has read
+    byte[] bytes = TestBytes.random(6 * 1024 * 1024 + 7, 4);
+    long[] missesBefore = {cacheMisses(0), cacheMisses(1), cacheMisses(2)};
+    assertEquals(200, RawHttp.exchange(port(1), "PUT", "/packages/warm-1.0.0.tar.gz", bytes).status());
+    String storeGet = storeGet("warm-1.0.0.tar.gz");
+    forwarder.count(storeGet);
+
+    // when one member is asked to warm it
+    RawHttp.Response started = RawHttp.exchange(port(2), "POST", "/warm",
+      "{\"files\": [\"warm-1.0.0.tar.gz\"]}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+      "Content-Type: application/json");
+    assertEquals(202, started.status(), started.bodyText());
+    JsonObject answer = new JsonObject(started.bodyText());
+    assertEquals(3, answer.getInteger("members"), answer::encode);
+
+    // then every member says done, from any member asked, with the store read once for the cluster
+    String status = "/warm/" + answer.getString("id");
+    Eventually.within(Duration.ofSeconds(60), () -> {
+      JsonObject now = new JsonObject(RawHttp.exchange(port(0), "GET", status, null).bodyText());
+      assertEquals("done", now.getString("state"), now::encode);
+    });
+    JsonArray members = new JsonObject(RawHttp.exchange(port(1), "GET", status, null).bodyText())
+      .getJsonArray("members");
+    assertEquals(3, members.size(), members::encode);
+    for (Object member : members) {
+      JsonObject file = ((JsonObject) member).getJsonArray("files").getJsonObject(0);
+      assertEquals(bytes.length, file.getLong("bytes"), members::encode);
+    }
+    assertEquals(1, forwarder.timesSent(storeGet), "store GETs for the whole cluster");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(missesBefore[i] + 1, cacheMisses(i), "member " + i + " filled its cache");
+      assertEquals(TestBytes.sha256Hex(bytes), TestBytes.sha256Hex(get(i, "warm-1.0.0.tar.gz").body()));
+    }
+    assertEquals(1, forwarder.timesSent(storeGet), "and the reads after it were the caches'");
+  }
+
   private int port(int member) {
     return cluster.get(member).port();
   }

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +39,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -183,6 +185,74 @@ public abstract class RemoteCacheContract {
     // Every host was sent the file with sendfile, as it filled or once cached: no byte went over the event bus.
     assertEquals(0, text.sum("pr_storage_requests_seconds_count", "operation", "read"), 0.1, metrics::body);
     assertEquals(hosts + 1, text.sum("pr_storage_requests_seconds_count", "operation", "open-read"), 0.1);
+  }
+
+  @Test
+  void aWarmFillsTheCacheSoThatAHundredGetsCostTheStoreNothingAndAnUnknownFileFailsAlone() throws Throwable {
+    String file = "warm-1.0.0.tar.gz";
+    String other = "warm-lib-2.0.0.tar.gz";
+    byte[] bytes = TestBytes.random(20 * MB, 50);
+    byte[] otherBytes = TestBytes.random(MB, 51);
+    forwarder.count(storeGet(file));
+    forwarder.count(storeGet(other));
+    TestServer server = start();
+    server.client().upload(file, bytes);
+    server.client().upload(other, otherBytes);
+
+    HttpResponse<String> started = http.send(HttpRequest.newBuilder(server.uri("/warm"))
+      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("files", new io.vertx.core.json.JsonArray()
+        .add(file).add(other).add("missing-9.9.9.tar.gz").add("../etc/passwd")).encode())).build(),
+      HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, started.statusCode(), started::body);
+    String id = new JsonObject(started.body()).getString("id");
+    assertEquals("/warm/" + id, started.headers().firstValue("Location").orElseThrow());
+
+    JsonObject[] status = new JsonObject[1];
+    Eventually.within(Duration.ofSeconds(60), () -> {
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(server.uri("/warm/" + id)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, answer.statusCode(), answer::body);
+      status[0] = new JsonObject(answer.body());
+      assertNotEquals("running", status[0].getString("state"), answer::body);
+    });
+    // One file unknown and one not a name: the warm failed for those two, not for the others.
+    assertEquals("failed", status[0].getString("state"), status[0]::encode);
+    JsonObject member = status[0].getJsonArray("members").getJsonObject(0);
+    Map<String, JsonObject> files = new java.util.HashMap<>();
+    member.getJsonArray("files").forEach(f -> files.put(((JsonObject) f).getString("file"), (JsonObject) f));
+    assertEquals("done", files.get(file).getString("state"), member::encode);
+    assertEquals(bytes.length, files.get(file).getLong("bytes"), member::encode);
+    assertEquals("done", files.get(other).getString("state"), member::encode);
+    assertEquals("failed", files.get("missing-9.9.9.tar.gz").getString("state"), member::encode);
+    assertTrue(files.get("missing-9.9.9.tar.gz").getString("reason").contains("missing-9.9.9.tar.gz"), member::encode);
+    assertEquals("failed", files.get("../etc/passwd").getString("state"), member::encode);
+    assertEquals(1, storeGets(file), "the warm read the package from the store once");
+    assertEquals(1, storeGets(other));
+
+    // A hundred hosts then cost the store nothing.
+    List<CompletableFuture<String>> answers = new ArrayList<>();
+    HttpRequest get = HttpRequest.newBuilder(server.uri("/packages/" + file)).GET().build();
+    for (int i = 0; i < 100; i++) {
+      answers.add(http.sendAsync(get, HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(response -> response.statusCode() + " " + TestBytes.sha256Hex(response.body())));
+    }
+    for (CompletableFuture<String> answer : answers) {
+      assertEquals("200 " + TestBytes.sha256Hex(bytes), answer.get(60, TimeUnit.SECONDS));
+    }
+    assertEquals(1, storeGets(file), "no GET reached the store after the warm");
+    assertEquals(100, cacheCounters(server).getLong("hits"));
+
+    // A warm of what is cached is done at once; an unknown warm is 404.
+    HttpResponse<String> again = http.send(HttpRequest.newBuilder(server.uri("/warm"))
+      .POST(HttpRequest.BodyPublishers.ofString("{\"files\": [\"" + file + "\"]}")).build(),
+      HttpResponse.BodyHandlers.ofString());
+    String second = new JsonObject(again.body()).getString("id");
+    Eventually.within(Duration.ofSeconds(10), () -> assertEquals("done", new JsonObject(http.send(
+      HttpRequest.newBuilder(server.uri("/warm/" + second)).GET().build(), HttpResponse.BodyHandlers.ofString())
+      .body()).getString("state")));
+    assertEquals(1, storeGets(file));
+    assertEquals(404, http.send(HttpRequest.newBuilder(server.uri("/warm/no-such-warm")).GET().build(),
+      HttpResponse.BodyHandlers.ofString()).statusCode());
   }
 
   @Test

@@ -1,0 +1,98 @@
+package org.packagerepository.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import org.packagerepository.auth.Authenticator;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Lets a download start only within its client's share and the server's bound ({@link DownloadLimits}), before any
+ * byte is read from storage: beyond them the request is answered 429 (the client's share) or 503 (the server's bound),
+ * with {@code Retry-After}. A client is the authenticated user when there is one, else the address the request came
+ * from, or the one a trusted proxy forwarded it for.
+ */
+final class DownloadAdmission {
+
+  /** Where the admitted download is kept on its routing context. */
+  private static final String DOWNLOAD = "download.admitted";
+  /** Downloads are short next to a deploy's minutes: a client refused tries again soon. */
+  static final int RETRY_AFTER_SECONDS = 1;
+
+  private final Downloads downloads;
+  private final DownloadLimits limits;
+  private final Authenticator authenticator;
+  private final Map<Downloads.Refusal, Counter> refused = new EnumMap<>(Downloads.Refusal.class);
+
+  /** @param authenticator null when authentication is off */
+  DownloadAdmission(Downloads downloads, DownloadLimits limits, Authenticator authenticator, MeterRegistry meters) {
+    this.downloads = downloads;
+    this.limits = limits;
+    this.authenticator = authenticator;
+    for (Downloads.Refusal refusal : Downloads.Refusal.values()) {
+      refused.put(refusal, Counter.builder("pr_downloads_refused")
+        .description("Downloads refused before they started: the client's share (429) or the server's bound (503)")
+        .tag("reason", refusal.name().toLowerCase(Locale.ROOT)).register(meters));
+    }
+  }
+
+  /**
+   * Admits the download of {@code file} that {@code ctx} asks for, counted until its answer is out or its connection
+   * gone; false when it was refused (and answered).
+   */
+  boolean admit(RoutingContext ctx, String file) {
+    String user = ctx.get(AccessLog.USER);
+    int ownLimit = user != null && authenticator != null ? authenticator.maxDownloads(user) : 0;
+    Downloads.Admission admission = downloads.admit(client(ctx.request(), user),
+      ownLimit > 0 ? ownLimit : limits.maxDownloadsPerClient(), file);
+    if (admission.download() == null) {
+      refuse(ctx, admission.refusal(), ownLimit > 0 ? ownLimit : limits.maxDownloadsPerClient());
+      return false;
+    }
+    AtomicLong pastResponse = new AtomicLong();
+    ctx.put(GrowingFileResponse.BODY_BYTES, pastResponse);
+    admission.download().counting(() -> ctx.response().bytesWritten() + pastResponse.get());
+    ctx.put(DOWNLOAD, admission.download());
+    ctx.addEndHandler(ar -> admission.download().finish());
+    return true;
+  }
+
+  /**
+   * The download of {@code ctx}, if one was admitted, is over. Needed where the response's own end and close do not
+   * tell: Vert.x takes a response sent with {@code sendFile} for complete as soon as the file is handed to the
+   * connection, so a client that goes away in the middle closes no response.
+   */
+  static void finished(RoutingContext ctx) {
+    Downloads.Download download = ctx.get(DOWNLOAD);
+    if (download != null) {
+      download.finish();
+    }
+  }
+
+  private String client(HttpServerRequest request, String user) {
+    if (user != null) {
+      return "user " + user;
+    }
+    SocketAddress remote = request.remoteAddress();
+    String peer = remote == null ? "-" : remote.hostAddress();
+    return "address " + limits.trustedProxies().client(peer, request.getHeader("X-Forwarded-For"));
+  }
+
+  private void refuse(RoutingContext ctx, Downloads.Refusal refusal, int clientLimit) {
+    refused.get(refusal).increment();
+    ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    if (refusal == Downloads.Refusal.CLIENT_LIMIT) {
+      HttpErrors.send(ctx.response(), 429, "Too many downloads in flight from this client: at most " + clientLimit
+        + " at once; try again when one has finished");
+    } else {
+      HttpErrors.send(ctx.response(), 503, "The server has " + limits.maxDownloads() + " downloads in flight, its "
+        + "most at once; try again shortly");
+    }
+  }
+}

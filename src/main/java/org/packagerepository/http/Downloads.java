@@ -1,0 +1,151 @@
+package org.packagerepository.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The downloads in flight, for all HTTP verticles of a server: how many, by client (to bound what one client holds)
+ * and by package version (what {@code GET /stats} shows during a deploy). A download is admitted before any byte is
+ * read from storage, and let go when its answer is out or its connection gone. Thread-safe: every verticle's event
+ * loop admits and lets go here; the work under the lock is a few map updates.
+ */
+public final class Downloads {
+
+  /** Why a download was not admitted; the label of {@code pr_downloads_refused_total}. */
+  public enum Refusal {
+    /** The client has its share in flight: 429. */
+    CLIENT_LIMIT,
+    /** The server has its whole bound in flight: 503. */
+    SERVER_LIMIT
+  }
+
+  /** How many versions {@link #toJson()} lists: the busiest. */
+  static final int LISTED_VERSIONS = 100;
+
+  private final int maxDownloads;
+  private final Map<String, Integer> byClient = new HashMap<>();
+  private final Map<String, Version> byVersion = new HashMap<>();
+  private int active;
+
+  /** @param maxDownloads downloads in flight the server takes at once; 0 for no bound */
+  public Downloads(int maxDownloads) {
+    this.maxDownloads = maxDownloads;
+  }
+
+  /**
+   * Admits a download of {@code file} by {@code client} unless the client already has {@code clientLimit} in flight
+   * (0: no limit) or the server its bound.
+   *
+   * @return the admitted download, which must be {@link Download#finish finished} exactly once, or the refusal
+   */
+  synchronized Admission admit(String client, int clientLimit, String file) {
+    if (maxDownloads > 0 && active >= maxDownloads) {
+      return new Admission(null, Refusal.SERVER_LIMIT);
+    }
+    int held = byClient.getOrDefault(client, 0);
+    if (clientLimit > 0 && held >= clientLimit) {
+      return new Admission(null, Refusal.CLIENT_LIMIT);
+    }
+    byClient.put(client, held + 1);
+    active++;
+    Version version = byVersion.computeIfAbsent(file, Version::new);
+    Download download = new Download(this, client, version);
+    version.inFlight.add(download);
+    return new Admission(download, null);
+  }
+
+  private synchronized void finished(Download download) {
+    active--;
+    byClient.computeIfPresent(download.client, (client, held) -> held == 1 ? null : held - 1);
+    Version version = download.version;
+    version.inFlight.remove(download);
+    version.finishedBytes += download.sent.getAsLong();
+    if (version.inFlight.isEmpty()) {
+      byVersion.remove(version.file);
+    }
+  }
+
+  /** Downloads in flight now. */
+  public synchronized int active() {
+    return active;
+  }
+
+  /**
+   * {@code {"active": n, "versions": [{"file", "active", "bytes_sent"}, ...]}}: the versions being downloaded now, the
+   * busiest first (at most {@value #LISTED_VERSIONS}); a version's bytes count every download of it since it was
+   * last idle.
+   */
+  public JsonObject toJson() {
+    List<JsonObject> versions = new ArrayList<>();
+    int total;
+    synchronized (this) {
+      total = active;
+      for (Version version : byVersion.values()) {
+        long bytes = version.finishedBytes;
+        for (Download download : version.inFlight) {
+          bytes += download.sent.getAsLong();
+        }
+        versions.add(new JsonObject().put("file", version.file).put("active", version.inFlight.size())
+          .put("bytes_sent", bytes));
+      }
+    }
+    versions.sort(Comparator.<JsonObject>comparingInt(v -> v.getInteger("active")).reversed()
+      .thenComparing(v -> v.getString("file")));
+    return new JsonObject().put("active", total)
+      .put("versions", new JsonArray(new ArrayList<>(versions.subList(0, Math.min(LISTED_VERSIONS, versions.size())))));
+  }
+
+  /** A download admitted, or why not. */
+  record Admission(Download download, Refusal refusal) {
+  }
+
+  /** A download in flight. */
+  static final class Download {
+    private final Downloads downloads;
+    private final String client;
+    private final Version version;
+    private LongSupplier sent = () -> 0;
+    private boolean finished;
+
+    private Download(Downloads downloads, String client, Version version) {
+      this.downloads = downloads;
+      this.client = client;
+      this.version = version;
+    }
+
+    /** Where the bytes sent so far are read (from any thread: a snapshot is all {@code /stats} needs). */
+    void counting(LongSupplier sent) {
+      synchronized (downloads) {
+        this.sent = sent;
+      }
+    }
+
+    /** The answer is out, or the connection gone: the client's share and the server's bound take it back. */
+    void finish() {
+      synchronized (downloads) {
+        if (finished) {
+          return;
+        }
+        finished = true;
+        downloads.finished(this);
+      }
+    }
+  }
+
+  private static final class Version {
+    private final String file;
+    private final List<Download> inFlight = new ArrayList<>(2);
+    private long finishedBytes;
+
+    private Version(String file) {
+      this.file = file;
+    }
+  }
+}
