@@ -57,7 +57,7 @@ public final class Server {
     HttpSettings http = new HttpSettings(config.port() == 0 ? -1 : config.port(), config.host(),
       config.allowOverwrite(), config.maxPackageSize(), config.idleTimeoutSeconds(), config.headerTimeoutSeconds(),
       config.bodyTimeoutSeconds(), config.tlsCertPath(), config.tlsKeyPath(), config.auth(),
-      config.cluster() == null ? null : new ClusterAuth(config.cluster().secret()));
+      config.cluster() == null ? null : new ClusterAuth(config.cluster().secret()), backend.redirectAbove(storage));
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<HttpVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
     String callback = config.packageCallback();

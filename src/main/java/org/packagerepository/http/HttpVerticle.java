@@ -44,6 +44,8 @@ public final class HttpVerticle extends VerticleBase {
   private StorageClient storage;
   private AccessGuard guard;
   private DownloadHandler download;
+  /** The other members' reads: never redirected (they fill their caches from this member, not from the store). */
+  private DownloadHandler peerDownload;
   private UploadHandler upload;
   private DeleteHandler delete;
 
@@ -59,7 +61,9 @@ public final class HttpVerticle extends VerticleBase {
     storage = new StorageClient(vertx);
     TransferOptions transferOptions = new TransferOptions();
     guard = new AccessGuard(settings.auth() == null ? null : new Authenticator(settings.auth()));
-    download = new DownloadHandler(vertx, storage, transferOptions);
+    // Downloads in flight on the whole server: not counted yet, so a threshold above 0 never redirects.
+    download = new DownloadHandler(vertx, storage, transferOptions, settings.redirectAbove(), () -> 0);
+    peerDownload = new DownloadHandler(vertx, storage, transferOptions, -1, () -> 0);
     PackageEvents events = new PackageEvents(vertx);
     upload = new UploadHandler(vertx, storage, transferOptions, new UploadPolicy(settings.allowOverwrite(),
       settings.maxPackageSize(), 1000L * settings.bodyTimeoutSeconds()), uploadSlots, events);
@@ -117,9 +121,9 @@ public final class HttpVerticle extends VerticleBase {
       peerReads.increment();
       String file = PackagePath.percentDecode(request.path().substring(PEER_PREFIX.length()));
       if (request.method() == HttpMethod.HEAD) {
-        download.head(request, file);
+        peerDownload.head(request, file);
       } else {
-        download.get(ctx, file);
+        peerDownload.get(ctx, file);
       }
     });
   }
