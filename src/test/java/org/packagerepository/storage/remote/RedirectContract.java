@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.packagerepository.auth.TokenHash;
 import org.packagerepository.http.ApiClient;
+import org.packagerepository.http.OpenApiDocumentTest;
 import org.packagerepository.http.PrometheusText;
 import org.packagerepository.http.TestBytes;
 import org.packagerepository.http.TestServer;
@@ -98,13 +99,17 @@ public abstract class RedirectContract {
     return server.uri("/packages/" + file);
   }
 
-  /** A 307 to the store, as the server describes it: Location, not cached, the URL in the JSON body too. */
+  /**
+   * A 307 to the store, as the server and its OpenAPI document describe it: Location, not cached, the URL in the JSON
+   * body too.
+   */
   private static URI assertRedirected(HttpResponse<byte[]> response) {
     assertEquals(307, response.statusCode(), () -> new String(response.body()));
     String location = response.headers().firstValue("Location").orElseThrow();
     assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(""));
     assertEquals(new JsonObject().put("redirect", location), new JsonObject(new String(response.body())));
     assertFalse(response.headers().firstValue("ETag").isPresent(), "no entity of ours is described");
+    OpenApiDocumentTest.assertDocumented(response);
     return URI.create(location);
   }
 
