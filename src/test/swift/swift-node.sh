@@ -105,7 +105,7 @@ done
 { common "$proxy_port"; cat <<EOF
 
 [pipeline:main]
-pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk $auth_filters copy slo dlo proxy-logging proxy-server
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk tempurl $auth_filters copy slo dlo proxy-logging proxy-server
 
 [app:proxy-server]
 use = egg:swift#proxy
@@ -117,6 +117,11 @@ user_test_tester = testing .admin
 token_life = ${SWIFT_TOKEN_LIFE:-86400}
 reseller_prefix = $tempauth_prefix
 $keystone_filters
+# TempURLs (signed GETs without a token, for the redirect of downloads): before the auth filters, as
+# Swift's sample proxy-server.conf orders them; the key is the account's X-Account-Meta-Temp-URL-Key.
+[filter:tempurl]
+use = egg:swift#tempurl
+
 [filter:cache]
 use = egg:swift#memcache
 memcache_servers = 127.0.0.1:$memcache_port

@@ -60,7 +60,8 @@ public final class Server {
     HttpSettings http = new HttpSettings(config.port() == 0 ? -1 : config.port(), config.host(),
       config.allowOverwrite(), config.maxPackageSize(), config.idleTimeoutSeconds(), config.headerTimeoutSeconds(),
       config.bodyTimeoutSeconds(), config.tlsCertPath(), config.tlsKeyPath(), config.auth(),
-      config.cluster() == null ? null : new ClusterAuth(config.cluster().secret()), config.limits());
+      config.cluster() == null ? null : new ClusterAuth(config.cluster().secret()), config.limits(),
+      backend.redirectAbove(storage));
     Downloads downloads = new Downloads(config.limits().maxDownloads());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<HttpVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());

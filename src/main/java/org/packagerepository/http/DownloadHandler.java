@@ -1,11 +1,14 @@
 package org.packagerepository.http;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.packagerepository.metrics.Metrics;
 import org.packagerepository.packages.PackageFile;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
@@ -17,25 +20,45 @@ import org.packagerepository.transfer.ChunkReceiver;
 import org.packagerepository.transfer.TransferOptions;
 import org.packagerepository.transfer.Transfers;
 
+import java.util.function.IntSupplier;
+
 /**
  * {@code GET} and {@code HEAD /packages/<file>}: conditionals, ranges and the body, sent from the open file with
  * sendfile when storage hands one over (also while storage is still writing it: {@link GrowingFileResponse}), else
- * streamed from storage over the event bus.
+ * streamed from storage over the event bus; or, with a backend that can give a signed URL of the package in the store
+ * and while enough downloads are in flight, a {@code 307} to that URL. Used from one event loop.
  */
 final class DownloadHandler {
 
   static final String CONTENT_TYPE = "application/gzip";
   /** A package replaced between opening and streaming is opened again, a few times at most. */
   private static final int ATTEMPTS = 3;
+  private static final System.Logger LOG = System.getLogger(DownloadHandler.class.getName());
 
   private final Vertx vertx;
   private final StorageClient storage;
   private final TransferOptions transferOptions;
+  private final long redirectAbove;
+  private final IntSupplier activeDownloads;
+  private final Counter redirected;
+  /** Whether the last redirect storage was asked for failed: a failure is logged once, not at every download. */
+  private boolean redirectFailing;
 
-  DownloadHandler(Vertx vertx, StorageClient storage, TransferOptions transferOptions) {
+  /**
+   * @param redirectAbove   -1: never redirect; 0: redirect every GET of a package; n: only while more than n downloads
+   *                        are in flight
+   * @param activeDownloads the downloads in flight on the whole server now
+   */
+  DownloadHandler(Vertx vertx, StorageClient storage, TransferOptions transferOptions, long redirectAbove,
+                  IntSupplier activeDownloads) {
     this.vertx = vertx;
     this.storage = storage;
     this.transferOptions = transferOptions;
+    this.redirectAbove = redirectAbove;
+    this.activeDownloads = activeDownloads;
+    this.redirected = redirectAbove < 0 ? null : Counter.builder("pr_downloads_redirected")
+      .description("Downloads answered with a redirect to a signed URL of the package in the store")
+      .register(Metrics.registry(vertx));
   }
 
   void head(HttpServerRequest request, String file) {
@@ -92,19 +115,75 @@ final class DownloadHandler {
           + info.size() + " bytes of " + file);
         return;
       }
-      long offset = range == null ? 0 : range.start();
-      long length = range == null ? info.size() : range.length();
-      describe(response, info).putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
-      if (range != null) {
-        response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange(info.size()));
-      }
-      if (opened.hasChannel()) {
-        send(ctx, opened, offset, length);
+      if (redirects(request)) {
+        redirectOrServe(ctx, opened, range, attemptsLeft);
       } else {
-        opened.close();
-        followOrStream(ctx, info, offset, length, attemptsLeft);
+        serve(ctx, opened, range, attemptsLeft);
       }
     });
+  }
+
+  /**
+   * Whether this GET goes to the store: while enough downloads are in flight, and unless it carries {@code If-Match}
+   * or {@code If-Range}, which a client following the redirect sends on to the store, where this server's entity tags
+   * (the SHA-256) mean nothing. Every other condition has been evaluated here and holds the same there.
+   */
+  private boolean redirects(HttpServerRequest request) {
+    if (redirectAbove < 0 || request.headers().contains(HttpHeaders.IF_MATCH)
+      || request.headers().contains(HeaderNames.IF_RANGE)) {
+      return false;
+    }
+    return redirectAbove == 0 || activeDownloads.getAsInt() > redirectAbove;
+  }
+
+  /**
+   * Answers {@code 307} with the store's URL of the package (the client sends its {@code Range} there); serves the
+   * bytes itself when storage gives no URL.
+   */
+  private void redirectOrServe(RoutingContext ctx, OpenedRead opened, ByteRange range, int attemptsLeft) {
+    HttpServerResponse response = ctx.response();
+    String file = opened.info().file();
+    storage.redirect(file).onComplete(ar -> {
+      if (response.closed()) {
+        opened.close();
+        return;
+      }
+      if (ar.failed() || ar.result() == null) {
+        if (ar.failed() && !redirectFailing) {
+          redirectFailing = true;
+          LOG.log(System.Logger.Level.WARNING, "Downloads are served here instead of redirected to the store: "
+            + "storage gave no URL of " + file + " (" + ar.cause().getMessage() + "); logged once until it gives one");
+        }
+        serve(ctx, opened, range, attemptsLeft);
+        return;
+      }
+      opened.close();
+      redirectFailing = false;
+      redirected.increment();
+      response.setStatusCode(307)
+        .putHeader(HttpHeaders.LOCATION, ar.result())
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("redirect", ar.result()).toBuffer());
+    });
+  }
+
+  /** Sends the bytes of {@code range} (null: all) of the opened version. */
+  private void serve(RoutingContext ctx, OpenedRead opened, ByteRange range, int attemptsLeft) {
+    HttpServerResponse response = ctx.response();
+    PackageInfo info = opened.info();
+    long offset = range == null ? 0 : range.start();
+    long length = range == null ? info.size() : range.length();
+    describe(response, info).putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+    if (range != null) {
+      response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange(info.size()));
+    }
+    if (opened.hasChannel()) {
+      send(ctx, opened, offset, length);
+    } else {
+      opened.close();
+      followOrStream(ctx, info, offset, length, attemptsLeft);
+    }
   }
 
   private static void send(RoutingContext ctx, OpenedRead opened, long offset, long length) {

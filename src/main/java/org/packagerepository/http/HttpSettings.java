@@ -18,8 +18,10 @@ import org.packagerepository.cluster.ClusterAuth;
  * @param auth                 who may do what, or null when authentication is off
  * @param peerAuth             in cluster mode, what the other members' reads carry; null otherwise
  * @param limits               the downloads one client, and the server, may have in flight
+ * @param redirectAbove        downloads are redirected to the store while more than this many are in flight (0:
+ *                             always); -1 never (the backend's {@code StorageBackend.redirectAbove})
  */
 public record HttpSettings(int port, String host, boolean allowOverwrite, long maxPackageSize, int idleTimeoutSeconds,
                            int headerTimeoutSeconds, long bodyTimeoutSeconds, String tlsCert, String tlsKey,
-                           AuthSettings auth, ClusterAuth peerAuth, DownloadLimits limits) {
+                           AuthSettings auth, ClusterAuth peerAuth, DownloadLimits limits, long redirectAbove) {
 }

@@ -46,6 +46,8 @@ public final class HttpVerticle extends VerticleBase {
   private AccessGuard guard;
   private DownloadHandler download;
   private DownloadAdmission admission;
+  /** The other members' reads: never redirected (they fill their caches from this member, not from the store). */
+  private DownloadHandler peerDownload;
   private UploadHandler upload;
   private DeleteHandler delete;
 
@@ -64,7 +66,8 @@ public final class HttpVerticle extends VerticleBase {
     Authenticator authenticator = settings.auth() == null ? null : new Authenticator(settings.auth());
     guard = new AccessGuard(authenticator);
     admission = new DownloadAdmission(downloads, settings.limits(), authenticator, Metrics.registry(vertx));
-    download = new DownloadHandler(vertx, storage, transferOptions);
+    download = new DownloadHandler(vertx, storage, transferOptions, settings.redirectAbove(), downloads::active);
+    peerDownload = new DownloadHandler(vertx, storage, transferOptions, -1, downloads::active);
     PackageEvents events = new PackageEvents(vertx);
     upload = new UploadHandler(vertx, storage, transferOptions, new UploadPolicy(settings.allowOverwrite(),
       settings.maxPackageSize(), 1000L * settings.bodyTimeoutSeconds()), uploadSlots, events);
@@ -137,9 +140,9 @@ public final class HttpVerticle extends VerticleBase {
       peerReads.increment();
       String file = PackagePath.percentDecode(request.path().substring(PEER_PREFIX.length()));
       if (request.method() == HttpMethod.HEAD) {
-        download.head(request, file);
+        peerDownload.head(request, file);
       } else {
-        download.get(ctx, file);
+        peerDownload.get(ctx, file);
       }
     });
   }

@@ -10,6 +10,8 @@ public final class StorageAddresses {
   public static final String FOLLOW = "storage.follow";
   public static final String OPEN_WRITE = "storage.open-write";
   public static final String DELETE = "storage.delete";
+  /** A short-lived URL where the store itself serves a package's bytes, for backends that can give one. */
+  public static final String REDIRECT = "storage.redirect";
   /** What the backend counts (its cache's hits, misses, ...), as JSON; empty where it counts nothing. */
   public static final String COUNTERS = "storage.counters";
   /** Whether the backend can serve now (its directory, bucket or container is reachable); for readiness probes. */

@@ -57,4 +57,12 @@ public interface StorageBackend<S> {
   default long bytesPerUpload(S settings) {
     return 4L * 1024 * 1024;
   }
+
+  /**
+   * Whether downloads may be sent to the store itself ({@link StorageAddresses#REDIRECT}): -1 (the default) never;
+   * 0 always; n, only while more than n downloads are in flight on the server.
+   */
+  default long redirectAbove(S settings) {
+    return -1;
+  }
 }

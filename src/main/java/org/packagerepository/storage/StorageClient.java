@@ -95,6 +95,15 @@ public final class StorageClient {
     return request(StorageAddresses.OPEN_WRITE, request.toJson()).mapEmpty();
   }
 
+  /**
+   * A short-lived URL where the store itself serves the current version of {@code file} to anyone who has it, or null
+   * when the backend cannot give one. Nothing is checked: the caller has opened the package and checked access.
+   */
+  public Future<String> redirect(String file) {
+    return this.<JsonObject>request(StorageAddresses.REDIRECT, new JsonObject().put("file", file))
+      .map(body -> body.getString("url"));
+  }
+
   /** What the backend counts, e.g. {@code {"cache": {"hits": 3, ...}}}. */
   public Future<JsonObject> counters() {
     return request(StorageAddresses.COUNTERS, new JsonObject());

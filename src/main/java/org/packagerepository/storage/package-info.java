@@ -28,6 +28,11 @@
  *   receiver completes it with the stored {@code PackageInfo} as JSON, or fails it with a
  *   {@link org.packagerepository.storage.StorageError#transferCode()}. Nothing is visible before that success.</li>
  *   <li>{@code storage.delete} {@code {"file"}} → {@code {}}.</li>
+ *   <li>{@code storage.redirect} {@code {"file"}} → {@code {"url"}}: a short-lived URL (an S3 presigned GET, a Swift
+ *   TempURL) where the store itself serves the package's current version to whoever holds it; {@code {}} (no
+ *   {@code url}) from a backend that has none to give. The caller decides when to hand it out: it has checked access
+ *   and opened the package first, and asks only a backend whose
+ *   {@link org.packagerepository.storage.StorageBackend#redirectAbove} is not -1.</li>
  * </ul>
  *
  * <h2>Data</h2>

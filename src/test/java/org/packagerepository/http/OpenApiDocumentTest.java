@@ -43,16 +43,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  * a body valid against the documented schema; every documented operation, status and parameter is produced or sent
  * (but for {@link #EXEMPT}); and requests the document does not list get 404 or 405.
  */
-class OpenApiDocumentTest {
+public class OpenApiDocumentTest {
 
   /**
    * Documented statuses no request here produces, besides 500 for every operation: 500 is a server failure, never a
    * planned answer (an answer with it fails the test). 507 needs a full disk. /stats answers from the storage
    * verticle's memory: its 503 (that verticle not answering) cannot be arranged from outside. A 408 needs a client
-   * slower than config.body_timeout: LimitsApiTest has it.
+   * slower than config.body_timeout: LimitsApiTest has it. A 307 needs a store that signs URLs (S3, Swift), which the
+   * file system is not: RedirectContract has it, on S3Proxy and on Swift, and checks it against this document.
    */
   private static final Set<String> EXEMPT = Set.of("PUT /packages/{file} 507", "GET /stats 503",
-    "PUT /packages/{file} 408");
+    "PUT /packages/{file} 408", "GET /packages/{file} 307");
 
   /** The schema keywords {@link #validate} understands; the document may use no other. */
   private static final Set<String> SCHEMA_KEYWORDS = Set.of("$ref", "type", "format", "description", "example",
@@ -112,10 +113,11 @@ class OpenApiDocumentTest {
   }
 
   @Test
-  void everyAnswerIsDocumentedAndEveryDocumentedAnswerIsProduced() throws Exception {
+  void everyAnswerIsDocumentedAndEveryDocumentedAnswerIsProduced() throws Throwable {
     openServer();
     authServer();
     limitedServer();
+    busyServer();
     brokenStorage();
 
     Set<String> documented = new TreeSet<>();
@@ -220,7 +222,7 @@ class OpenApiDocumentTest {
   }
 
   /** No authentication, no limits: everything a client does right or wrong by itself. */
-  private void openServer() throws Exception {
+  private void openServer() throws Throwable {
     byte[] v100 = TestBytes.random(100_000, 1);
     byte[] v110 = TestBytes.random(70_000, 2);
     byte[] v120 = TestBytes.random(2_000_000, 3);
@@ -290,7 +292,23 @@ class OpenApiDocumentTest {
       assertEquals(412, call(s, "HEAD", app, "If-Unmodified-Since", "Mon, 01 Jan 2001 00:00:00 GMT").status());
       assertEquals(404, call(s, "HEAD", "/packages/missing-1.0.0.tar.gz").status());
 
-      assertEquals(new JsonObject(), call(s, "GET", "/stats").json());
+      assertEquals(new JsonObject().put("active", 0).put("versions", new JsonArray()),
+        call(s, "GET", "/stats").json().getJsonObject("downloads"));
+
+      // A warm: done at once on the file system, failed for a file that does not exist.
+      Answer warm = call(s, "POST", "/warm", json("{\"files\": [\"app-1.0.0.tar.gz\", \"missing-1.0.0.tar.gz\"]}"));
+      assertEquals(202, warm.status(), warm.text());
+      String status = warm.header().apply("Location");
+      assertEquals("/warm/" + warm.json().getString("id"), status);
+      Eventually.within(java.time.Duration.ofSeconds(10), () -> assertEquals("failed",
+        call(s, "GET", status).json().getString("state")));
+      JsonArray files = call(s, "GET", status).json().getJsonArray("members").getJsonObject(0).getJsonArray("files");
+      assertEquals("done", files.getJsonObject(0).getString("state"), files::encode);
+      assertEquals("failed", files.getJsonObject(1).getString("state"), files::encode);
+      assertEquals(404, call(s, "GET", "/warm/no-such-warm").status());
+      assertEquals(400, call(s, "POST", "/warm", json("{\"files\": []}")).status());
+      assertEquals(400, call(s, "POST", "/warm", json("[\"app-1.0.0.tar.gz\"]")).status());
+      assertEquals(413, call(s, "POST", "/warm", chunked("{\"files\": [\"app-1.0.0.tar.gz\"]}".getBytes())).status());
       for (String path : DOC.getJsonObject("paths").fieldNames()) {
         if (!path.contains("{") && methodsOf(path).contains("get")) {
           assertEquals(200, call(s, "GET", path).status(), path);
@@ -323,9 +341,14 @@ class OpenApiDocumentTest {
       assertEquals(401, call(s, "PUT", app, bytes(bytes)).status());
       assertEquals(403, call(s, "PUT", app, bytes(bytes), reader).status());
       assertEquals(200, call(s, "PUT", app, bytes(bytes), writer).status());
+      String warm = "{\"files\": [\"app-1.0.0.tar.gz\"]}";
+      assertEquals(401, call(s, "POST", "/warm", json(warm)).status());
+      assertEquals(403, call(s, "POST", "/warm", json(warm), reader).status());
+      Answer warmed = call(s, "POST", "/warm", json(warm), writer);
+      assertEquals(202, warmed.status(), warmed.text());
       // Every read the document says may be refused.
       for (String path : DOC.getJsonObject("paths").fieldNames()) {
-        String target = path.replace("{file}", "app-1.0.0.tar.gz");
+        String target = path.replace("{file}", "app-1.0.0.tar.gz").replace("{id}", warmed.json().getString("id"));
         for (String method : List.of("GET", "HEAD")) {
           JsonObject operation = DOC.getJsonObject("paths").getJsonObject(path).getJsonObject(method.toLowerCase(Locale.ROOT));
           if (operation == null || !operation.getJsonObject("responses").containsKey("401")) {
@@ -371,6 +394,25 @@ class OpenApiDocumentTest {
     }
   }
 
+  /** A client with its share of downloads in flight (429). */
+  private void busyServer() throws Exception {
+    byte[] big = TestBytes.random(32 * 1024 * 1024, 12);
+    try (TestServer s = fsServer("busy", new JsonObject().put("limits", new JsonObject()
+      .put("max_downloads_per_client", 1)))) {
+      assertEquals(200, call(s, "PUT", "/packages/big-1.0.0.tar.gz", bytes(big)).status());
+      try (java.net.Socket slow = new java.net.Socket()) {
+        // Reads the head of its answer and then nothing: the download stays in flight until it goes.
+        slow.setReceiveBufferSize(16 * 1024);
+        slow.connect(new java.net.InetSocketAddress("127.0.0.1", s.port()), 5_000);
+        slow.getOutputStream().write("GET /packages/big-1.0.0.tar.gz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+        assertTrue(new String(slow.getInputStream().readNBytes(12), StandardCharsets.US_ASCII).endsWith("200"));
+        Answer refused = call(s, "GET", "/packages/big-1.0.0.tar.gz");
+        assertEquals(429, refused.status(), refused.text());
+      }
+    }
+  }
+
   /** The package directory replaced by a file: the backend cannot be used, so 503 wherever storage is needed. */
   private void brokenStorage() throws Exception {
     try (TestServer s = fsServer("broken", new JsonObject())) {
@@ -405,6 +447,10 @@ class OpenApiDocumentTest {
     return HttpRequest.BodyPublishers.ofByteArray(body);
   }
 
+  private static HttpRequest.BodyPublisher json(String text) {
+    return HttpRequest.BodyPublishers.ofString(text);
+  }
+
   /** A body of unknown length: the JDK client sends it chunked. */
   private static HttpRequest.BodyPublisher chunked(byte[] body) {
     return HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body));
@@ -436,6 +482,15 @@ class OpenApiDocumentTest {
 
   // ---------------------------------------------------------------------------------------------------------------
   // The document
+
+  /**
+   * For answers that other tests get (a 307 needs a store that signs URLs): fails unless the document lists the
+   * answer's status for its operation, with its media type, required headers and body schema.
+   */
+  public static void assertDocumented(HttpResponse<byte[]> response) {
+    new OpenApiDocumentTest().checked(response.request().method(), response.uri().getRawPath(), List.of(),
+      new Answer(response.statusCode(), name -> response.headers().firstValue(name).orElse(null), response.body()));
+  }
 
   /**
    * Fails unless the document lists the answer's status for the operation, with its media type, required headers and

@@ -92,6 +92,14 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
     return Future.succeededFuture();
   }
 
+  /**
+   * A short-lived URL where the store itself serves the current version of {@code file}; null (the default) when this
+   * backend has none to give.
+   */
+  protected Future<String> redirect(String file) {
+    return Future.succeededFuture();
+  }
+
   /** Creates the sender of the request's transfer, answers once streaming has started, then streams. */
   protected abstract Future<Void> read(ReadRequest request);
 
@@ -190,6 +198,8 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
       }).completion(),
       bus.<JsonObject>localConsumer(StorageAddresses.DELETE, m -> withFile(m, file -> delete(file, m.body().getString("ifMatch"))
         .map(v -> new JsonObject()))).completion(),
+      bus.<JsonObject>localConsumer(StorageAddresses.REDIRECT, m -> withFile(m, file -> redirect(file)
+        .map(url -> url == null ? new JsonObject() : new JsonObject().put("url", url)))).completion(),
       bus.<JsonObject>localConsumer(StorageAddresses.COUNTERS, m -> m.reply(counters())).completion(),
       bus.<JsonObject>localConsumer(StorageAddresses.CHANGED, m -> {
         String file = m.body().getString("file");

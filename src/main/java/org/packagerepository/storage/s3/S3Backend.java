@@ -49,6 +49,12 @@ public final class S3Backend implements StorageBackend<S3Backend.Configured> {
     return vertx.deployVerticle(new S3StorageVerticle(settings.store(), settings.cache()));
   }
 
+  /** Set in {@code redirect}: {@code enabled} and {@code above_active_downloads}. */
+  @Override
+  public long redirectAbove(Configured settings) {
+    return settings.store().redirect().threshold();
+  }
+
   /** A part being filled and one being sent, plus the HTTP side's queue and the credit window. */
   @Override
   public long bytesPerUpload(Configured settings) {

@@ -3,6 +3,7 @@ package org.packagerepository.storage.s3;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.Settings;
+import org.packagerepository.storage.remote.RedirectSettings;
 
 import java.net.URI;
 
@@ -22,9 +23,10 @@ import java.net.URI;
  * @param copyPartSize {@code container.copy_part_size}: a package uploaded without its SHA-256 announced is copied
  *                     within the store onto its key once verified; one larger than this is copied in parts of this
  *                     size, several at once (S3 copies at most 5 GiB in one request)
+ * @param redirect     {@code redirect}: whether downloads may be redirected to a presigned URL of the package's object
  */
 public record S3Settings(String region, String accessKey, String secretKey, URI endpoint, boolean pathStyle,
-                         String bucket, String prefix, int partSize, long copyPartSize) {
+                         String bucket, String prefix, int partSize, long copyPartSize, RedirectSettings redirect) {
 
   public static final String DEFAULT_REGION = "us-east-1";
   /** S3's smallest part (but the last); each upload buffers at most one part while another is sent. */
@@ -74,7 +76,8 @@ public record S3Settings(String region, String accessKey, String secretKey, URI 
     }
     return new S3Settings(region.isEmpty() ? DEFAULT_REGION : region, accessKey, secretKey, endpoint,
       Settings.bool(access, "path_style", endpoint != null, "S3Repository.access.path_style"),
-      bucket, Settings.pathPrefix(Settings.string(container, "path", "")), (int) partSize, copyPartSize);
+      bucket, Settings.pathPrefix(Settings.string(container, "path", "")), (int) partSize, copyPartSize,
+      RedirectSettings.fromJson(section, "S3Repository"));
   }
 
   /** The object key of a package. */

@@ -13,7 +13,10 @@ import org.packagerepository.storage.remote.RemoteStorageVerticle;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequest;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,8 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
 
   private final S3Settings settings;
   private S3AsyncClient client;
+  /** Null unless downloads may be redirected. */
+  private S3Presigner presigner;
 
   S3StorageVerticle(S3Settings settings, CacheSettings cacheSettings) {
     super(cacheSettings);
@@ -39,8 +44,9 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
   @Override
   protected Future<Void> connect() {
     // Building the client loads and initialises much of the SDK: not on the event loop.
-    return vertx.executeBlocking(() -> S3Clients.create(settings)).map(created -> {
-      client = created;
+    return vertx.executeBlocking(() -> {
+      client = S3Clients.create(settings);
+      presigner = settings.redirect().enabled() ? S3Clients.presigner(settings) : null;
       return null;
     });
   }
@@ -49,8 +55,42 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
   protected Future<?> disconnect() {
     return vertx.executeBlocking(() -> {
       client.close();
+      if (presigner != null) {
+        presigner.close();
+      }
       return null;
     });
+  }
+
+  /**
+   * A presigned GET of the package's object (SigV4 query authentication, valid {@code redirect.expires_seconds}). With
+   * static keys signing is computation only; the default credential chain may have to fetch or refresh credentials
+   * (instance role, profile files) first, so then it is done off the event loop.
+   */
+  @Override
+  protected Future<String> redirect(String file) {
+    if (presigner == null) {
+      return Future.succeededFuture();
+    }
+    java.util.concurrent.Callable<String> sign = () -> {
+      PresignedGetObjectRequest presigned = presigner.presignGetObject(r -> r
+        .signatureDuration(Duration.ofSeconds(settings.redirect().expiresSeconds()))
+        .getObjectRequest(get -> get.bucket(settings.bucket()).key(settings.key(file))));
+      if (!presigned.isBrowserExecutable()) {
+        // Signed headers besides Host: a client following a redirect would not send them.
+        throw new StorageException(StorageError.INTERNAL, "The presigned GET of " + file
+          + " needs headers a client does not send: " + presigned.signedHeaders().keySet());
+      }
+      return presigned.url().toString();
+    };
+    if (settings.accessKey().isEmpty()) {
+      return vertx.executeBlocking(sign, false);
+    }
+    try {
+      return Future.succeededFuture(sign.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
   }
 
   @Override

@@ -46,7 +46,8 @@ public final class SwiftBackend implements StorageBackend<SwiftBackend.Configure
       Map.entry("OS_REGION_NAME", "access.region_name"),
       Map.entry("OS_INTERFACE", "access.interface"),
       Map.entry("PR_SWIFT_CONTAINER", "container.container"),
-      Map.entry("PR_SWIFT_PATH", "container.path"));
+      Map.entry("PR_SWIFT_PATH", "container.path"),
+      Map.entry("PR_SWIFT_TEMP_URL_KEY", "redirect.temp_url_key"));
   }
 
   @Override
@@ -57,6 +58,12 @@ public final class SwiftBackend implements StorageBackend<SwiftBackend.Configure
   @Override
   public Future<String> deploy(Vertx vertx, Configured settings) {
     return vertx.deployVerticle(new SwiftStorageVerticle(settings.store(), settings.cache()));
+  }
+
+  /** Set in {@code redirect}: {@code enabled} and {@code above_active_downloads}. */
+  @Override
+  public long redirectAbove(Configured settings) {
+    return settings.store().redirect().threshold();
   }
 
   /** Bytes waiting to be sent and bytes waiting to be hashed, plus the HTTP side's queue and the credit window. */

@@ -47,6 +47,11 @@ final class SwiftClient {
     return timeoutMs;
   }
 
+  /** The current token and where it works (the account's storage URL); logs in when there is none. */
+  Future<SwiftSession> session() {
+    return auth.session();
+  }
+
   /** An answer read to its end: never a package's bytes, only listings, manifests and empty bodies. */
   record Answer(int status, MultiMap headers, Buffer body) {
   }

@@ -3,6 +3,7 @@ package org.packagerepository.storage.swift;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.Settings;
+import org.packagerepository.storage.remote.RedirectSettings;
 
 import java.net.URI;
 import java.util.Locale;
@@ -30,11 +31,14 @@ import java.util.Locale;
  *                          no package uses are deleted once the newest of their upload is this old
  * @param pageSize          {@code container.page_size}: how many names one listing request asks for (Swift's maximum,
  *                          10,000, by default)
+ * @param redirect          {@code redirect}: whether downloads may be redirected to a TempURL of the package's object
+ * @param tempUrlKey        {@code redirect.temp_url_key}: the account's (or the container's) {@code Temp-URL-Key}, which
+ *                          signs the TempURLs; required when redirecting
  */
 public record SwiftSettings(String authUrl, int authVersion, String account, String user, String key,
                             String userDomain, String projectDomain, String region, String endpointInterface,
                             String container, String prefix, long segmentSize, long timeoutMs, long orphanAgeMillis,
-                            int pageSize) {
+                            int pageSize, RedirectSettings redirect, String tempUrlKey) {
 
   /** Swift stores at most 5 GiB + 2 bytes in one object. */
   public static final long DEFAULT_SEGMENT_SIZE = 5L * 1024 * 1024 * 1024 - 1024 * 1024;
@@ -86,6 +90,12 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       throw new ConfigException("SwiftRepository.container.orphan_segment_age is " + orphanAge
         + "; use a number of seconds (default 86400, a day)");
     }
+    RedirectSettings redirect = RedirectSettings.fromJson(section, "SwiftRepository");
+    String tempUrlKey = Settings.string(section.getJsonObject("redirect", new JsonObject()), "temp_url_key", "");
+    if (redirect.enabled() && tempUrlKey.isEmpty()) {
+      throw new ConfigException("SwiftRepository.redirect.temp_url_key is empty while redirect.enabled is true; set it "
+        + "to the account's Temp-URL-Key (swift post -m Temp-URL-Key:<key>), or PR_SWIFT_TEMP_URL_KEY");
+    }
     return new SwiftSettings(authUrl, authVersion(Settings.string(access, "auth_version", "").trim(), uri),
       Settings.string(access, "account", "").trim(),
       required(access, "user", "access.user", "the user name (OS_USERNAME)"),
@@ -94,7 +104,7 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       Settings.string(access, "region_name", "").trim(), interfaceName,
       required(container, "container", "container.container", "the container that holds the packages"),
       Settings.pathPrefix(Settings.string(container, "path", "")), segmentSize, timeout * 1000,
-      orphanAge * 1000, (int) pageSize);
+      orphanAge * 1000, (int) pageSize, redirect, tempUrlKey);
   }
 
   /** The container that holds the segments of large packages, apart from the packages (as python-swiftclient names it). */

@@ -50,11 +50,14 @@ final class SwiftStorageVerticle extends RemoteStorageVerticle<SwiftObjects.Stor
   private SwiftClient swift;
   private SegmentCleaner cleaner;
   private SegmentSweeper sweeper;
+  /** Null unless downloads may be redirected. */
+  private final TempUrl tempUrl;
 
   SwiftStorageVerticle(SwiftSettings settings, CacheSettings cacheSettings) {
     super(cacheSettings);
     this.settings = settings;
     this.paths = new SwiftPaths(settings);
+    this.tempUrl = settings.redirect().enabled() ? new TempUrl(settings.tempUrlKey()) : null;
   }
 
   @Override
@@ -183,6 +186,20 @@ final class SwiftStorageVerticle extends RemoteStorageVerticle<SwiftObjects.Stor
         }
       }));
     });
+  }
+
+  /**
+   * A TempURL of the package's object on the storage URL of the current session, valid
+   * {@code redirect.expires_seconds}. It works once the account (or the container) has {@code redirect.temp_url_key}
+   * as its {@code Temp-URL-Key} and the proxy runs the {@code tempurl} middleware.
+   */
+  @Override
+  protected Future<String> redirect(String file) {
+    if (tempUrl == null) {
+      return Future.succeededFuture();
+    }
+    long expires = System.currentTimeMillis() / 1000 + settings.redirect().expiresSeconds();
+    return swift.session().map(session -> tempUrl.sign(session.storageUrl() + paths.object(file), expires));
   }
 
   @Override

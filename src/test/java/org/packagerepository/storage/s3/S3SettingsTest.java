@@ -3,6 +3,7 @@ package org.packagerepository.storage.s3;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.packagerepository.config.ConfigException;
+import org.packagerepository.storage.remote.RedirectSettings;
 
 import java.net.URI;
 
@@ -62,6 +63,31 @@ class S3SettingsTest {
       section(new JsonObject(), container.copy().put("copy_part_size", 5L * 1024 * 1024 * 1024 + 1)));
     assertEquals(5L * 1024 * 1024 * 1024, S3Settings.fromJson(section(new JsonObject(),
       container.copy().put("copy_part_size", "5368709120"))).copyPartSize(), "S3's largest copy, from the environment");
+  }
+
+  @Test
+  void redirectIsOffByDefaultAndParsedOnce() {
+    JsonObject container = new JsonObject().put("bucket", "apps");
+    S3Settings off = S3Settings.fromJson(section(new JsonObject(), container));
+    assertEquals(RedirectSettings.OFF, off.redirect());
+    assertEquals(-1, off.redirect().threshold());
+    assertEquals(-1, new S3Backend().redirectAbove(new S3Backend.Configured(off, null)));
+
+    S3Settings on = S3Settings.fromJson(section(new JsonObject(), container).put("redirect", new JsonObject()
+      .put("enabled", "true").put("expires_seconds", "600").put("above_active_downloads", 50)));
+    assertEquals(new RedirectSettings(true, 600, 50), on.redirect());
+    assertEquals(50, new S3Backend().redirectAbove(new S3Backend.Configured(on, null)));
+    assertEquals(0, S3Settings.fromJson(section(new JsonObject(), container).put("redirect",
+      new JsonObject().put("enabled", true))).redirect().threshold(), "every download by default");
+
+    assertMessage("S3Repository.redirect.expires_seconds", section(new JsonObject(), container)
+      .put("redirect", new JsonObject().put("enabled", true).put("expires_seconds", 0)));
+    assertMessage("S3Repository.redirect.expires_seconds", section(new JsonObject(), container)
+      .put("redirect", new JsonObject().put("expires_seconds", 604_801)));
+    assertMessage("S3Repository.redirect.above_active_downloads", section(new JsonObject(), container)
+      .put("redirect", new JsonObject().put("above_active_downloads", -1)));
+    assertMessage("S3Repository.redirect.enabled", section(new JsonObject(), container)
+      .put("redirect", new JsonObject().put("enabled", "sometimes")));
   }
 
   private static void assertMessage(String expected, JsonObject section) {

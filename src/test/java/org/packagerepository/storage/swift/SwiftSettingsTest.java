@@ -3,6 +3,7 @@ package org.packagerepository.storage.swift;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.packagerepository.config.ConfigException;
+import org.packagerepository.storage.remote.RedirectSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,6 +79,25 @@ class SwiftSettingsTest {
     JsonObject negativeAge = section(openrc("https://k/v3"));
     negativeAge.getJsonObject("container").put("orphan_segment_age", -1);
     assertMessage("SwiftRepository.container.orphan_segment_age", negativeAge);
+  }
+
+  @Test
+  void redirectNeedsTheTempUrlKey() {
+    SwiftSettings off = SwiftSettings.fromJson(section(openrc("https://k/v3")));
+    assertEquals(-1, off.redirect().threshold());
+    assertEquals("", off.tempUrlKey());
+
+    SwiftSettings on = SwiftSettings.fromJson(section(openrc("https://k/v3")).put("redirect", new JsonObject()
+      .put("enabled", true).put("above_active_downloads", 8).put("temp_url_key", " k3y ")));
+    assertEquals(8, new SwiftBackend().redirectAbove(new SwiftBackend.Configured(on, null)));
+    assertEquals(RedirectSettings.DEFAULT_EXPIRES_SECONDS, on.redirect().expiresSeconds());
+    assertEquals("k3y", on.tempUrlKey());
+
+    assertMessage("SwiftRepository.redirect.temp_url_key", section(openrc("https://k/v3"))
+      .put("redirect", new JsonObject().put("enabled", true)));
+    assertMessage("SwiftRepository.redirect.expires_seconds", section(openrc("https://k/v3"))
+      .put("redirect", new JsonObject().put("enabled", true).put("temp_url_key", "k").put("expires_seconds", "soon")));
+    assertEquals("redirect.temp_url_key", new SwiftBackend().environment().get("PR_SWIFT_TEMP_URL_KEY"));
   }
 
   private static void assertMessage(String expected, JsonObject section) {

@@ -49,6 +49,15 @@ public final class SwiftTestAccount {
     check(response, "PUT " + container + "/" + name);
   }
 
+  /**
+   * Sets the account's {@code Temp-URL-Key}, which signs TempURLs (the node's proxy runs the {@code tempurl}
+   * middleware), as an operator would: {@code swift post -m Temp-URL-Key:<key>}.
+   */
+  public void setTempUrlKey(String key) throws Exception {
+    check(send(HttpRequest.newBuilder(uri("")).header("X-Account-Meta-Temp-URL-Key", key)
+      .POST(HttpRequest.BodyPublishers.noBody())), "POST the account's Temp-URL-Key");
+  }
+
   /** Every object name in {@code container} (none when it does not exist), following the pages. */
   public List<String> names(String container) throws Exception {
     List<String> names = new ArrayList<>();
