@@ -194,6 +194,29 @@ public abstract class RedirectContract {
   }
 
   @Test
+  void aboveTheThresholdOfDownloadsInFlightTheNextGetIsRedirected() throws Exception {
+    start(always().put("above_active_downloads", 1));
+    byte[] big = TestBytes.random(32 * 1024 * 1024, 5);
+    api.upload(APP, big);
+    // Once cached, so that the slow download below is sent from this server's disk.
+    assertEquals(TestBytes.sha256Hex(big), TestBytes.sha256Hex(api.get(APP).body()));
+
+    try (java.net.Socket slow = new java.net.Socket()) {
+      // A download held in flight: its client reads the head and then nothing, and the package outgrows the buffers.
+      slow.setReceiveBufferSize(16 * 1024);
+      slow.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5_000);
+      slow.getOutputStream().write(("GET /packages/" + APP + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertEquals("HTTP/1.1 200", new String(slow.getInputStream().readNBytes(12),
+        java.nio.charset.StandardCharsets.US_ASCII));
+
+      // With it, this GET makes two in flight: more than 1.
+      URI location = assertRedirected(api.get(APP));
+      assertEquals(TestBytes.sha256Hex(big), TestBytes.sha256Hex(fetch(PLAIN, location).body()));
+    }
+  }
+
+  @Test
   void withRedirectOffNothingIsRedirected() throws Exception {
     start(new JsonObject().put("enabled", false));
     byte[] bytes = TestBytes.random(1000, 5);
