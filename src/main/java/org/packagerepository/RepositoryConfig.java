@@ -97,11 +97,8 @@ public final class RepositoryConfig {
     JsonObject server = json.getJsonObject("config", new JsonObject());
     this.backend = chooseBackend(json, Settings.string(server, "backend", ""));
     this.backendSection = json.getJsonObject(backend.section(), new JsonObject()).copy();
-    long portValue = Settings.integer(server, "port", DEFAULT_PORT, "config.port");
-    if (portValue < 0 || portValue > 65535) {
-      throw new ConfigException("config.port is " + portValue + "; use a port number between 0 and 65535");
-    }
-    this.port = (int) portValue;
+    this.port = (int) Settings.integer(server, "port", DEFAULT_PORT, "config.port", 0, 65535,
+      "a port number between 0 and 65535");
     this.host = Settings.string(server, "host", DEFAULT_HOST);
     this.allowOverwrite = Settings.bool(server, "allow_overwrite", DEFAULT_ALLOW_OVERWRITE, "config.allow_overwrite");
     this.maxStreamingUploads = count(server, "max_streaming_uploads");
@@ -287,27 +284,16 @@ public final class RepositoryConfig {
   }
 
   private static int count(JsonObject server, String key) {
-    long value = Settings.integer(server, key, 0, "config." + key);
-    if (value < 0 || value > 1_000_000) {
-      throw new ConfigException("config." + key + " is " + value + "; use 0 (derived from the heap) or a positive count");
-    }
-    return (int) value;
+    return (int) Settings.integer(server, key, 0, "config." + key, 0, 1_000_000,
+      "0 (derived from the heap) or a positive count");
   }
 
   private static long orNoLimit(JsonObject server, String key, String unit) {
-    long value = Settings.integer(server, key, 0, "config." + key);
-    if (value < 0) {
-      throw new ConfigException("config." + key + " is " + value + "; use " + unit + ", or 0 for no limit");
-    }
-    return value;
+    return Settings.integer(server, key, 0, "config." + key, 0, Long.MAX_VALUE, unit + ", or 0 for no limit");
   }
 
   private static int seconds(JsonObject server, String key, int defaultValue) {
-    long value = Settings.integer(server, key, defaultValue, "config." + key);
-    if (value < 1 || value > 86_400) {
-      throw new ConfigException("config." + key + " is " + value + "; use 1 to 86400 (seconds)");
-    }
-    return (int) value;
+    return (int) Settings.integer(server, key, defaultValue, "config." + key, 1, 86_400, "1 to 86400 (seconds)");
   }
 
   private static String[] tls(JsonObject server) {

@@ -56,18 +56,10 @@ public record ClusterSettings(List<String> members, String kubernetesService, St
       bindHost = hostPort.host();
       bindPort = hostPort.port();
     }
-    long busPort = Settings.integer(cluster, "bus_port", bindPort + 1, "config.cluster.bus_port");
-    if (busPort < 1 || busPort > 65535) {
-      throw new ConfigException("config.cluster.bus_port is " + busPort + "; use a port number from 1 to 65535");
-    }
+    long busPort = Settings.integer(cluster, "bus_port", bindPort + 1, "config.cluster.bus_port", 1, 65535,
+      "a port number from 1 to 65535");
     String publicUrl = Settings.string(cluster, "public_url", "").trim();
-    URI url = null;
-    try {
-      url = publicUrl.isEmpty() ? null : new URI(publicUrl);
-    } catch (java.net.URISyntaxException e) {
-      // refused below
-    }
-    if (url == null || url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+    if (Settings.httpUrl(publicUrl) == null) {
       throw new ConfigException("config.cluster.public_url is \"" + publicUrl + "\"; set it to where the other members "
         + "reach this one's HTTP API, e.g. http://10.0.0.1:8888");
     }
