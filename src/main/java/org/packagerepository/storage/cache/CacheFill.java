@@ -418,17 +418,13 @@ public final class CacheFill {
       }
       if (done.future().failed()) {
         close();
-        if (exceptionHandler != null) {
-          exceptionHandler.handle(done.future().cause());
-        }
+        signalFailure(done.future().cause());
         return;
       }
       if (position >= end) {
         if (done.future().succeeded()) {
           close();
-          if (endHandler != null) {
-            endHandler.handle(null);
-          }
+          signalEnd();
         }
         return;
       }
@@ -448,9 +444,7 @@ public final class CacheFill {
         }
         if (ar.failed()) {
           close();
-          if (exceptionHandler != null) {
-            exceptionHandler.handle(ar.cause());
-          }
+          signalFailure(ar.cause());
           return;
         }
         position += n;

@@ -19,6 +19,22 @@ public abstract class DemandReadStream implements ReadStream<Buffer> {
   /** Delivers what the demand allows, or starts making the next buffer. */
   protected abstract void more();
 
+  /** Tells the end handler, if there is one, that the stream is over. */
+  protected final void signalEnd() {
+    Handler<Void> h = endHandler;
+    if (h != null) {
+      h.handle(null);
+    }
+  }
+
+  /** Tells the exception handler, if there is one, that the stream failed. */
+  protected final void signalFailure(Throwable cause) {
+    Handler<Throwable> h = exceptionHandler;
+    if (h != null) {
+      h.handle(cause);
+    }
+  }
+
   /** Counts one delivered buffer against the demand. */
   protected final void spend() {
     if (demand != Long.MAX_VALUE) {

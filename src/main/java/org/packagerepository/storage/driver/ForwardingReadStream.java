@@ -5,12 +5,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * A read stream that passes every call on to {@code source}; a subclass overrides what it adds to. Cancelling cancels
- * the source when that is a {@link StoreStream}.
+ * A read stream that passes every call on to {@code source}; a subclass overrides what it adds to (and may move on to
+ * another source). Cancelling cancels the source when that is a {@link StoreStream}.
  */
 public abstract class ForwardingReadStream implements StoreStream {
 
-  protected final ReadStream<Buffer> source;
+  protected ReadStream<Buffer> source;
 
   protected ForwardingReadStream(ReadStream<Buffer> source) {
     this.source = source;

@@ -38,9 +38,7 @@ final class FileRegionReadStream extends DemandReadStream {
     }
     if (position >= end) {
       done = true;
-      if (endHandler != null) {
-        endHandler.handle(null);
-      }
+      signalEnd();
       return;
     }
     reading = true;
@@ -53,9 +51,7 @@ final class FileRegionReadStream extends DemandReadStream {
       }
       if (ar.failed()) {
         done = true;
-        if (exceptionHandler != null) {
-          exceptionHandler.handle(ar.cause());
-        }
+        signalFailure(ar.cause());
         return;
       }
       position += size;

@@ -85,10 +85,7 @@ final class PublisherReadStream extends DemandReadStream implements Subscriber<B
         return;
       }
       done = true;
-      Handler<Throwable> h = exceptionHandler;
-      if (h != null) {
-        h.handle(failure);
-      }
+      signalFailure(failure);
     });
   }
 
@@ -99,10 +96,7 @@ final class PublisherReadStream extends DemandReadStream implements Subscriber<B
         return;
       }
       done = true;
-      Handler<Void> h = endHandler;
-      if (h != null) {
-        h.handle(null);
-      }
+      signalEnd();
     });
   }
 
