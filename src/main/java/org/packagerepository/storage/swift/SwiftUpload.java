@@ -337,11 +337,7 @@ final class SwiftUpload extends BatchingUpload {
 
   @Override
   protected void settle() {
-    if (ended() == null || ended().future().isComplete()) {
-      return;
-    }
-    if (failure() != null) {
-      ended().tryFail(failure());
+    if (!endPending()) {
       return;
     }
     if (!pending.isEmpty() && mode != Mode.SMALL || inFlight != null || mode == Mode.UNDECIDED) {
@@ -354,16 +350,7 @@ final class SwiftUpload extends BatchingUpload {
     if (!hashBatch.isEmpty()) {
       hashBatch();
     }
-    hashed().onComplete(ar -> {
-      Throwable streaming = target != null ? target.failure() : null;
-      if (ar.failed()) {
-        ended().tryFail(ar.cause());
-      } else if (failure() != null || streaming != null) {
-        ended().tryFail(failure() != null ? failure() : streaming);
-      } else {
-        ended().tryComplete();
-      }
-    });
+    endAfterHashing(() -> target != null ? target.failure() : null);
   }
 
   private void hashBatch() {
