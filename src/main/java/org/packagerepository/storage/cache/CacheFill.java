@@ -14,6 +14,7 @@ import org.packagerepository.storage.Sha256;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.driver.DemandReadStream;
+import org.packagerepository.storage.driver.SharedChannel;
 import org.packagerepository.storage.driver.StoreStream;
 
 import java.io.IOException;
@@ -187,11 +188,7 @@ public final class CacheFill {
 
   private void closeSharedWhenUnused() {
     if (done.future().isComplete() && readers.isEmpty() && followers.isEmpty() && shared != null) {
-      try {
-        shared.close();
-      } catch (IOException ignored) {
-        // nothing to do
-      }
+      SharedChannel.closeQuietly(shared);
       shared = null;
     }
   }
@@ -474,11 +471,7 @@ public final class CacheFill {
       readers.remove(this);
       closeSharedWhenUnused();
       if (channel != null && ownChannel) {
-        try {
-          channel.close();
-        } catch (IOException ignored) {
-          // nothing to do
-        }
+        SharedChannel.closeQuietly(channel);
       }
     }
 

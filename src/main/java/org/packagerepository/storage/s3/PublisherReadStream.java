@@ -80,23 +80,22 @@ final class PublisherReadStream extends DemandReadStream implements Subscriber<B
 
   @Override
   public void onError(Throwable failure) {
-    context.runOnContext(v -> {
-      if (done || cancelled) {
-        return;
-      }
-      done = true;
-      signalFailure(failure);
-    });
+    over(() -> signalFailure(failure));
   }
 
   @Override
   public void onComplete() {
+    over(this::signalEnd);
+  }
+
+  /** The first end or failure, unless cancelled, is told on the context. */
+  private void over(Runnable signal) {
     context.runOnContext(v -> {
       if (done || cancelled) {
         return;
       }
       done = true;
-      signalEnd();
+      signal.run();
     });
   }
 
