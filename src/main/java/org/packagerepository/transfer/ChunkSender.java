@@ -105,18 +105,16 @@ public final class ChunkSender extends TransferEnd implements WriteStream<Buffer
     if (len == 0) {
       return Future.succeededFuture();
     }
+    int sent = 0;
     if (queue.isEmpty() && credit > 0) {
       if (len <= credit) {
         sendChunk(data, len);
         return Future.succeededFuture();
       }
-      int part = (int) credit;
-      sendChunk(data.slice(0, part), part);
-      Pending rest = new Pending(data, part);
-      queue.add(rest);
-      return rest.promise.future();
+      sent = (int) credit;
+      sendChunk(data.slice(0, sent), sent);
     }
-    Pending pending = new Pending(data, 0);
+    Pending pending = new Pending(data, sent);   // the rest waits for credit
     queue.add(pending);
     return pending.promise.future();
   }

@@ -50,10 +50,7 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       throw new ConfigException("SwiftRepository.access.auth_url is \"" + authUrl
         + "\"; use an http:// or https:// URL, e.g. https://keystone.example:5000/v3");
     }
-    String interfaceName = Settings.string(access, "interface", "").trim().toLowerCase(Locale.ROOT);
-    if (interfaceName.isEmpty()) {
-      interfaceName = "public";
-    }
+    String interfaceName = Settings.string(access, "interface", "public").toLowerCase(Locale.ROOT);
     if (interfaceName.endsWith("url")) {
       interfaceName = interfaceName.substring(0, interfaceName.length() - 3);   // publicURL, as in older openrc files
     }
@@ -74,7 +71,7 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       Settings.string(access, "account", "").trim(),
       required(access, "user", "access.user", "the user name (OS_USERNAME)"),
       required(access, "key", "access.key", "the password or key (OS_PASSWORD)"),
-      orDefault(Settings.string(access, "user_domain_name", "")), orDefault(Settings.string(access, "project_domain_name", "")),
+      Settings.string(access, "user_domain_name", "Default"), Settings.string(access, "project_domain_name", "Default"),
       Settings.string(access, "region_name", "").trim(), interfaceName,
       required(container, "container", "container.container", "the container that holds the packages"),
       Settings.pathPrefix(Settings.string(container, "path", "")), segmentSize, timeout * 1000,
@@ -126,9 +123,5 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       throw new ConfigException("SwiftRepository." + name + " is empty; set it to " + what);
     }
     return value;
-  }
-
-  private static String orDefault(String domain) {
-    return domain.isBlank() ? "Default" : domain.trim();
   }
 }
