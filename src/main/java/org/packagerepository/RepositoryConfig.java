@@ -26,11 +26,45 @@ import java.util.Map;
 /**
  * Typed view of {@code pr-config.json}: the original service's file (three backend sections, of which the unused ones
  * hold empty strings, and a {@code config} section), plus the server settings this implementation adds to the
- * {@code config} section. Parsed and checked once, when it is made; a value that cannot be used is a
+ * {@code config} section. Parsed and checked once, by {@link #from}; a value that cannot be used is a
  * {@link ConfigException} naming it. The backends of the build declare their own sections ({@link StorageBackend}):
  * which one is used is chosen here, its section is parsed by the backend when the server starts.
+ *
+ * @param json                   the merged configuration it was parsed from
+ * @param storage                the chosen backend
+ * @param backendSection         the chosen backend's section as written (the backend fills in its defaults when it
+ *                               parses it)
+ * @param port                   {@code config.port}
+ * @param host                   {@code config.host}
+ * @param allowOverwrite         whether a PUT may replace an existing package (the original's behaviour)
+ * @param maxStreamingUploads    how many uploads stream at once; 0 derives it from the heap
+ * @param maxWaitingUploads      how many further uploads wait for a turn before the server answers 503; 0 derives it
+ *                               from the heap
+ * @param logLevel               {@code config.log_level}
+ * @param packageCallback        {@code config.package_callback}: an absolute http or https URL, or empty for none
+ * @param maxPackageSize         {@code config.max_package_size}: the largest package accepted, in bytes; 0 (the
+ *                               default) for no limit
+ * @param idleTimeoutSeconds     {@code config.idle_timeout}: seconds without a byte either way after which a
+ *                               connection is closed
+ * @param headerTimeoutSeconds   {@code config.header_timeout}: seconds a new connection has to send a whole request
+ *                               head
+ * @param bodyTimeoutSeconds     {@code config.body_timeout}: seconds an upload's body may take once it is read; 0
+ *                               (the default) for no limit
+ * @param shutdownTimeoutSeconds {@code config.shutdown_timeout}: seconds that requests in flight get to finish once
+ *                               the server is told to stop
+ * @param tlsCertPath            {@code config.tls.cert}: a PEM certificate (chain) to serve HTTPS with, together with
+ *                               {@code config.tls.key}; null when both are empty (plain HTTP)
+ * @param tlsKeyPath             {@code config.tls.key}: the PEM private key (PKCS#8 or PKCS#1) of the certificate
+ * @param auth                   {@code config.auth}, checked; null when authentication is off
+ * @param cluster                {@code config.cluster}, checked; null when this instance is not one of several
+ * @param limits                 {@code config.limits} and {@code config.trusted_proxies}, checked
  */
-public final class RepositoryConfig {
+public record RepositoryConfig(JsonObject json, StorageBackend<?> storage, JsonObject backendSection, int port,
+                               String host, boolean allowOverwrite, int maxStreamingUploads, int maxWaitingUploads,
+                               String logLevel, String packageCallback, long maxPackageSize, int idleTimeoutSeconds,
+                               int headerTimeoutSeconds, long bodyTimeoutSeconds, int shutdownTimeoutSeconds,
+                               String tlsCertPath, String tlsKeyPath, AuthSettings auth, ClusterSettings cluster,
+                               DownloadLimits limits) {
 
   public static final int DEFAULT_PORT = 8888;
   public static final String DEFAULT_HOST = "0.0.0.0";
@@ -41,58 +75,32 @@ public final class RepositoryConfig {
   public static final int DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
 
   /** Variables that override the {@code config} section; each backend declares those of its own section. */
-  private static final Map<String, String> SERVER_VARIABLES;
+  private static final Map<String, String> SERVER_VARIABLES = Map.ofEntries(
+    Map.entry("PR_PORT", "port"),
+    Map.entry("PR_HOST", "host"),
+    Map.entry("PR_BACKEND", "backend"),
+    Map.entry("PR_LOG_LEVEL", "log_level"),
+    Map.entry("PR_PACKAGE_CALLBACK", "package_callback"),
+    Map.entry("PR_ALLOW_OVERWRITE", "allow_overwrite"),
+    Map.entry("PR_MAX_STREAMING_UPLOADS", "max_streaming_uploads"),
+    Map.entry("PR_MAX_WAITING_UPLOADS", "max_waiting_uploads"),
+    Map.entry("PR_MAX_PACKAGE_SIZE", "max_package_size"),
+    Map.entry("PR_IDLE_TIMEOUT", "idle_timeout"),
+    Map.entry("PR_HEADER_TIMEOUT", "header_timeout"),
+    Map.entry("PR_SHUTDOWN_TIMEOUT", "shutdown_timeout"),
+    Map.entry("PR_BODY_TIMEOUT", "body_timeout"),
+    Map.entry("PR_MAX_DOWNLOADS_PER_CLIENT", "limits.max_downloads_per_client"),
+    Map.entry("PR_MAX_DOWNLOADS", "limits.max_downloads"),
+    Map.entry("PR_TRUSTED_PROXIES", "trusted_proxies"),
+    Map.entry("PR_CLUSTER_MEMBERS", "cluster.members"),
+    Map.entry("PR_CLUSTER_KUBERNETES_SERVICE", "cluster.kubernetes_service"),
+    Map.entry("PR_CLUSTER_BIND", "cluster.bind"),
+    Map.entry("PR_CLUSTER_BUS_PORT", "cluster.bus_port"),
+    Map.entry("PR_CLUSTER_PUBLIC_URL", "cluster.public_url"),
+    Map.entry("PR_CLUSTER_SECRET", "cluster.secret"));
 
-  static {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("PR_PORT", "port");
-    m.put("PR_HOST", "host");
-    m.put("PR_BACKEND", "backend");
-    m.put("PR_LOG_LEVEL", "log_level");
-    m.put("PR_PACKAGE_CALLBACK", "package_callback");
-    m.put("PR_ALLOW_OVERWRITE", "allow_overwrite");
-    m.put("PR_MAX_STREAMING_UPLOADS", "max_streaming_uploads");
-    m.put("PR_MAX_WAITING_UPLOADS", "max_waiting_uploads");
-    m.put("PR_MAX_PACKAGE_SIZE", "max_package_size");
-    m.put("PR_IDLE_TIMEOUT", "idle_timeout");
-    m.put("PR_HEADER_TIMEOUT", "header_timeout");
-    m.put("PR_SHUTDOWN_TIMEOUT", "shutdown_timeout");
-    m.put("PR_BODY_TIMEOUT", "body_timeout");
-    m.put("PR_MAX_DOWNLOADS_PER_CLIENT", "limits.max_downloads_per_client");
-    m.put("PR_MAX_DOWNLOADS", "limits.max_downloads");
-    m.put("PR_TRUSTED_PROXIES", "trusted_proxies");
-    m.put("PR_CLUSTER_MEMBERS", "cluster.members");
-    m.put("PR_CLUSTER_KUBERNETES_SERVICE", "cluster.kubernetes_service");
-    m.put("PR_CLUSTER_BIND", "cluster.bind");
-    m.put("PR_CLUSTER_BUS_PORT", "cluster.bus_port");
-    m.put("PR_CLUSTER_PUBLIC_URL", "cluster.public_url");
-    m.put("PR_CLUSTER_SECRET", "cluster.secret");
-    SERVER_VARIABLES = Map.copyOf(m);
-  }
-
-  private final JsonObject json;
-  private final StorageBackend<?> backend;
-  private final JsonObject backendSection;
-  private final int port;
-  private final String host;
-  private final boolean allowOverwrite;
-  private final int maxStreamingUploads;
-  private final int maxWaitingUploads;
-  private final String logLevel;
-  private final String packageCallback;
-  private final long maxPackageSize;
-  private final int idleTimeoutSeconds;
-  private final int headerTimeoutSeconds;
-  private final long bodyTimeoutSeconds;
-  private final int shutdownTimeoutSeconds;
-  private final String tlsCertPath;
-  private final String tlsKeyPath;
-  private final AuthSettings auth;
-  private final ClusterSettings cluster;
-  private final DownloadLimits limits;
-
-  private RepositoryConfig(JsonObject json) {
-    this.json = json;
+  /** Checks the merged configuration (file, then environment) and chooses the backend. */
+  public static RepositoryConfig from(JsonObject json) {
     for (String section : sectionNames()) {
       Object value = json.getValue(section);
       if (value != null && !(value instanceof JsonObject)) {
@@ -100,35 +108,23 @@ public final class RepositoryConfig {
       }
     }
     JsonObject server = json.getJsonObject("config", new JsonObject());
-    this.backend = chooseBackend(json, Settings.string(server, "backend", ""));
-    this.backendSection = json.getJsonObject(backend.section(), new JsonObject()).copy();
-    long portValue = Settings.integer(server, "port", DEFAULT_PORT, "config.port");
-    if (portValue < 0 || portValue > 65535) {
-      throw new ConfigException("config.port is " + portValue + "; use a port number between 0 and 65535");
-    }
-    this.port = (int) portValue;
-    this.host = Settings.string(server, "host", DEFAULT_HOST);
-    this.allowOverwrite = Settings.bool(server, "allow_overwrite", DEFAULT_ALLOW_OVERWRITE, "config.allow_overwrite");
-    this.maxStreamingUploads = count(server, "max_streaming_uploads");
-    this.maxWaitingUploads = count(server, "max_waiting_uploads");
-    this.logLevel = Settings.string(server, "log_level", DEFAULT_LOG_LEVEL);
-    this.packageCallback = callbackUrl(Settings.string(server, "package_callback", ""));
-    this.maxPackageSize = orNoLimit(server, "max_package_size", "a size in bytes");
-    this.idleTimeoutSeconds = seconds(server, "idle_timeout", DEFAULT_IDLE_TIMEOUT_SECONDS);
-    this.headerTimeoutSeconds = seconds(server, "header_timeout", DEFAULT_HEADER_TIMEOUT_SECONDS);
-    this.bodyTimeoutSeconds = orNoLimit(server, "body_timeout", "seconds");
-    this.shutdownTimeoutSeconds = seconds(server, "shutdown_timeout", DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
-    String[] tls = tls(server);
-    this.tlsCertPath = tls[0];
-    this.tlsKeyPath = tls[1];
-    this.auth = AuthSettings.fromJson(server);
-    this.cluster = ClusterSettings.fromJson(server);
-    this.limits = DownloadLimits.fromJson(server);
-  }
-
-  /** Checks the merged configuration (file, then environment) and chooses the backend. */
-  public static RepositoryConfig from(JsonObject json) {
-    return new RepositoryConfig(json);
+    StorageBackend<?> backend = chooseBackend(json, Settings.string(server, "backend", ""));
+    return new RepositoryConfig(json, backend, json.getJsonObject(backend.section(), new JsonObject()).copy(),
+      (int) Settings.integer(server, "port", DEFAULT_PORT, "config.port", 0, 65535,
+        "a port number between 0 and 65535"),
+      Settings.string(server, "host", DEFAULT_HOST),
+      Settings.bool(server, "allow_overwrite", DEFAULT_ALLOW_OVERWRITE, "config.allow_overwrite"),
+      count(server, "max_streaming_uploads"),
+      count(server, "max_waiting_uploads"),
+      Settings.string(server, "log_level", DEFAULT_LOG_LEVEL),
+      callbackUrl(Settings.string(server, "package_callback", "")),
+      orNoLimit(server, "max_package_size", "a size in bytes"),
+      seconds(server, "idle_timeout", DEFAULT_IDLE_TIMEOUT_SECONDS),
+      seconds(server, "header_timeout", DEFAULT_HEADER_TIMEOUT_SECONDS),
+      orNoLimit(server, "body_timeout", "seconds"),
+      seconds(server, "shutdown_timeout", DEFAULT_SHUTDOWN_TIMEOUT_SECONDS),
+      tlsFile(server, "cert"), tlsFile(server, "key"), AuthSettings.fromJson(server), ClusterSettings.fromJson(server),
+      DownloadLimits.fromJson(server));
   }
 
   /**
@@ -180,109 +176,20 @@ public final class RepositoryConfig {
     return chosen.get(0);
   }
 
-  /** The chosen backend. */
-  public StorageBackend<?> storage() {
-    return backend;
-  }
-
   /** Short name of the chosen backend: fs, s3 or swift. */
   public String backend() {
-    return backend.name();
+    return storage.name();
   }
 
   /** Name of the chosen backend's section in pr-config.json. */
   public String backendSectionName() {
-    return backend.section();
+    return storage.section();
   }
 
   /** The chosen backend's section as written (the backend fills in its defaults when it parses it). */
+  @Override
   public JsonObject backendSection() {
     return backendSection.copy();
-  }
-
-  public int port() {
-    return port;
-  }
-
-  public String host() {
-    return host;
-  }
-
-  /** Whether a PUT may replace an existing package (the original's behaviour). */
-  public boolean allowOverwrite() {
-    return allowOverwrite;
-  }
-
-  /** How many uploads stream at once; 0 derives it from the heap. */
-  public int maxStreamingUploads() {
-    return maxStreamingUploads;
-  }
-
-  /** How many further uploads wait for a turn before the server answers 503; 0 derives it from the heap. */
-  public int maxWaitingUploads() {
-    return maxWaitingUploads;
-  }
-
-  public String logLevel() {
-    return logLevel;
-  }
-
-  /** {@code config.max_package_size}: the largest package accepted, in bytes; 0 (the default) for no limit. */
-  public long maxPackageSize() {
-    return maxPackageSize;
-  }
-
-  /** {@code config.idle_timeout}: seconds without a byte either way after which a connection is closed. */
-  public int idleTimeoutSeconds() {
-    return idleTimeoutSeconds;
-  }
-
-  /** {@code config.body_timeout}: seconds an upload's body may take once it is read; 0 (the default) for no limit. */
-  public long bodyTimeoutSeconds() {
-    return bodyTimeoutSeconds;
-  }
-
-  /** {@code config.shutdown_timeout}: seconds that requests in flight get to finish once the server is told to stop. */
-  public int shutdownTimeoutSeconds() {
-    return shutdownTimeoutSeconds;
-  }
-
-  /** {@code config.header_timeout}: seconds a new connection has to send a whole request head. */
-  public int headerTimeoutSeconds() {
-    return headerTimeoutSeconds;
-  }
-
-  /**
-   * {@code config.tls.cert}: a PEM certificate (chain) to serve HTTPS with, together with {@code config.tls.key};
-   * null when both are empty (plain HTTP).
-   */
-  public String tlsCertPath() {
-    return tlsCertPath;
-  }
-
-  /** {@code config.tls.key}: the PEM private key (PKCS#8 or PKCS#1) of {@link #tlsCertPath()}. */
-  public String tlsKeyPath() {
-    return tlsKeyPath;
-  }
-
-  /** {@code config.auth}, checked; null when authentication is off. */
-  public AuthSettings auth() {
-    return auth;
-  }
-
-  /** {@code config.cluster}, checked; null when this instance is not one of several. */
-  public ClusterSettings cluster() {
-    return cluster;
-  }
-
-  /** {@code config.limits} and {@code config.trusted_proxies}, checked. */
-  public DownloadLimits limits() {
-    return limits;
-  }
-
-  /** {@code config.package_callback}: an absolute http or https URL, or empty for none. */
-  public String packageCallback() {
-    return packageCallback;
   }
 
   /** A copy with the port replaced, for {@code --port}. */
@@ -298,49 +205,36 @@ public final class RepositoryConfig {
   }
 
   private static int count(JsonObject server, String key) {
-    long value = Settings.integer(server, key, 0, "config." + key);
-    if (value < 0 || value > 1_000_000) {
-      throw new ConfigException("config." + key + " is " + value + "; use 0 (derived from the heap) or a positive count");
-    }
-    return (int) value;
+    return (int) Settings.integer(server, key, 0, "config." + key, 0, 1_000_000,
+      "0 (derived from the heap) or a positive count");
   }
 
   private static long orNoLimit(JsonObject server, String key, String unit) {
-    long value = Settings.integer(server, key, 0, "config." + key);
-    if (value < 0) {
-      throw new ConfigException("config." + key + " is " + value + "; use " + unit + ", or 0 for no limit");
-    }
-    return value;
+    return Settings.integer(server, key, 0, "config." + key, 0, Long.MAX_VALUE, unit + ", or 0 for no limit");
   }
 
   private static int seconds(JsonObject server, String key, int defaultValue) {
-    long value = Settings.integer(server, key, defaultValue, "config." + key);
-    if (value < 1 || value > 86_400) {
-      throw new ConfigException("config." + key + " is " + value + "; use 1 to 86400 (seconds)");
-    }
-    return (int) value;
+    return (int) Settings.integer(server, key, defaultValue, "config." + key, 1, 86_400, "1 to 86400 (seconds)");
   }
 
-  private static String[] tls(JsonObject server) {
+  /** {@code config.tls.cert} or {@code .key}: null when both are empty, else a readable file. */
+  private static String tlsFile(JsonObject server, String which) {
     Object value = server.getValue("tls");
     if (value == null) {
-      return new String[2];
+      return null;
     }
     if (!(value instanceof JsonObject tls)) {
       throw new ConfigException("config.tls must be a JSON object: {\"cert\": \"cert.pem\", \"key\": \"key.pem\"}");
     }
-    String cert = Settings.string(tls, "cert", "");
-    String key = Settings.string(tls, "key", "");
-    if (cert.isEmpty() && key.isEmpty()) {
-      return new String[2];
+    if (Settings.string(tls, "cert", "").isEmpty() && Settings.string(tls, "key", "").isEmpty()) {
+      return null;
     }
-    for (String[] file : new String[][] {{"cert", cert}, {"key", key}}) {
-      if (file[1].isEmpty() || !Files.isReadable(Path.of(file[1]))) {
-        throw new ConfigException("config.tls." + file[0] + " is \"" + file[1] + "\"; HTTPS needs both a readable "
-          + "PEM certificate (config.tls.cert) and its PEM key (config.tls.key)");
-      }
+    String file = Settings.string(tls, which, "");
+    if (file.isEmpty() || !Files.isReadable(Path.of(file))) {
+      throw new ConfigException("config.tls." + which + " is \"" + file + "\"; HTTPS needs both a readable "
+        + "PEM certificate (config.tls.cert) and its PEM key (config.tls.key)");
     }
-    return new String[] {cert, key};
+    return file;
   }
 
   private static String callbackUrl(String url) {

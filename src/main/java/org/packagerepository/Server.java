@@ -121,11 +121,8 @@ public final class Server {
    * deletes what they wrote), and everything stops.
    */
   public Future<Void> stop(long drainMillis) {
-    List<Future<Void>> drained = new ArrayList<>();
-    for (HttpVerticle verticle : http) {
-      drained.add(verticle.shutdown(drainMillis));
-    }
-    return Future.join(drained).transform(ignored -> undeploy(vertx, deployments));
+    return Future.join(http.stream().map(verticle -> verticle.shutdown(drainMillis)).toList())
+      .transform(ignored -> undeploy(vertx, deployments));
   }
 
   private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {

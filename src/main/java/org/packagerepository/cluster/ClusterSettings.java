@@ -48,26 +48,13 @@ public record ClusterSettings(List<String> members, String kubernetesService, St
         + "[\"10.0.0.1:5701\", \"10.0.0.2:5701\"]) or kubernetes_service (a headless service's DNS name), not "
         + (members.isEmpty() ? "neither" : "both"));
     }
-    String bind = Settings.string(cluster, "bind", "").trim();
-    String bindHost = null;
-    int bindPort = DEFAULT_PORT;
-    if (!bind.isEmpty()) {
-      HostPort hostPort = HostPort.parse(bind, "config.cluster.bind");
-      bindHost = hostPort.host();
-      bindPort = hostPort.port();
-    }
-    long busPort = Settings.integer(cluster, "bus_port", bindPort + 1, "config.cluster.bus_port");
-    if (busPort < 1 || busPort > 65535) {
-      throw new ConfigException("config.cluster.bus_port is " + busPort + "; use a port number from 1 to 65535");
-    }
+    String bindText = Settings.string(cluster, "bind", "");
+    HostPort bind = bindText.isEmpty() ? new HostPort(null, DEFAULT_PORT)
+      : HostPort.parse(bindText, "config.cluster.bind");
+    long busPort = Settings.integer(cluster, "bus_port", bind.port() + 1, "config.cluster.bus_port", 1, 65535,
+      "a port number from 1 to 65535");
     String publicUrl = Settings.string(cluster, "public_url", "").trim();
-    URI url = null;
-    try {
-      url = publicUrl.isEmpty() ? null : new URI(publicUrl);
-    } catch (java.net.URISyntaxException e) {
-      // refused below
-    }
-    if (url == null || url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+    if (Settings.httpUrl(publicUrl) == null) {
       throw new ConfigException("config.cluster.public_url is \"" + publicUrl + "\"; set it to where the other members "
         + "reach this one's HTTP API, e.g. http://10.0.0.1:8888");
     }
@@ -76,8 +63,9 @@ public record ClusterSettings(List<String> members, String kubernetesService, St
       throw new ConfigException("config.cluster.secret must be at least " + MIN_SECRET_LENGTH + " characters, the "
         + "same on every member (e.g. from: openssl rand -hex 32)");
     }
-    return new ClusterSettings(members, kubernetes.isEmpty() ? null : kubernetes, bindHost, bindPort, (int) busPort,
-      URI.create(publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl), secret);
+    return new ClusterSettings(members, kubernetes.isEmpty() ? null : kubernetes, bind.host(), bind.port(),
+      (int) busPort, URI.create(publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl),
+      secret);
   }
 
   /** A JSON array of {@code host:port}, or a comma-separated string of them (the environment's form). */

@@ -2,6 +2,9 @@ package org.packagerepository.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+
 /**
  * Reads typed values from a configuration section. Values may arrive as strings (environment variables, or a
  * hand-written file), so numbers and booleans are accepted in both forms; anything else is a {@link ConfigException}
@@ -12,17 +15,20 @@ public final class Settings {
   private Settings() {
   }
 
-  public static String string(JsonObject section, String key, String defaultValue) {
+  /** The value of {@code key}, or null when it is missing or a blank string. */
+  private static Object value(JsonObject section, String key) {
     Object value = section == null ? null : section.getValue(key);
-    if (value == null || value instanceof String && ((String) value).isBlank()) {
-      return defaultValue;
-    }
-    return value.toString().trim();
+    return value instanceof String text && text.isBlank() ? null : value;
+  }
+
+  public static String string(JsonObject section, String key, String defaultValue) {
+    Object value = value(section, key);
+    return value == null ? defaultValue : value.toString().trim();
   }
 
   public static long integer(JsonObject section, String key, long defaultValue, String name) {
-    Object value = section == null ? null : section.getValue(key);
-    if (value == null || value instanceof String && ((String) value).isBlank()) {
+    Object value = value(section, key);
+    if (value == null) {
       return defaultValue;
     }
     if (value instanceof Number) {
@@ -35,9 +41,22 @@ public final class Settings {
     }
   }
 
+  /**
+   * An integer from {@code min} to {@code max}; another is a {@link ConfigException}: "{@code <name>} is
+   * {@code <value>}; use {@code <use>}".
+   */
+  public static long integer(JsonObject section, String key, long defaultValue, String name, long min, long max,
+                             String use) {
+    long value = integer(section, key, defaultValue, name);
+    if (value < min || value > max) {
+      throw new ConfigException(name + " is " + value + "; use " + use);
+    }
+    return value;
+  }
+
   public static boolean bool(JsonObject section, String key, boolean defaultValue, String name) {
-    Object value = section == null ? null : section.getValue(key);
-    if (value == null || value instanceof String && ((String) value).isBlank()) {
+    Object value = value(section, key);
+    if (value == null) {
       return defaultValue;
     }
     if (value instanceof Boolean) {
@@ -47,6 +66,16 @@ public final class Settings {
       case "true": case "yes": case "1": return true;
       case "false": case "no": case "0": return false;
       default: throw new ConfigException(name + " is \"" + value + "\"; it must be true or false");
+    }
+  }
+
+  /** {@code text} as an absolute http or https URL with a host, or null when it is not one. */
+  public static URI httpUrl(String text) {
+    try {
+      URI uri = new URI(text);
+      return uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) ? uri : null;
+    } catch (URISyntaxException e) {
+      return null;
     }
   }
 

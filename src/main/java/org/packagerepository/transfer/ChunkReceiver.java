@@ -1,10 +1,8 @@
 package org.packagerepository.transfer;
 
-import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +10,6 @@ import io.vertx.core.streams.ReadStream;
 
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Read side of a credit-based chunked transfer over the event bus.
@@ -29,19 +26,13 @@ import java.util.concurrent.TimeUnit;
  * The end handler is called once the end marker has arrived and everything queued has been delivered (and the stream
  * is not paused).
  */
-public final class ChunkReceiver implements ReadStream<Buffer> {
+public final class ChunkReceiver extends TransferEnd implements ReadStream<Buffer> {
 
-  private final Vertx vertx;
-  private final Context context;
-  private final EventBus eventBus;
-  private final String transferId;
   private final String controlAddress;
   private final int windowBytes;
   private final int grantThreshold;
-  private final long idleTimeoutNanos;
   private final MessageConsumer<Object> consumer;
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
-  private final Handler<Long> timerHandler = this::onTimer;
   private final Handler<Void> drainTask = v -> {
     drainScheduled = false;
     drain();
@@ -61,23 +52,14 @@ public final class ChunkReceiver implements ReadStream<Buffer> {
   private long granted;
   private long delivered;
   private volatile long received;
-  private long lastActivity;
-  private long timerId = -1;
 
-  private ChunkReceiver(Vertx vertx, Context context, String transferId, TransferOptions options) {
-    this.vertx = vertx;
-    this.context = context;
-    this.eventBus = vertx.eventBus();
-    this.transferId = transferId;
+  private ChunkReceiver(Vertx vertx, String transferId, TransferOptions options) {
+    super(vertx, transferId, options);
     this.controlAddress = Transfers.controlAddress(transferId);
     this.windowBytes = options.getWindowBytes();
     this.grantThreshold = Math.max(1, windowBytes / 4);
-    this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.getIdleTimeoutMs());
-    this.lastActivity = System.nanoTime();
     this.consumer = eventBus.localConsumer(Transfers.dataAddress(transferId), this::onMessage);
-    if (idleTimeoutNanos > 0) {
-      timerId = vertx.setTimer(options.getIdleTimeoutMs(), timerHandler);
-    }
+    startIdleTimer(options);
   }
 
   /**
@@ -87,15 +69,7 @@ public final class ChunkReceiver implements ReadStream<Buffer> {
    * @param options window and idle timeout; {@code null} means defaults
    */
   public static ChunkReceiver create(Vertx vertx, String transferId, TransferOptions options) {
-    Objects.requireNonNull(vertx, "vertx");
-    Objects.requireNonNull(transferId, "transferId");
-    Context context = Transfers.requireContext(vertx);
-    Transfers.registerCodecs(vertx);
-    return new ChunkReceiver(vertx, context, transferId, options != null ? options : new TransferOptions());
-  }
-
-  public String transferId() {
-    return transferId;
+    return new ChunkReceiver(vertx, transferId, options != null ? options : new TransferOptions());
   }
 
   // ---------------------------------------------------------------- ReadStream
@@ -300,26 +274,18 @@ public final class ChunkReceiver implements ReadStream<Buffer> {
     }
   }
 
-  private void onTimer(long id) {
+  @Override
+  void onTimer(long id) {
     if (id != timerId || closed || ended) {
       return;
     }
     timerId = -1;
-    long idle = System.nanoTime() - lastActivity;
-    if (idle >= idleTimeoutNanos) {
-      String message = "no activity for " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms";
-      failLocally(new TransferException(TransferException.IDLE_TIMEOUT, message),
-        Transfers.control("cancel", TransferException.IDLE_TIMEOUT, message));
-    } else {
-      timerId = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos - idle) + 1), timerHandler);
-    }
+    checkIdle();
   }
 
-  private void cancelTimer() {
-    if (timerId != -1) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-    }
+  @Override
+  void idle(TransferException err, JsonObject peerMessage) {
+    failLocally(err, peerMessage);
   }
 
   /** Frees everything, then calls the exception handler, then (if any) sends {@code peerMessage} to the sender. */

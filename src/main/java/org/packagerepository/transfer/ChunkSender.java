@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +13,6 @@ import io.vertx.core.streams.WriteStream;
 
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Write side of a credit-based chunked transfer over the event bus.
@@ -32,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #writeQueueFull()} becomes {@code false} and a drain handler that was waiting is called, so that a writer
  * parked on back-pressure (e.g. a {@code pipeTo}) wakes up and sees its next write fail.
  */
-public final class ChunkSender implements WriteStream<Buffer> {
+public final class ChunkSender extends TransferEnd implements WriteStream<Buffer> {
 
   private static final DeliveryOptions DATA = Transfers.bufferDelivery();
 
@@ -48,41 +46,28 @@ public final class ChunkSender implements WriteStream<Buffer> {
     }
   }
 
-  private final Vertx vertx;
-  private final EventBus eventBus;
-  private final String transferId;
   private final String dataAddress;
-  private final long idleTimeoutNanos;
   private final long outcomeTimeoutMs;
   private final MessageConsumer<JsonObject> controlConsumer;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Promise<JsonObject> outcome = Promise.promise();
-  private final Handler<Long> timerHandler = this::onTimer;
 
   private Handler<Throwable> exceptionHandler;
   private Handler<Void> drainHandler;
 
   private long credit;
   private volatile long bytesSent;
-  private long lastActivity;
-  private long timerId = -1;
   private Promise<Void> endPromise;
   private boolean endSent;
   private boolean closed;
   private Throwable failure;
 
   private ChunkSender(Vertx vertx, String transferId, TransferOptions options) {
-    this.vertx = vertx;
-    this.eventBus = vertx.eventBus();
-    this.transferId = transferId;
+    super(vertx, transferId, options);
     this.dataAddress = Transfers.dataAddress(transferId);
-    this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.getIdleTimeoutMs());
     this.outcomeTimeoutMs = options.getOutcomeTimeoutMs();
-    this.lastActivity = System.nanoTime();
     this.controlConsumer = eventBus.localConsumer(Transfers.controlAddress(transferId), this::onControl);
-    if (idleTimeoutNanos > 0) {
-      timerId = vertx.setTimer(options.getIdleTimeoutMs(), timerHandler);
-    }
+    startIdleTimer(options);
   }
 
   /**
@@ -92,15 +77,7 @@ public final class ChunkSender implements WriteStream<Buffer> {
    * @param options only the timeouts are used (the window is the receiver's); {@code null} means defaults
    */
   public static ChunkSender create(Vertx vertx, String transferId, TransferOptions options) {
-    Objects.requireNonNull(vertx, "vertx");
-    Objects.requireNonNull(transferId, "transferId");
-    Transfers.requireContext(vertx);
-    Transfers.registerCodecs(vertx);
     return new ChunkSender(vertx, transferId, options != null ? options : new TransferOptions());
-  }
-
-  public String transferId() {
-    return transferId;
   }
 
   // ---------------------------------------------------------------- WriteStream
@@ -128,18 +105,16 @@ public final class ChunkSender implements WriteStream<Buffer> {
     if (len == 0) {
       return Future.succeededFuture();
     }
+    int sent = 0;
     if (queue.isEmpty() && credit > 0) {
       if (len <= credit) {
         sendChunk(data, len);
         return Future.succeededFuture();
       }
-      int part = (int) credit;
-      sendChunk(data.slice(0, part), part);
-      Pending rest = new Pending(data, part);
-      queue.add(rest);
-      return rest.promise.future();
+      sent = (int) credit;
+      sendChunk(data.slice(0, sent), sent);
     }
-    Pending pending = new Pending(data, 0);
+    Pending pending = new Pending(data, sent);   // the rest waits for credit
     queue.add(pending);
     return pending.promise.future();
   }
@@ -228,7 +203,7 @@ public final class ChunkSender implements WriteStream<Buffer> {
     endSent = true;
     cancelTimer();
     if (outcomeTimeoutMs > 0) {
-      timerId = vertx.setTimer(outcomeTimeoutMs, timerHandler);
+      setTimer(outcomeTimeoutMs);
     }
     endPromise.tryComplete();
   }
@@ -302,7 +277,8 @@ public final class ChunkSender implements WriteStream<Buffer> {
     }
   }
 
-  private void onTimer(long id) {
+  @Override
+  void onTimer(long id) {
     if (id != timerId || closed) {
       return;
     }
@@ -313,21 +289,12 @@ public final class ChunkSender implements WriteStream<Buffer> {
         Transfers.control("cancel", TransferException.OUTCOME_TIMEOUT, message));
       return;
     }
-    long idle = System.nanoTime() - lastActivity;
-    if (idle >= idleTimeoutNanos) {
-      String message = "no activity for " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms";
-      terminate(new TransferException(TransferException.IDLE_TIMEOUT, message), true, null, false,
-        Transfers.control("cancel", TransferException.IDLE_TIMEOUT, message));
-    } else {
-      timerId = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos - idle) + 1), timerHandler);
-    }
+    checkIdle();
   }
 
-  private void cancelTimer() {
-    if (timerId != -1) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-    }
+  @Override
+  void idle(TransferException err, JsonObject peerMessage) {
+    terminate(err, true, null, false, peerMessage);
   }
 
   private Throwable closedFailure() {

@@ -80,10 +80,7 @@ public class TransferOptions {
 
   /** @param idleTimeoutMs idle timeout in milliseconds, {@code 0} disables it, must not be negative */
   public TransferOptions setIdleTimeoutMs(long idleTimeoutMs) {
-    if (idleTimeoutMs < 0) {
-      throw new IllegalArgumentException("idleTimeoutMs must be >= 0: " + idleTimeoutMs);
-    }
-    this.idleTimeoutMs = idleTimeoutMs;
+    this.idleTimeoutMs = notNegative("idleTimeoutMs", idleTimeoutMs);
     return this;
   }
 
@@ -94,11 +91,15 @@ public class TransferOptions {
 
   /** @param outcomeTimeoutMs outcome timeout in milliseconds, {@code 0} disables it, must not be negative */
   public TransferOptions setOutcomeTimeoutMs(long outcomeTimeoutMs) {
-    if (outcomeTimeoutMs < 0) {
-      throw new IllegalArgumentException("outcomeTimeoutMs must be >= 0: " + outcomeTimeoutMs);
-    }
-    this.outcomeTimeoutMs = outcomeTimeoutMs;
+    this.outcomeTimeoutMs = notNegative("outcomeTimeoutMs", outcomeTimeoutMs);
     return this;
+  }
+
+  private static long notNegative(String name, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0: " + value);
+    }
+    return value;
   }
 
   @Override

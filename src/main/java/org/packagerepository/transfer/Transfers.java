@@ -127,54 +127,44 @@ public final class Transfers {
   /** Shared {@link DeliveryOptions} whose setters throw. */
   private static final class FrozenDeliveryOptions extends DeliveryOptions {
 
-    private final boolean frozen;
-
     FrozenDeliveryOptions(String codecName, boolean localOnly) {
+      // DeliveryOptions' constructor calls no setter: only these two, on the superclass, set anything.
       super.setCodecName(codecName);
       super.setLocalOnly(localOnly);
-      frozen = true;
     }
 
-    private void check() {
-      if (frozen) {
-        throw new UnsupportedOperationException("shared immutable DeliveryOptions: copy it with new DeliveryOptions(...)");
-      }
+    private static UnsupportedOperationException frozen() {
+      return new UnsupportedOperationException("shared immutable DeliveryOptions: copy it with new DeliveryOptions(...)");
     }
 
     @Override
     public DeliveryOptions setSendTimeout(long timeout) {
-      check();
-      return super.setSendTimeout(timeout);
+      throw frozen();
     }
 
     @Override
     public DeliveryOptions setCodecName(String codecName) {
-      check();
-      return super.setCodecName(codecName);
+      throw frozen();
     }
 
     @Override
     public DeliveryOptions addHeader(String key, String value) {
-      check();
-      return super.addHeader(key, value);
+      throw frozen();
     }
 
     @Override
     public DeliveryOptions setHeaders(MultiMap headers) {
-      check();
-      return super.setHeaders(headers);
+      throw frozen();
     }
 
     @Override
     public DeliveryOptions setLocalOnly(boolean localOnly) {
-      check();
-      return super.setLocalOnly(localOnly);
+      throw frozen();
     }
 
     @Override
     public DeliveryOptions setTracingPolicy(TracingPolicy tracingPolicy) {
-      check();
-      return super.setTracingPolicy(tracingPolicy);
+      throw frozen();
     }
   }
 

@@ -13,6 +13,8 @@ import org.packagerepository.storage.GrowingFile;
 import org.packagerepository.storage.Sha256;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.driver.DemandReadStream;
+import org.packagerepository.storage.driver.SharedChannel;
 import org.packagerepository.storage.driver.StoreStream;
 
 import java.io.IOException;
@@ -178,7 +180,7 @@ public final class CacheFill {
           done.complete(ar.result());
         }
         sharedOpened.tryFail(ar.cause() != null ? ar.cause() : new IllegalStateException("the fill is over"));
-        new ArrayList<>(readers).forEach(Reader::pump);
+        new ArrayList<>(readers).forEach(Reader::more);
         new ArrayList<>(followers).forEach(Follower::update);
         closeSharedWhenUnused();
       });
@@ -186,11 +188,7 @@ public final class CacheFill {
 
   private void closeSharedWhenUnused() {
     if (done.future().isComplete() && readers.isEmpty() && followers.isEmpty() && shared != null) {
-      try {
-        shared.close();
-      } catch (IOException ignored) {
-        // nothing to do
-      }
+      SharedChannel.closeQuietly(shared);
       shared = null;
     }
   }
@@ -262,7 +260,7 @@ public final class CacheFill {
           advanced = true;
         }
         if (advanced) {
-          new ArrayList<>(readers).forEach(Reader::pump);
+          new ArrayList<>(readers).forEach(Reader::more);
           followers.forEach(Follower::update);
         }
         if (inFlight.isEmpty() && allWritten != null) {
@@ -396,18 +394,13 @@ public final class CacheFill {
   }
 
   /** Follows the fill: reads what is on disk, waits for more, ends once the fill is published. */
-  private final class Reader implements ReadStream<Buffer> {
+  private final class Reader extends DemandReadStream {
 
     private final long end;
     private long position;
-    private long demand = Long.MAX_VALUE;
     private boolean reading;
     private boolean closed;
     private FileChannel channel;
-    private Handler<Buffer> handler;
-    private Handler<Void> endHandler;
-    private Handler<Throwable> exceptionHandler;
-
     private boolean ownChannel;
 
     Reader(long start, long end) {
@@ -415,23 +408,20 @@ public final class CacheFill {
       this.end = end;
     }
 
-    void pump() {
+    @Override
+    protected void more() {
       if (closed || reading || handler == null) {
         return;
       }
       if (done.future().failed()) {
         close();
-        if (exceptionHandler != null) {
-          exceptionHandler.handle(done.future().cause());
-        }
+        signalFailure(done.future().cause());
         return;
       }
       if (position >= end) {
         if (done.future().succeeded()) {
           close();
-          if (endHandler != null) {
-            endHandler.handle(null);
-          }
+          signalEnd();
         }
         return;
       }
@@ -451,17 +441,13 @@ public final class CacheFill {
         }
         if (ar.failed()) {
           close();
-          if (exceptionHandler != null) {
-            exceptionHandler.handle(ar.cause());
-          }
+          signalFailure(ar.cause());
           return;
         }
         position += n;
-        if (demand != Long.MAX_VALUE) {
-          demand--;
-        }
+        spend();
         handler.handle(ar.result());
-        pump();
+        more();
       });
     }
 
@@ -485,54 +471,18 @@ public final class CacheFill {
       readers.remove(this);
       closeSharedWhenUnused();
       if (channel != null && ownChannel) {
-        try {
-          channel.close();
-        } catch (IOException ignored) {
-          // nothing to do
-        }
+        SharedChannel.closeQuietly(channel);
       }
     }
 
     @Override
-    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      exceptionHandler = handler;
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-      this.handler = handler;
+    public DemandReadStream handler(Handler<Buffer> handler) {
       if (handler == null) {
+        this.handler = null;
         close();
-      } else {
-        pump();
+        return this;
       }
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> pause() {
-      demand = 0;
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> resume() {
-      return fetch(Long.MAX_VALUE);
-    }
-
-    @Override
-    public ReadStream<Buffer> fetch(long amount) {
-      long more = demand + amount;
-      demand = demand == Long.MAX_VALUE || amount == Long.MAX_VALUE || more < 0 ? Long.MAX_VALUE : more;
-      pump();
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-      this.endHandler = endHandler;
-      return this;
+      return super.handler(handler);
     }
   }
 }

@@ -1,7 +1,6 @@
 package org.packagerepository.storage.cache;
 
 import io.vertx.core.json.JsonObject;
-import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.Settings;
 
 import java.nio.file.Path;
@@ -26,16 +25,10 @@ public record CacheSettings(boolean enabled, Path path, long maxBytes, long reva
     JsonObject cache = section.getJsonObject("cache", new JsonObject());
     boolean enabled = Settings.bool(cache, "enabled", true, sectionName + ".cache.enabled");
     String path = Settings.string(cache, "path", "data/cache/" + backend);
-    long maxBytes = Settings.integer(cache, "max_size", DEFAULT_MAX_BYTES, sectionName + ".cache.max_size");
-    if (maxBytes < 1024 * 1024) {
-      throw new ConfigException(sectionName + ".cache.max_size is " + maxBytes + "; use at least 1 MiB (1048576)");
-    }
+    long maxBytes = Settings.integer(cache, "max_size", DEFAULT_MAX_BYTES, sectionName + ".cache.max_size",
+      1024 * 1024, Long.MAX_VALUE, "at least 1 MiB (1048576)");
     long revalidate = Settings.integer(cache, "revalidate_after", DEFAULT_REVALIDATE_SECONDS,
-      sectionName + ".cache.revalidate_after");
-    if (revalidate < 0 || revalidate > 86_400) {
-      throw new ConfigException(sectionName + ".cache.revalidate_after is " + revalidate
-        + "; use 0 to 86400 (seconds; 0 asks the store on every request)");
-    }
+      sectionName + ".cache.revalidate_after", 0, 86_400, "0 to 86400 (seconds; 0 asks the store on every request)");
     return new CacheSettings(enabled, Path.of(path), maxBytes, TimeUnit.SECONDS.toNanos(revalidate));
   }
 }

@@ -8,6 +8,7 @@ import org.packagerepository.storage.Sha256;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * What every backend's {@link Upload} shares: it counts the bytes it takes, hashes them in order a batch at a time on
@@ -99,11 +100,6 @@ public abstract class BatchingUpload implements Upload {
     return hashing;
   }
 
-  /** The hashing of everything handed over so far. */
-  protected final Future<Void> hashed() {
-    return hashing;
-  }
-
   /** The promise of the end; null before the writer ended. */
   protected final Promise<Void> ended() {
     return ended;
@@ -145,13 +141,34 @@ public abstract class BatchingUpload implements Upload {
     }
   }
 
+  /**
+   * Whether the end is still to be settled: not before the end, nor once it is settled; after a failure it is failed
+   * with it here.
+   */
+  protected final boolean endPending() {
+    if (ended == null || ended.future().isComplete()) {
+      return false;
+    }
+    if (failure != null) {
+      ended.tryFail(failure);
+      return false;
+    }
+    return true;
+  }
+
   /** Completes the end once the hashing is done, unless something failed meanwhile. */
   protected final void endAfterHashing() {
+    endAfterHashing(() -> null);
+  }
+
+  /** The same, also failing the end with what {@code otherFailure} tells once the hashing is done (null: nothing). */
+  protected final void endAfterHashing(Supplier<Throwable> otherFailure) {
     hashing.onComplete(ar -> {
+      Throwable failed = failure != null ? failure : otherFailure.get();
       if (ar.failed()) {
         ended.tryFail(ar.cause());
-      } else if (failure != null) {
-        ended.tryFail(failure);
+      } else if (failed != null) {
+        ended.tryFail(failed);
       } else {
         ended.tryComplete();
       }

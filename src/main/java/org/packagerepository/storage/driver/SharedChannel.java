@@ -33,11 +33,16 @@ public class SharedChannel {
   /** Gives a reference back, from any thread; the last one closes the channel. */
   public final void release() {
     if (references.decrementAndGet() == 0) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // read only: nothing was left to write
-      }
+      closeQuietly(channel);
+    }
+  }
+
+  /** Closes a read-only channel: a failure to close loses nothing, no byte was left to write. */
+  public static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // read only: nothing was left to write
     }
   }
 

@@ -1,9 +1,8 @@
 package org.packagerepository.storage.fs;
 
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
+import org.packagerepository.storage.driver.DemandReadStream;
 
 import java.io.EOFException;
 import java.nio.ByteBuffer;
@@ -14,7 +13,7 @@ import java.nio.channels.FileChannel;
  * instead of {@code AsyncFile}, which can only open by path and so could open another version of the package than
  * the one that was checked.
  */
-final class FileRegionReadStream implements ReadStream<Buffer> {
+final class FileRegionReadStream extends DemandReadStream {
 
   static final int CHUNK_SIZE = 64 * 1024;
 
@@ -22,12 +21,8 @@ final class FileRegionReadStream implements ReadStream<Buffer> {
   private final FileChannel channel;
   private final long end;
   private long position;
-  private long demand = Long.MAX_VALUE;
   private boolean reading;
   private boolean done;
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private Handler<Throwable> exceptionHandler;
 
   FileRegionReadStream(Vertx vertx, FileChannel channel, long offset, long length) {
     this.vertx = vertx;
@@ -37,51 +32,13 @@ final class FileRegionReadStream implements ReadStream<Buffer> {
   }
 
   @Override
-  public FileRegionReadStream handler(Handler<Buffer> handler) {
-    this.handler = handler;
-    readMore();
-    return this;
-  }
-
-  @Override
-  public FileRegionReadStream endHandler(Handler<Void> endHandler) {
-    this.endHandler = endHandler;
-    return this;
-  }
-
-  @Override
-  public FileRegionReadStream exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
-    return this;
-  }
-
-  @Override
-  public FileRegionReadStream pause() {
-    demand = 0;
-    return this;
-  }
-
-  @Override
-  public FileRegionReadStream resume() {
-    return fetch(Long.MAX_VALUE);
-  }
-
-  @Override
-  public FileRegionReadStream fetch(long amount) {
-    demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
-    readMore();
-    return this;
-  }
-
-  private void readMore() {
+  protected void more() {
     if (reading || done || demand == 0 || handler == null) {
       return;
     }
     if (position >= end) {
       done = true;
-      if (endHandler != null) {
-        endHandler.handle(null);
-      }
+      signalEnd();
       return;
     }
     reading = true;
@@ -94,17 +51,13 @@ final class FileRegionReadStream implements ReadStream<Buffer> {
       }
       if (ar.failed()) {
         done = true;
-        if (exceptionHandler != null) {
-          exceptionHandler.handle(ar.cause());
-        }
+        signalFailure(ar.cause());
         return;
       }
       position += size;
-      if (demand != Long.MAX_VALUE) {
-        demand--;
-      }
+      spend();
       handler.handle(ar.result());
-      readMore();
+      more();
     });
   }
 

@@ -24,10 +24,7 @@ public record FsSettings(Path root, boolean fsync, boolean zeroCopy) {
 
   public static FsSettings fromJson(JsonObject section) {
     JsonObject location = section.getJsonObject("location", new JsonObject());
-    String path = Settings.string(location, "path", "");
-    if (path.isBlank()) {
-      path = DEFAULT_PATH;
-    }
+    String path = Settings.string(location, "path", DEFAULT_PATH);
     return new FsSettings(Path.of(path).toAbsolutePath().normalize(),
       Settings.bool(location, "fsync", DEFAULT_FSYNC, "FsRepository.location.fsync"),
       Settings.bool(location, "zero_copy", DEFAULT_ZERO_COPY, "FsRepository.location.zero_copy"));

@@ -8,6 +8,7 @@ import org.packagerepository.storage.ReadRequest;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.WriteRequest;
+import org.packagerepository.storage.driver.SharedChannel;
 import org.packagerepository.storage.driver.StorageVerticle;
 import org.packagerepository.storage.driver.WriteChecks;
 import org.packagerepository.transfer.ChunkSender;
@@ -299,7 +300,7 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
     return blocking(() -> LocalFiles.openStable(path, file)).compose(opened -> {
       SharedFile known = openFiles.any(file);
       if (known != null && known.identity.sameVersion(opened.identity())) {
-        close(opened);
+        SharedChannel.closeQuietly(opened.channel());
         if (changes == changesBefore) {
           known.checkedAt = System.nanoTime();
         }
@@ -312,7 +313,7 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
           openFiles.put(file, shared.retain());
         }
         return shared;
-      }).onFailure(e -> close(opened));
+      }).onFailure(e -> SharedChannel.closeQuietly(opened.channel()));
     });
   }
 
@@ -359,14 +360,6 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
 
   private <T> Future<T> blocking(Callable<T> action) {
     return vertx.executeBlocking(action, false).recover(e -> Future.failedFuture(storageError(e)));
-  }
-
-  private static void close(LocalFiles.OpenFile opened) {
-    try {
-      opened.channel().close();
-    } catch (IOException ignored) {
-      // read only
-    }
   }
 
   @Override

@@ -11,17 +11,15 @@ import java.util.Map;
  */
 final class OpenFiles {
 
-  private final int capacity;
   private final long maxAgeNanos;
   private final LinkedHashMap<String, SharedFile> files;
 
   OpenFiles(int capacity, long maxAgeNanos) {
-    this.capacity = capacity;
     this.maxAgeNanos = maxAgeNanos;
     this.files = new LinkedHashMap<>(64, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, SharedFile> eldest) {
-        if (size() > OpenFiles.this.capacity) {
+        if (size() > capacity) {
           eldest.getValue().release();
           return true;
         }

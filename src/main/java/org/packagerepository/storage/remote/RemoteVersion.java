@@ -10,4 +10,12 @@ public interface RemoteVersion {
 
   /** The store's own entity tag of this version, which listings carry too (unlike the object's metadata). */
   String storeEtag();
+
+  /** An entity tag as a store sends it, without its quotes; "" when there is none. */
+  static String unquote(String eTag) {
+    if (eTag == null) {
+      return "";
+    }
+    return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"") ? eTag.substring(1, eTag.length() - 1) : eTag;
+  }
 }

@@ -4,20 +4,21 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.streams.ReadStream;
-import org.packagerepository.storage.driver.StoreStream;
+import org.packagerepository.storage.driver.ForwardingReadStream;
 
 /**
  * The body of an HTTP GET from a remote store (or another member of the cluster), which can be cancelled (the
  * connection is reset), and which says once when it is over (ended, failed or cancelled): while it streams, the store
  * may still read what it sends (Swift reads the segments of a large object one after the other).
  */
-public final class ResponseStream implements StoreStream {
+public final class ResponseStream extends ForwardingReadStream {
 
   private final HttpClientResponse response;
   private final Runnable over;
   private boolean done;
 
   public ResponseStream(HttpClientResponse response, Runnable over) {
+    super(response);
     this.response = response;
     this.over = over;
   }
@@ -50,30 +51,6 @@ public final class ResponseStream implements StoreStream {
       finish();
       handler.handle(e);
     });
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-    response.handler(handler);
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> pause() {
-    response.pause();
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> resume() {
-    response.resume();
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> fetch(long amount) {
-    response.fetch(amount);
     return this;
   }
 

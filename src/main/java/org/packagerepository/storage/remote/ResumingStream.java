@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import org.packagerepository.storage.driver.ForwardingReadStream;
 import org.packagerepository.storage.driver.StoreStream;
 
 import java.util.function.LongFunction;
@@ -14,11 +15,10 @@ import java.util.function.LongFunction;
  * its followers nothing but a moment. The other source checks the version as any read does, so the bytes that follow
  * are of the same version, or the read fails. Used from one context.
  */
-final class ResumingStream implements StoreStream {
+final class ResumingStream extends ForwardingReadStream {
 
   private final long length;
   private final LongFunction<Future<ReadStream<Buffer>>> rest;
-  private ReadStream<Buffer> source;
   private long delivered;
   private boolean resumed;
   private boolean paused;
@@ -33,6 +33,7 @@ final class ResumingStream implements StoreStream {
    * @param rest   the other source, from the given number of bytes already delivered to the end
    */
   ResumingStream(ReadStream<Buffer> first, long length, LongFunction<Future<ReadStream<Buffer>>> rest) {
+    super(first);
     this.length = length;
     this.rest = rest;
     // No byte may flow before the reader has set its handlers and resumed (as a pipe does).
@@ -99,9 +100,7 @@ final class ResumingStream implements StoreStream {
   @Override
   public void cancel() {
     over = true;
-    if (source instanceof StoreStream cancellable) {
-      cancellable.cancel();
-    }
+    super.cancel();
   }
 
   @Override
@@ -119,21 +118,13 @@ final class ResumingStream implements StoreStream {
   @Override
   public ReadStream<Buffer> pause() {
     paused = true;
-    source.pause();
-    return this;
+    return super.pause();
   }
 
   @Override
   public ReadStream<Buffer> resume() {
     paused = false;
-    source.resume();
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> fetch(long amount) {
-    source.fetch(amount);
-    return this;
+    return super.resume();
   }
 
   @Override

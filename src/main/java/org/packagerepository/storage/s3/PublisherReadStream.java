@@ -3,9 +3,9 @@ package org.packagerepository.storage.s3;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
+import org.packagerepository.storage.driver.DemandReadStream;
 import org.packagerepository.storage.driver.StoreStream;
 import org.reactivestreams.Subscription;
 
@@ -17,17 +17,13 @@ import java.nio.ByteBuffer;
  * The SDK buffers nothing beyond what was requested, so the transfer's credit window bounds the memory of a download.
  * Handlers run on {@code context}.
  */
-final class PublisherReadStream implements ReadStream<Buffer>, Subscriber<ByteBuffer>, StoreStream {
+final class PublisherReadStream extends DemandReadStream implements Subscriber<ByteBuffer>, StoreStream {
 
   private final Context context;
   private Subscription subscription;
   private boolean requested;
-  private long demand = Long.MAX_VALUE;
   private boolean done;
   private boolean cancelled;
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private Handler<Throwable> exceptionHandler;
 
   private PublisherReadStream(Context context) {
     this.context = context;
@@ -59,7 +55,7 @@ final class PublisherReadStream implements ReadStream<Buffer>, Subscriber<ByteBu
         return;
       }
       subscription = s;
-      requestMore();
+      more();
     });
   }
 
@@ -73,90 +69,41 @@ final class PublisherReadStream implements ReadStream<Buffer>, Subscriber<ByteBu
       if (cancelled || done) {
         return;
       }
-      if (demand != Long.MAX_VALUE) {
-        demand--;
-      }
+      spend();
       Handler<Buffer> h = handler;
       if (h != null) {
         h.handle(Buffer.buffer(copy));
       }
-      requestMore();
+      more();
     });
   }
 
   @Override
   public void onError(Throwable failure) {
-    context.runOnContext(v -> {
-      if (done || cancelled) {
-        return;
-      }
-      done = true;
-      Handler<Throwable> h = exceptionHandler;
-      if (h != null) {
-        h.handle(failure);
-      }
-    });
+    over(() -> signalFailure(failure));
   }
 
   @Override
   public void onComplete() {
+    over(this::signalEnd);
+  }
+
+  /** The first end or failure, unless cancelled, is told on the context. */
+  private void over(Runnable signal) {
     context.runOnContext(v -> {
       if (done || cancelled) {
         return;
       }
       done = true;
-      Handler<Void> h = endHandler;
-      if (h != null) {
-        h.handle(null);
-      }
+      signal.run();
     });
   }
 
-  private void requestMore() {
+  @Override
+  protected void more() {
     if (subscription != null && !requested && !done && !cancelled && demand > 0 && handler != null) {
       requested = true;
       subscription.request(1);
     }
-  }
-
-  @Override
-  public PublisherReadStream exceptionHandler(Handler<Throwable> handler) {
-    exceptionHandler = handler;
-    return this;
-  }
-
-  @Override
-  public PublisherReadStream handler(Handler<Buffer> handler) {
-    this.handler = handler;
-    requestMore();
-    return this;
-  }
-
-  @Override
-  public PublisherReadStream pause() {
-    demand = 0;
-    return this;
-  }
-
-  @Override
-  public PublisherReadStream resume() {
-    demand = Long.MAX_VALUE;
-    requestMore();
-    return this;
-  }
-
-  @Override
-  public PublisherReadStream fetch(long amount) {
-    if (amount > 0 && demand != Long.MAX_VALUE) {
-      demand = Long.MAX_VALUE - demand > amount ? demand + amount : Long.MAX_VALUE;
-    }
-    requestMore();
-    return this;
-  }
-
-  @Override
-  public PublisherReadStream endHandler(Handler<Void> endHandler) {
-    this.endHandler = endHandler;
-    return this;
   }
 }

@@ -50,30 +50,17 @@ public record S3Settings(String region, String accessKey, String secretKey, URI 
         + "default AWS credential chain is used)");
     }
     String endpointText = Settings.string(access, "endpoint", "").trim();
-    URI endpoint = null;
-    if (!endpointText.isEmpty()) {
-      try {
-        endpoint = URI.create(endpointText);
-      } catch (IllegalArgumentException e) {
-        endpoint = null;
-      }
-      if (endpoint == null || endpoint.getScheme() == null || endpoint.getHost() == null
-        || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))) {
-        throw new ConfigException("S3Repository.access.endpoint is \"" + endpointText
-          + "\"; use an http:// or https:// URL, e.g. http://minio:9000");
-      }
+    URI endpoint = endpointText.isEmpty() ? null : Settings.httpUrl(endpointText);
+    if (!endpointText.isEmpty() && endpoint == null) {
+      throw new ConfigException("S3Repository.access.endpoint is \"" + endpointText
+        + "\"; use an http:// or https:// URL, e.g. http://minio:9000");
     }
     String region = Settings.string(access, "region", "").trim();
-    long partSize = Settings.integer(container, "part_size", DEFAULT_PART_SIZE, "S3Repository.container.part_size");
-    if (partSize < MIN_PART_SIZE || partSize > 1024L * 1024 * 1024) {
-      throw new ConfigException("S3Repository.container.part_size is " + partSize + "; use 5 MiB (5242880) to 1 GiB");
-    }
+    long partSize = Settings.integer(container, "part_size", DEFAULT_PART_SIZE, "S3Repository.container.part_size",
+      MIN_PART_SIZE, 1024L * 1024 * 1024, "5 MiB (5242880) to 1 GiB");
     long copyPartSize = Settings.integer(container, "copy_part_size", DEFAULT_COPY_PART_SIZE,
-      "S3Repository.container.copy_part_size");
-    if (copyPartSize < MIN_PART_SIZE || copyPartSize > MAX_COPY_PART_SIZE) {
-      throw new ConfigException("S3Repository.container.copy_part_size is " + copyPartSize
-        + "; use 5 MiB (5242880) to 5 GiB (5368709120)");
-    }
+      "S3Repository.container.copy_part_size", MIN_PART_SIZE, MAX_COPY_PART_SIZE,
+      "5 MiB (5242880) to 5 GiB (5368709120)");
     return new S3Settings(region.isEmpty() ? DEFAULT_REGION : region, accessKey, secretKey, endpoint,
       Settings.bool(access, "path_style", endpoint != null, "S3Repository.access.path_style"),
       bucket, Settings.pathPrefix(Settings.string(container, "path", "")), (int) partSize, copyPartSize,

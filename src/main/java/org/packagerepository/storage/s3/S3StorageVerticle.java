@@ -1,7 +1,6 @@
 package org.packagerepository.storage.s3;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import org.packagerepository.storage.PackageInfo;
@@ -10,6 +9,7 @@ import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.WriteRequest;
 import org.packagerepository.storage.cache.CacheSettings;
 import org.packagerepository.storage.remote.RemoteStorageVerticle;
+import org.packagerepository.storage.remote.RemoteVersion;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -104,7 +104,7 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
       .continuationToken(continuation)), "the listing").compose((ListObjectsV2Response page) -> {
         for (S3Object object : page.contents()) {
           String file = object.key().substring(prefix.length());
-          String eTag = unquote(object.eTag());
+          String eTag = RemoteVersion.unquote(object.eTag());
           String sha256 = knownSha256(file, eTag);
           collected.add(new PackageInfo(file, object.size(), object.lastModified().toEpochMilli(),
             etag(sha256, eTag), sha256));
@@ -120,7 +120,7 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
   protected Future<S3Version> head(String file) {
     return call(client.headObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file).map(head -> {
       String sha256 = sha256Of(head.metadata());
-      String storeEtag = unquote(head.eTag());
+      String storeEtag = RemoteVersion.unquote(head.eTag());
       return new S3Version(new PackageInfo(file, head.contentLength(), head.lastModified().toEpochMilli(),
         etag(sha256, storeEtag), sha256), storeEtag);
     });
@@ -140,7 +140,7 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
     String range = "bytes=" + offset + "-" + (offset + length - 1);
     return call(client.getObject(r -> r.bucket(settings.bucket()).key(settings.key(file)).range(range),
       new StreamingGet()), file).compose(get -> {
-        String servedEtag = etag(sha256Of(get.response().metadata()), unquote(get.response().eTag()));
+        String servedEtag = etag(sha256Of(get.response().metadata()), RemoteVersion.unquote(get.response().eTag()));
         PublisherReadStream body = PublisherReadStream.of(context, get.body());
         get.onBodyFailure(body::onError);
         if (!servedEtag.equals(etag)) {
@@ -166,7 +166,7 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
   protected Future<PackageInfo> commit(WriteRequest request, S3Upload upload, S3Version current, String sha256) {
     String file = request.file();
     return upload.commit(settings.key(file), sha256).map(eTag -> {
-      remember(file, unquote(eTag), sha256);
+      remember(file, RemoteVersion.unquote(eTag), sha256);
       return new PackageInfo(file, upload.written(), System.currentTimeMillis(), sha256, sha256);
     });
   }
@@ -193,22 +193,8 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
     return sha256 != null ? sha256 : storeEtag;
   }
 
-  private static String unquote(String eTag) {
-    if (eTag == null) {
-      return "";
-    }
-    return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"") ? eTag.substring(1, eTag.length() - 1) : eTag;
-  }
-
   private <T> Future<T> call(CompletableFuture<T> request, String file) {
-    Promise<T> promise = Promise.promise();
-    Future.fromCompletionStage(request, context).onComplete(ar -> {
-      if (ar.succeeded()) {
-        promise.complete(ar.result());
-      } else {
-        promise.fail(S3Errors.toStorage(ar.cause(), file));
-      }
-    });
-    return promise.future();
+    return Future.fromCompletionStage(request, context)
+      .recover(e -> Future.failedFuture(S3Errors.toStorage(e, file)));
   }
 }

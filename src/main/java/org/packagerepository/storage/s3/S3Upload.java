@@ -200,11 +200,7 @@ final class S3Upload extends BatchingUpload {
 
   @Override
   protected void settle() {
-    if (ended() == null || ended().future().isComplete()) {
-      return;
-    }
-    if (failure() != null) {
-      ended().tryFail(failure());
+    if (!endPending()) {
       return;
     }
     if (uploadId != null && fillingBytes > 0 && sending == null) {

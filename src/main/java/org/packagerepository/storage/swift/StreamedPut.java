@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
+import org.packagerepository.storage.remote.RemoteVersion;
 
 /**
  * A chunked PUT whose body is streaming into Swift. Swift creates the object only when the body's last chunk arrives:
@@ -73,7 +74,7 @@ final class StreamedPut {
     return answer.recover(e -> Future.failedFuture(SwiftErrors.unreachable(e, what)))
       .compose(response -> {
         if (response.statusCode() == 201) {
-          return Future.succeededFuture(SwiftObjects.unquote(response.getHeader("Etag")));
+          return Future.succeededFuture(RemoteVersion.unquote(response.getHeader("Etag")));
         }
         if (response.statusCode() == 202) {
           // Swift dates a PUT when it starts: a change to the object that started later has won.

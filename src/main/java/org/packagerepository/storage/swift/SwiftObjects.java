@@ -34,7 +34,7 @@ final class SwiftObjects {
 
   static Stored fromHeaders(String file, MultiMap headers) {
     String sha256 = sha256Of(headers);
-    String storeEtag = unquote(headers.get("Etag"));
+    String storeEtag = RemoteVersion.unquote(headers.get("Etag"));
     long size = Long.parseLong(headers.get("Content-Length"));
     return new Stored(new PackageInfo(file, size, modified(headers), etag(sha256, storeEtag), sha256), storeEtag,
       "true".equalsIgnoreCase(headers.get("X-Static-Large-Object")));
@@ -54,7 +54,7 @@ final class SwiftObjects {
   /** Swift's ETag of the version a listing entry shows: for a Static Large Object the one its HEAD shows. */
   static String storeEtag(JsonObject entry) {
     String slo = entry.getString("slo_etag");
-    return slo != null ? unquote(slo) : entry.getString("hash", "");
+    return slo != null ? RemoteVersion.unquote(slo) : entry.getString("hash", "");
   }
 
   /** A listing entry's {@code last_modified} ({@code 2026-12-01T10:12:37.479420}, UTC) in epoch milliseconds. */
@@ -83,12 +83,5 @@ final class SwiftObjects {
     } catch (DateTimeParseException e) {
       return 0;
     }
-  }
-
-  static String unquote(String eTag) {
-    if (eTag == null) {
-      return "";
-    }
-    return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"") ? eTag.substring(1, eTag.length() - 1) : eTag;
   }
 }

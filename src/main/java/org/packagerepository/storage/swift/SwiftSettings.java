@@ -49,20 +49,12 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
     JsonObject access = section.getJsonObject("access", new JsonObject());
     JsonObject container = section.getJsonObject("container", new JsonObject());
     String authUrl = required(access, "auth_url", "access.auth_url", "the authentication URL (OS_AUTH_URL)");
-    URI uri;
-    try {
-      uri = URI.create(authUrl);
-    } catch (IllegalArgumentException e) {
-      uri = null;
-    }
-    if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+    URI uri = Settings.httpUrl(authUrl);
+    if (uri == null) {
       throw new ConfigException("SwiftRepository.access.auth_url is \"" + authUrl
         + "\"; use an http:// or https:// URL, e.g. https://keystone.example:5000/v3");
     }
-    String interfaceName = Settings.string(access, "interface", "").trim().toLowerCase(Locale.ROOT);
-    if (interfaceName.isEmpty()) {
-      interfaceName = "public";
-    }
+    String interfaceName = Settings.string(access, "interface", "public").toLowerCase(Locale.ROOT);
     if (interfaceName.endsWith("url")) {
       interfaceName = interfaceName.substring(0, interfaceName.length() - 3);   // publicURL, as in older openrc files
     }
@@ -71,25 +63,14 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
         + "\"; use public, internal or admin");
     }
     long segmentSize = Settings.integer(container, "segment_size", DEFAULT_SEGMENT_SIZE,
-      "SwiftRepository.container.segment_size");
-    if (segmentSize < 1024 * 1024 || segmentSize > 5L * 1024 * 1024 * 1024) {
-      throw new ConfigException("SwiftRepository.container.segment_size is " + segmentSize
-        + "; use 1 MiB (1048576) to 5 GiB");
-    }
-    long pageSize = Settings.integer(container, "page_size", MAX_PAGE_SIZE, "SwiftRepository.container.page_size");
-    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw new ConfigException("SwiftRepository.container.page_size is " + pageSize + "; use 1 to " + MAX_PAGE_SIZE);
-    }
-    long timeout = Settings.integer(access, "timeout", 60, "SwiftRepository.access.timeout");
-    if (timeout < 1 || timeout > 3600) {
-      throw new ConfigException("SwiftRepository.access.timeout is " + timeout + "; use 1 to 3600 (seconds)");
-    }
+      "SwiftRepository.container.segment_size", 1024 * 1024, 5L * 1024 * 1024 * 1024, "1 MiB (1048576) to 5 GiB");
+    long pageSize = Settings.integer(container, "page_size", MAX_PAGE_SIZE, "SwiftRepository.container.page_size",
+      1, MAX_PAGE_SIZE, "1 to " + MAX_PAGE_SIZE);
+    long timeout = Settings.integer(access, "timeout", 60, "SwiftRepository.access.timeout", 1, 3600,
+      "1 to 3600 (seconds)");
     long orphanAge = Settings.integer(container, "orphan_segment_age", 86_400,
-      "SwiftRepository.container.orphan_segment_age");
-    if (orphanAge < 0) {
-      throw new ConfigException("SwiftRepository.container.orphan_segment_age is " + orphanAge
-        + "; use a number of seconds (default 86400, a day)");
-    }
+      "SwiftRepository.container.orphan_segment_age", 0, Long.MAX_VALUE,
+      "a number of seconds (default 86400, a day)");
     RedirectSettings redirect = RedirectSettings.fromJson(section, "SwiftRepository");
     String tempUrlKey = Settings.string(section.getJsonObject("redirect", new JsonObject()), "temp_url_key", "");
     if (redirect.enabled() && tempUrlKey.isEmpty()) {
@@ -100,7 +81,7 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       Settings.string(access, "account", "").trim(),
       required(access, "user", "access.user", "the user name (OS_USERNAME)"),
       required(access, "key", "access.key", "the password or key (OS_PASSWORD)"),
-      orDefault(Settings.string(access, "user_domain_name", "")), orDefault(Settings.string(access, "project_domain_name", "")),
+      Settings.string(access, "user_domain_name", "Default"), Settings.string(access, "project_domain_name", "Default"),
       Settings.string(access, "region_name", "").trim(), interfaceName,
       required(container, "container", "container.container", "the container that holds the packages"),
       Settings.pathPrefix(Settings.string(container, "path", "")), segmentSize, timeout * 1000,
@@ -152,9 +133,5 @@ public record SwiftSettings(String authUrl, int authVersion, String account, Str
       throw new ConfigException("SwiftRepository." + name + " is empty; set it to " + what);
     }
     return value;
-  }
-
-  private static String orDefault(String domain) {
-    return domain.isBlank() ? "Default" : domain.trim();
   }
 }

@@ -17,6 +17,7 @@ import org.packagerepository.storage.remote.RemoteStorageVerticle;
 import org.packagerepository.storage.remote.ResponseStream;
 import org.packagerepository.storage.WriteRequest;
 import org.packagerepository.storage.cache.CacheSettings;
+import org.packagerepository.storage.remote.RemoteVersion;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -167,7 +168,7 @@ final class SwiftStorageVerticle extends RemoteStorageVerticle<SwiftObjects.Stor
         return Future.failedFuture(SwiftErrors.status(response.statusCode(), file));
       }
       String served = SwiftObjects.etag(SwiftObjects.sha256Of(response.headers()),
-        SwiftObjects.unquote(response.getHeader("Etag")));
+        RemoteVersion.unquote(response.getHeader("Etag")));
       if (!served.equals(etag)) {
         SwiftClient.discard(response);
         // What was known of it is out of date: the caller's next try must ask Swift.

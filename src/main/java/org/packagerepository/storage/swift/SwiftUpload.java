@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.driver.BatchingUpload;
+import org.packagerepository.storage.remote.RemoteVersion;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -154,7 +155,7 @@ final class SwiftUpload extends BatchingUpload {
         if (answer.status() == 202) {
           JsonObject outcome = new JsonObject(answer.body().toString().trim());
           String status = outcome.getString("Response Status", "");
-          return status.startsWith("201") ? Future.succeededFuture(SwiftObjects.unquote(outcome.getString("Etag")))
+          return status.startsWith("201") ? Future.succeededFuture(RemoteVersion.unquote(outcome.getString("Etag")))
             : Future.failedFuture(SwiftErrors.status(leadingNumber(status), file));
         }
         return created(Future.succeededFuture(answer));
@@ -172,7 +173,7 @@ final class SwiftUpload extends BatchingUpload {
       }
       return swift.send(HttpMethod.GET, paths.object(file) + "?multipart-manifest=get", null, null, file)
         .map(answer -> answer.status() / 100 == 2 && answer.body().toString().contains("/" + id + "/")
-          ? SwiftObjects.unquote(head.headers().get("Etag")) : null);
+          ? RemoteVersion.unquote(head.headers().get("Etag")) : null);
     }).otherwise((String) null);
   }
 
@@ -337,11 +338,7 @@ final class SwiftUpload extends BatchingUpload {
 
   @Override
   protected void settle() {
-    if (ended() == null || ended().future().isComplete()) {
-      return;
-    }
-    if (failure() != null) {
-      ended().tryFail(failure());
+    if (!endPending()) {
       return;
     }
     if (!pending.isEmpty() && mode != Mode.SMALL || inFlight != null || mode == Mode.UNDECIDED) {
@@ -354,16 +351,7 @@ final class SwiftUpload extends BatchingUpload {
     if (!hashBatch.isEmpty()) {
       hashBatch();
     }
-    hashed().onComplete(ar -> {
-      Throwable streaming = target != null ? target.failure() : null;
-      if (ar.failed()) {
-        ended().tryFail(ar.cause());
-      } else if (failure() != null || streaming != null) {
-        ended().tryFail(failure() != null ? failure() : streaming);
-      } else {
-        ended().tryComplete();
-      }
-    });
+    endAfterHashing(() -> target != null ? target.failure() : null);
   }
 
   private void hashBatch() {
@@ -383,7 +371,7 @@ final class SwiftUpload extends BatchingUpload {
   }
 
   private Future<String> created(Future<SwiftClient.Answer> answer) {
-    return answer.compose(a -> a.status() / 100 == 2 ? Future.succeededFuture(SwiftObjects.unquote(a.headers().get("Etag")))
+    return answer.compose(a -> a.status() / 100 == 2 ? Future.succeededFuture(RemoteVersion.unquote(a.headers().get("Etag")))
       : Future.failedFuture(SwiftErrors.status(a.status(), file)));
   }
 }
