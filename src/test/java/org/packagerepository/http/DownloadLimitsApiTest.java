@@ -9,7 +9,6 @@ import org.packagerepository.auth.TokenHash;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -62,7 +61,7 @@ class DownloadLimitsApiTest {
   }
 
   private SlowDownload slowFrom(String localAddress, String... headerLines) throws IOException {
-    SlowDownload download = new SlowDownload(server.port(), localAddress, headerLines);
+    SlowDownload download = new SlowDownload(server.port(), localAddress, "/packages/" + APP, headerLines);
     slow.add(download);
     return download;
   }
@@ -70,8 +69,8 @@ class DownloadLimitsApiTest {
   @Test
   void aClientBeyondItsShareIs429WithRetryAfterAndAnotherClientIsServed() throws Throwable {
     start(new JsonObject().put("limits", new JsonObject().put("max_downloads_per_client", 2)));
-    assertEquals(200, slowFrom("127.0.0.1").status);
-    assertEquals(200, slowFrom("127.0.0.1").status);
+    assertEquals(200, slowFrom("127.0.0.1").status());
+    assertEquals(200, slowFrom("127.0.0.1").status());
 
     RawHttp.Response third = RawHttp.exchange(server.port(), "GET", "/packages/" + APP, null);
     assertEquals(429, third.status(), third.statusLine());
@@ -97,12 +96,12 @@ class DownloadLimitsApiTest {
     start(new JsonObject().put("auth", new JsonObject().put("users", users))
       .put("limits", new JsonObject().put("max_downloads_per_client", 1)));
 
-    assertEquals(200, slowFrom("127.0.0.1", basicLine("ci", CI_TOKEN)).status);
+    assertEquals(200, slowFrom("127.0.0.1", basicLine("ci", CI_TOKEN)).status());
     assertEquals(429, api.get(APP, basic("ci", CI_TOKEN)).statusCode());
 
     // The deploy account's three come on top of ci's one, from the same address: users are counted, not addresses.
     for (int i = 0; i < 3; i++) {
-      assertEquals(200, slowFrom("127.0.0.1", basicLine("deploy", DEPLOY_TOKEN)).status);
+      assertEquals(200, slowFrom("127.0.0.1", basicLine("deploy", DEPLOY_TOKEN)).status());
     }
     HttpResponse<byte[]> fourth = api.get(APP, basic("deploy", DEPLOY_TOKEN));
     assertEquals(429, fourth.statusCode());
@@ -115,8 +114,8 @@ class DownloadLimitsApiTest {
   @Test
   void theServersBoundIs503WithRetryAfter() throws Throwable {
     start(new JsonObject().put("limits", new JsonObject().put("max_downloads", 2)));
-    assertEquals(200, slowFrom("127.0.0.1").status);
-    assertEquals(200, slowFrom("127.0.0.2").status);
+    assertEquals(200, slowFrom("127.0.0.1").status());
+    assertEquals(200, slowFrom("127.0.0.2").status());
     RawHttp.Response refused = RawHttp.exchange(server.port(), "GET", "/packages/" + APP, null);
     assertEquals(503, refused.status(), refused.statusLine());
     assertNotNull(refused.header("retry-after"));
@@ -132,14 +131,14 @@ class DownloadLimitsApiTest {
     start(new JsonObject().put("limits", new JsonObject().put("max_downloads_per_client", 1))
       .put("trusted_proxies", new JsonArray().add("127.0.0.2/32")));
     // Through the proxy: two clients behind it are two clients, and one of them is held to its share.
-    assertEquals(200, slowFrom("127.0.0.2", "X-Forwarded-For: 10.0.0.1").status);
-    assertEquals(200, slowFrom("127.0.0.2", "X-Forwarded-For: 10.0.0.2").status);
+    assertEquals(200, slowFrom("127.0.0.2", "X-Forwarded-For: 10.0.0.1").status());
+    assertEquals(200, slowFrom("127.0.0.2", "X-Forwarded-For: 10.0.0.2").status());
     assertEquals(429, statusFrom("127.0.0.2", "X-Forwarded-For: 10.0.0.1"));
     // A proxy's own address before the client's, as a chain of proxies writes it, names the same client.
     assertEquals(429, statusFrom("127.0.0.2", "X-Forwarded-For: 10.0.0.1, 127.0.0.2"));
 
     // From anywhere else the header proves nothing: the connection's own address is the client.
-    assertEquals(200, slowFrom("127.0.0.3", "X-Forwarded-For: 10.0.0.9").status);
+    assertEquals(200, slowFrom("127.0.0.3", "X-Forwarded-For: 10.0.0.9").status());
     assertEquals(429, statusFrom("127.0.0.3", "X-Forwarded-For: 10.0.0.8"));
   }
 
@@ -175,8 +174,8 @@ class DownloadLimitsApiTest {
   }
 
   private int statusFrom(String localAddress, String... headerLines) throws IOException {
-    try (SlowDownload download = new SlowDownload(server.port(), localAddress, headerLines)) {
-      return download.status;
+    try (SlowDownload download = new SlowDownload(server.port(), localAddress, "/packages/" + APP, headerLines)) {
+      return download.status();
     }
   }
 
@@ -188,7 +187,7 @@ class DownloadLimitsApiTest {
       socket.getOutputStream().write(("GET /packages/" + file + " HTTP/1.1\r\nHost: localhost\r\nConnection: close"
         + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
-      String head = readHead(in);
+      String head = SlowDownload.readHead(in);
       assertTrue(head.startsWith("HTTP/1.1 200"), head);
       return in.readAllBytes();
     }
@@ -206,44 +205,5 @@ class DownloadLimitsApiTest {
   private static String[] basic(String user, String token) {
     String line = basicLine(user, token);
     return new String[] {"Authorization", line.substring(line.indexOf(' ') + 1)};
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      head.append((char) b);
-    }
-    return head.toString();
-  }
-
-  /** A GET whose client reads the head of the answer and then nothing, until closed. */
-  private static final class SlowDownload implements AutoCloseable {
-    private final Socket socket = new Socket();
-    private final int status;
-
-    SlowDownload(int port, String localAddress, String... headerLines) throws IOException {
-      socket.setReceiveBufferSize(16 * 1024);
-      socket.bind(new InetSocketAddress(localAddress, 0));
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-      socket.setSoTimeout(15_000);
-      StringBuilder request = new StringBuilder("GET /packages/" + APP + " HTTP/1.1\r\nHost: localhost\r\n");
-      for (String line : headerLines) {
-        request.append(line).append("\r\n");
-      }
-      OutputStream out = socket.getOutputStream();
-      out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      String head = readHead(socket.getInputStream());
-      this.status = Integer.parseInt(head.split(" ", 3)[1]);
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
   }
 }

@@ -400,13 +400,8 @@ public class OpenApiDocumentTest {
     try (TestServer s = fsServer("busy", new JsonObject().put("limits", new JsonObject()
       .put("max_downloads_per_client", 1)))) {
       assertEquals(200, call(s, "PUT", "/packages/big-1.0.0.tar.gz", bytes(big)).status());
-      try (java.net.Socket slow = new java.net.Socket()) {
-        // Reads the head of its answer and then nothing: the download stays in flight until it goes.
-        slow.setReceiveBufferSize(16 * 1024);
-        slow.connect(new java.net.InetSocketAddress("127.0.0.1", s.port()), 5_000);
-        slow.getOutputStream().write("GET /packages/big-1.0.0.tar.gz HTTP/1.1\r\nHost: localhost\r\n\r\n"
-          .getBytes(StandardCharsets.US_ASCII));
-        assertTrue(new String(slow.getInputStream().readNBytes(12), StandardCharsets.US_ASCII).endsWith("200"));
+      try (SlowDownload slow = new SlowDownload(s.port(), "/packages/big-1.0.0.tar.gz")) {
+        assertEquals(200, slow.status());
         Answer refused = call(s, "GET", "/packages/big-1.0.0.tar.gz");
         assertEquals(429, refused.status(), refused.text());
       }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.packagerepository.auth.TokenHash;
 import org.packagerepository.http.ApiClient;
 import org.packagerepository.http.OpenApiDocumentTest;
+import org.packagerepository.http.SlowDownload;
 import org.packagerepository.http.PrometheusText;
 import org.packagerepository.http.TestBytes;
 import org.packagerepository.http.TestServer;
@@ -201,14 +202,9 @@ public abstract class RedirectContract {
     // Once cached, so that the slow download below is sent from this server's disk.
     assertEquals(TestBytes.sha256Hex(big), TestBytes.sha256Hex(api.get(APP).body()));
 
-    try (java.net.Socket slow = new java.net.Socket()) {
-      // A download held in flight: its client reads the head and then nothing, and the package outgrows the buffers.
-      slow.setReceiveBufferSize(16 * 1024);
-      slow.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5_000);
-      slow.getOutputStream().write(("GET /packages/" + APP + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      assertEquals("HTTP/1.1 200", new String(slow.getInputStream().readNBytes(12),
-        java.nio.charset.StandardCharsets.US_ASCII));
+    // A download held in flight: its client reads the head and then nothing, and the package outgrows the buffers.
+    try (SlowDownload slow = new SlowDownload(server.port(), "/packages/" + APP)) {
+      assertEquals(200, slow.status());
 
       // With it, this GET makes two in flight: more than 1.
       URI location = assertRedirected(api.get(APP));
