@@ -3,7 +3,7 @@ package org.packagerepository.http;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
+import org.packagerepository.packages.PackageFile;
 import org.packagerepository.packages.PackageListing;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.StorageClient;
@@ -13,9 +13,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** {@code GET /packages[?recency=n][&detail=true]}. */
+/**
+ * {@code GET /packages[?recency=n][&detail=true]}. What storage lists is parsed and sorted once per generation of the
+ * listing (names already parsed are looked up, not parsed again), and each rendering is kept for that generation.
+ */
 final class ListingHandler {
 
   /** A positive whole number; leading zeros are fine, as they were to the original's int(). */
@@ -27,7 +31,9 @@ final class ListingHandler {
   private final StorageClient storage;
   /** The generation of the listing held here; confined to the verticle's event loop like the rest of this object. */
   private long generation;
-  private List<JsonObject> objects = List.of();
+  private List<PackageListing.Stored> sorted = List.of();
+  /** The parsed names of the versions held now, by file name (null: not a package file name). */
+  private Map<String, Optional<PackageFile>> parsed = new HashMap<>();
   private final Map<String, Buffer> rendered = new HashMap<>();
 
   ListingHandler(StorageClient storage) {
@@ -67,20 +73,32 @@ final class ListingHandler {
       StorageClient.Listing listing = ar.result();
       if (listing.objects() != null) {
         generation = listing.generation();
-        objects = new ArrayList<>(listing.objects().size());
-        for (PackageInfo info : listing.objects()) {
-          objects.add(info.toJson());
-        }
+        sorted = sorted(listing.objects());
         rendered.clear();
       }
       Buffer body = rendered.get(key);
       if (body == null) {
-        body = PackageListing.build(objects, versions, detail).toBuffer();
+        body = PackageListing.render(sorted, versions, detail).toBuffer();
         if (rendered.size() < MAX_RENDERED) {
           rendered.put(key, body);
         }
       }
       response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     });
+  }
+
+  private List<PackageListing.Stored> sorted(List<PackageInfo> objects) {
+    Map<String, Optional<PackageFile>> names = new HashMap<>(objects.size() * 2);
+    List<PackageListing.Stored> versions = new ArrayList<>(objects.size());
+    for (PackageInfo info : objects) {
+      Optional<PackageFile> file = parsed.get(info.file());
+      if (file == null) {
+        file = PackageFile.parse(info.file());
+      }
+      names.put(info.file(), file);
+      file.ifPresent(f -> versions.add(new PackageListing.Stored(f, info.size(), info.sha256(), info.modified())));
+    }
+    parsed = names;
+    return PackageListing.sorted(versions);
   }
 }

@@ -12,7 +12,7 @@ import java.util.Objects;
 public final class PackageListing {
 
   /** Name ascending, then newest first: version precedence descending, ties by file name descending. */
-  private static final Comparator<Entry> BY_NAME_NEWEST_FIRST = (a, b) -> {
+  private static final Comparator<Stored> BY_NAME_NEWEST_FIRST = (a, b) -> {
     int c = a.file.name().compareTo(b.file.name());
     return c != 0 ? c : b.file.compareTo(a.file);
   };
@@ -20,7 +20,14 @@ public final class PackageListing {
   private PackageListing() {
   }
 
-  private record Entry(PackageFile file, JsonObject source) {
+  /**
+   * A stored version, its name parsed: what a listing is made of.
+   *
+   * @param size     its length in bytes, or null when not known
+   * @param sha256   its SHA-256 in hex, or null when not known
+   * @param modified when it was last written, epoch milliseconds, or null when not known
+   */
+  public record Stored(PackageFile file, Long size, String sha256, Long modified) {
   }
 
   /**
@@ -40,23 +47,42 @@ public final class PackageListing {
    * @throws IllegalArgumentException when {@code recency < 1}
    */
   public static JsonArray build(Iterable<JsonObject> objects, int recency, boolean detail) {
+    Objects.requireNonNull(objects, "objects");
+    List<Stored> entries = new ArrayList<>();
+    for (JsonObject object : objects) {
+      if (object != null && object.getValue("file") instanceof String fileName) {
+        PackageFile.parse(fileName).ifPresent(file -> entries.add(new Stored(file, number(object, "size"),
+          object.getValue("sha256") instanceof String sha256 ? sha256 : null, number(object, "modified"))));
+      }
+    }
+    return render(sorted(entries), recency, detail);
+  }
+
+  /**
+   * The versions in listing order: by name, newest first (version precedence descending, ties by file name
+   * descending); among repeated file names, the first given comes first. Sorted once, it serves every
+   * {@link #render} of the same versions.
+   */
+  public static List<Stored> sorted(List<Stored> versions) {
+    List<Stored> sorted = new ArrayList<>(versions);
+    // List.sort is stable, so among repeated file names the first in the input comes first
+    sorted.sort(BY_NAME_NEWEST_FIRST);
+    return sorted;
+  }
+
+  /**
+   * The listing of versions already {@link #sorted}, as {@link #build} describes it.
+   *
+   * @throws IllegalArgumentException when {@code recency < 1}
+   */
+  public static JsonArray render(List<Stored> sorted, int recency, boolean detail) {
     if (recency < 1) {
       throw new IllegalArgumentException("recency must be at least 1, was " + recency);
     }
-    Objects.requireNonNull(objects, "objects");
-    List<Entry> entries = new ArrayList<>();
-    for (JsonObject object : objects) {
-      if (object != null && object.getValue("file") instanceof String fileName) {
-        PackageFile.parse(fileName).ifPresent(file -> entries.add(new Entry(file, object)));
-      }
-    }
-    // List.sort is stable, so among repeated file names the first in the input comes first
-    entries.sort(BY_NAME_NEWEST_FIRST);
-
     JsonArray listing = new JsonArray();
     JsonArray versions = null;
-    Entry previous = null;
-    for (Entry entry : entries) {
+    Stored previous = null;
+    for (Stored entry : sorted) {
       if (previous == null || !previous.file.name().equals(entry.file.name())) {
         versions = new JsonArray();
         listing.add(new JsonObject().put("name", entry.file.name()).put("latest_versions", versions));
@@ -70,23 +96,26 @@ public final class PackageListing {
     return listing;
   }
 
-  private static JsonObject versionObject(Entry entry, boolean detail) {
+  private static JsonObject versionObject(Stored entry, boolean detail) {
     JsonObject version = new JsonObject()
         .put("version", entry.file.version().text())
         .put("file", entry.file.fileName());
     if (detail) {
-      copy(entry.source, version, "size");
-      copy(entry.source, version, "sha256");
-      copy(entry.source, version, "modified");
-      if (entry.source.getValue("modified") instanceof Number millis) {
-        version.put("last_modified", Instant.ofEpochMilli(millis.longValue()).toString());
+      putIfKnown(version, "size", entry.size);
+      putIfKnown(version, "sha256", entry.sha256);
+      putIfKnown(version, "modified", entry.modified);
+      if (entry.modified != null) {
+        version.put("last_modified", Instant.ofEpochMilli(entry.modified).toString());
       }
     }
     return version;
   }
 
-  private static void copy(JsonObject from, JsonObject to, String key) {
-    Object value = from.getValue(key);
+  private static Long number(JsonObject object, String key) {
+    return object.getValue(key) instanceof Number n ? n.longValue() : null;
+  }
+
+  private static void putIfKnown(JsonObject to, String key, Object value) {
     if (value != null) {
       to.put(key, value);
     }

@@ -46,7 +46,10 @@ public final class StorageClient {
     this.meters = Metrics.registry(vertx);
   }
 
-  /** A listing: every stored object, valid package name or not (the caller filters), and its generation. */
+  /**
+   * A listing: every stored object, valid package name or not (the caller filters), and its generation; the objects
+   * are null when the caller already has that generation. Immutable: it is handed over as it is.
+   */
   public record Listing(long generation, List<PackageInfo> objects) {
   }
 
@@ -55,17 +58,7 @@ public final class StorageClient {
    * that generation and no objects ({@code null}).
    */
   public Future<Listing> list(long known) {
-    return this.<JsonObject>request(StorageAddresses.LIST, new JsonObject().put("known", known)).map(body -> {
-      JsonArray objects = body.getJsonArray("objects");
-      if (objects == null) {
-        return new Listing(body.getLong("generation"), null);
-      }
-      List<PackageInfo> infos = new ArrayList<>(objects.size());
-      for (int i = 0; i < objects.size(); i++) {
-        infos.add(PackageInfo.fromJson(objects.getJsonObject(i)));
-      }
-      return new Listing(body.getLong("generation"), infos);
-    });
+    return request(StorageAddresses.LIST, new JsonObject().put("known", known));
   }
 
   public Future<PackageInfo> stat(String file) {

@@ -3,14 +3,16 @@ package org.packagerepository.storage.driver;
 import io.vertx.core.Future;
 import org.packagerepository.storage.PackageInfo;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * The last listing of a backend, shared by every list request while it is young enough, with a generation that
  * changes only when the listing does, so that callers can keep what they built from it. Concurrent requests for an
- * expired listing wait for one fetch. Changes made through this server invalidate it at once (read-your-writes);
- * changes made by others are seen once it expires. Confined to the storage verticle's event loop.
+ * expired listing wait for one fetch. A change made through this server is applied to it at once (read-your-writes,
+ * without listing the whole store again); changes made by others are seen once it expires. Confined to the storage
+ * verticle's event loop.
  */
 final class ListingCache {
 
@@ -41,7 +43,7 @@ final class ListingCache {
       long startedAt = System.nanoTime();
       pending = fetch.get().map(objects -> {
         if (last == null || !last.objects().equals(objects)) {
-          last = new Listing(++lastGeneration, objects);
+          last = new Listing(++lastGeneration, List.copyOf(objects));
         }
         Listing listing = last;
         // A change made while listing may be missing from it: serve it to those who asked, but keep nothing.
@@ -53,6 +55,31 @@ final class ListingCache {
       }).andThen(ar -> pending = null);
     }
     return pending;
+  }
+
+  /**
+   * This server changed {@code file}: {@code stored} is what is stored now, or null when it was deleted. A young
+   * listing takes the change without a fetch, and keeps its age: others' changes are still seen once it expires. A
+   * fetch in flight may have missed the change, so it is not kept.
+   */
+  void applied(String file, PackageInfo stored) {
+    if (current == null || System.nanoTime() - fetchedAt >= maxAgeNanos) {
+      invalidate();
+      return;
+    }
+    invalidations++;
+    pending = null;
+    List<PackageInfo> objects = new ArrayList<>(current.objects().size() + 1);
+    for (PackageInfo object : current.objects()) {
+      if (!object.file().equals(file)) {
+        objects.add(object);
+      }
+    }
+    if (stored != null) {
+      objects.add(stored);
+    }
+    last = new Listing(++lastGeneration, List.copyOf(objects));
+    current = last;
   }
 
   void invalidate() {

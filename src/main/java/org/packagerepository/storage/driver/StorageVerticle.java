@@ -12,6 +12,7 @@ import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
 import org.packagerepository.storage.StorageAddresses;
+import org.packagerepository.storage.StorageClient;
 import org.packagerepository.storage.StorageCodecs;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
@@ -267,7 +268,7 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
         })
         .andThen(ar -> {
           if (ar.succeeded()) {
-            changedHere(file);
+            changedHere(file, true, ar.result());
           }
         }))))
       .onComplete(ar -> {
@@ -304,10 +305,9 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
         WriteChecks.checkIfMatch(file, ifMatch, etag(current));
         return remove(file, current);
       })
-      .eventually(() -> {
+      .andThen(ar -> {
         // Whatever happened, what was known of the package may no longer hold.
-        changedHere(file);
-        return Future.succeededFuture();
+        changedHere(file, ar.succeeded(), null);
       })));
   }
 
@@ -316,9 +316,17 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
       current != null && WriteChecks.needsCurrentEtag(request) ? etag(current) : null);
   }
 
-  /** This verticle changed {@code file}, or tried to: here at once, and the other instances are told. */
-  private void changedHere(String file) {
-    listingChanged();
+  /**
+   * This verticle changed {@code file}: {@code stored} is what it holds now (null when deleted), and the listing takes
+   * the change as it is; with {@code known} false the change may or may not have happened, and the listing is asked
+   * for again. Here at once, and the other instances are told.
+   */
+  private void changedHere(String file, boolean known, PackageInfo stored) {
+    if (known) {
+      listings.applied(file, stored);
+    } else {
+      listingChanged();
+    }
     changed(file);
     coordination.changed(file);
   }
@@ -331,18 +339,9 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
   }
 
   /** The listing, or only its generation when the caller already has that one. */
-  private Future<JsonObject> listing(long known) {
-    return listings.get(this::list).map(listing -> {
-      JsonObject reply = new JsonObject().put("generation", listing.generation());
-      if (listing.generation() != known) {
-        JsonArray objects = new JsonArray(new ArrayList<>(listing.objects().size()));
-        for (PackageInfo info : listing.objects()) {
-          objects.add(info.toJson());
-        }
-        reply.put("objects", objects);
-      }
-      return reply;
-    });
+  private Future<StorageClient.Listing> listing(long known) {
+    return listings.get(this::list).map(listing -> new StorageClient.Listing(listing.generation(),
+      listing.generation() == known ? null : listing.objects()));
   }
 
   private void withFile(Message<JsonObject> message, Function<String, Future<?>> action) {

@@ -45,6 +45,52 @@ class ListingCacheTest {
   }
 
   @Test
+  void aChangeMadeHereIsAppliedToAYoungListingWithoutFetchingAgain() {
+    ListingCache cache = new ListingCache(ONE_MINUTE);
+    AtomicInteger fetches = new AtomicInteger();
+    PackageInfo a = object("a-1.0.0.tar.gz");
+    PackageInfo b = object("b-1.0.0.tar.gz");
+    java.util.function.Supplier<Future<List<PackageInfo>>> fetch = () -> {
+      fetches.incrementAndGet();
+      return Future.succeededFuture(List.of(a, b));
+    };
+    long first = cache.get(fetch).result().generation();
+
+    PackageInfo added = object("c-1.0.0.tar.gz");
+    PackageInfo replaced = new PackageInfo("a-1.0.0.tar.gz", 2, 2, "other", null);
+    cache.applied(added.file(), added);
+    cache.applied(replaced.file(), replaced);
+    ListingCache.Listing changed = cache.get(fetch).result();
+    assertEquals(1, fetches.get(), "no fetch: the changes were applied");
+    assertNotEquals(first, changed.generation());
+    assertEquals(java.util.Set.of(b, added, replaced), java.util.Set.copyOf(changed.objects()));
+
+    cache.applied(b.file(), null);
+    ListingCache.Listing deleted = cache.get(fetch).result();
+    assertEquals(1, fetches.get());
+    assertEquals(java.util.Set.of(added, replaced), java.util.Set.copyOf(deleted.objects()));
+    assertNotEquals(changed.generation(), deleted.generation());
+  }
+
+  @Test
+  void aChangeMadeHereToAnExpiredListingOrDuringAFetchIsListedByTheNextFetch() {
+    ListingCache expired = new ListingCache(0);
+    AtomicInteger fetches = new AtomicInteger();
+    expired.get(() -> { fetches.incrementAndGet(); return Future.succeededFuture(List.of()); });
+    expired.applied("a-1.0.0.tar.gz", object("a-1.0.0.tar.gz"));
+    expired.get(() -> { fetches.incrementAndGet(); return Future.succeededFuture(List.of(object("a-1.0.0.tar.gz"))); });
+    assertEquals(2, fetches.get(), "an expired listing is fetched again, the change and all");
+
+    ListingCache cache = new ListingCache(ONE_MINUTE);
+    Promise<List<PackageInfo>> slow = Promise.promise();
+    cache.get(() -> slow.future());
+    cache.applied("a-1.0.0.tar.gz", object("a-1.0.0.tar.gz"));
+    slow.complete(List.of());   // listed before the change
+    List<PackageInfo> next = cache.get(() -> Future.succeededFuture(List.of(object("a-1.0.0.tar.gz")))).result().objects();
+    assertEquals(List.of(object("a-1.0.0.tar.gz")), next, "the fetch that may have missed the change was not kept");
+  }
+
+  @Test
   void concurrentRequestsForAnExpiredListingShareOneFetch() {
     ListingCache cache = new ListingCache(ONE_MINUTE);
     AtomicInteger fetches = new AtomicInteger();
