@@ -28,10 +28,11 @@ report() {
     for id in "${ROWS[@]}"; do
       min=""; baseline=$MAIN_BASE
       case $id in
-        get_big | get_small | get_range | list | put_fsync | put_nofsync)
+        get_big | get_small | get_small_logged | get_range | list | put_fsync | put_nofsync)
           case $id in
             get_big) title="GET $(human_size "$BIG_SIZE"), 16 connections (wrk)"; unit="MiB/s"; target="≥ 0.95 × nginx"; min=0.95 ;;
             get_small) title="GET $(human_size "$SMALL_SIZE"), 64 keep-alive connections (wrk)"; unit="req/s"; target="≥ 0.8 × nginx"; min=0.8 ;;
+            get_small_logged) title="GET $(human_size "$SMALL_SIZE"), 64 keep-alive connections (wrk), **both logging every request** (ours \`log_level\` INFO, nginx \`access_log\` on; lines written: $LOGGED_LINES)"; unit="req/s"; target="≥ 1.0 × nginx"; min=1.0; baseline=$LOGGED_BASE ;;
             get_range) title="GET \`Range: bytes=1000-1999\` of $(human_size "$BIG_SIZE"), 64 connections (wrk)"; unit="req/s"; target="none set" ;;
             list) title="GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages ($LIST_NAMES names × $LIST_VERSIONS versions; nginx: \`autoindex_format json\`), 4 connections (wrk)"; unit="req/s"; target="≥ 1 × nginx"; min=1 ;;
             put_fsync) title="PUT $(human_size "$PUT_SIZE") streamed (curl -T), ours **fsync on** (default)"; unit="MiB/s"; target="≥ 0.8 × nginx"; min=0.8 ;;

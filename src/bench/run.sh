@@ -18,7 +18,8 @@
 #   BENCH_SWIFT=0   skip the Swift rows (a one-node Swift from Debian's packages, via src/test/swift/swift-node.sh)
 #   BENCH_ONLY=s3   only the S3 rows (results still go to results/latest.md: do not commit those);
 #                   BENCH_ONLY=swift: only the Swift rows; BENCH_ONLY=startup: only the start-up rows;
-#                   BENCH_ONLY=cluster: only the cluster rows (without the main data and servers)
+#                   BENCH_ONLY=cluster: only the cluster rows (without the main data and servers);
+#                   BENCH_ONLY=get: only the GET and listing rows of the file system
 #   BENCH_CLUSTER=0 skip the cluster rows (3 members and one instance on S3Proxy)
 #   BENCH_CLUSTER_MIB      size of the cluster rows' package in MiB (default 200, --quick 20)
 #   BENCH_CLUSTER_CLIENTS  concurrent clients of the cluster rows (default 300)
@@ -178,6 +179,13 @@ main() {
   start_sampler "$ours_pid" "$MAIN_RSS"
   log "ours (pid $ours_pid) on $OURS_URL, RSS $(mib "$MAIN_BASE") MiB after start-up; nginx (pid $nginx_pid) on $NGINX_URL"
   precheck
+  if [[ ${BENCH_ONLY:-} == get ]]; then
+    get_scenarios
+    listing_scenarios
+    log_summary
+    report
+    return 0
+  fi
   if [[ ${BENCH_ONLY:-} == s3 || ${BENCH_ONLY:-} == swift || ${BENCH_ONLY:-} == startup ]]; then
     "${BENCH_ONLY}_scenarios"
     log_summary

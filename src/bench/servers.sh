@@ -6,12 +6,12 @@
 # S3Proxy is started by lib.sh (start_s3proxy) and Swift by src/test/swift/swift-node.sh, both
 # from scenarios/remote-store.sh, which also starts the servers of ours on them.
 
-start_ours() {        # start_ours NAME PORT DIR FSYNC [JVM options...]  -> LAST_PID
+start_ours() {        # start_ours NAME PORT DIR FSYNC [JVM options...]  -> LAST_PID (OURS_LOG_LEVEL: WARN)
   local name=$1 port=$2 dir=$3 fsync=$4
   shift 4
   cat > "$WORK/$name.json" <<EOF
 {"FsRepository":{"location":{"path":"$dir","fsync":$fsync,"zero_copy":true}},
- "config":{"port":$port,"host":"127.0.0.1","log_level":"WARN"}}
+ "config":{"port":$port,"host":"127.0.0.1","log_level":"${OURS_LOG_LEVEL:-WARN}"}}
 EOF
   # shellcheck disable=SC2086
   java "$@" -jar "$JAR" --config "$WORK/$name.json" --port "$port" \
@@ -20,7 +20,8 @@ EOF
   STARTED+=("$LAST_PID")
 }
 
-write_nginx_conf() {  # write_nginx_conf DIR PORT [ROOT]: a private nginx (own pid, logs, temp paths)
+write_nginx_conf() {  # write_nginx_conf DIR PORT [ROOT]: a private nginx (own pid, logs, temp paths); with
+                      # NGINX_ACCESS_LOG=1 it logs every request to DIR/access.log (its default format)
   local d=$1 port=$2 root=${3:-$WORK} user_line=""
   mkdir -p "$d/client_body" "$d/tmp"
   [[ $(id -u) == 0 ]] && user_line="user root root;   # the work directory is private to root"
@@ -36,7 +37,7 @@ error_log $d/error.log warn;
 worker_rlimit_nofile 65536;
 events { worker_connections 8192; }
 http {
-  access_log off;
+  $(if [[ ${NGINX_ACCESS_LOG:-0} == 1 ]]; then echo "access_log $d/access.log;"; else echo "access_log off;"; fi)
   default_type application/gzip;
   sendfile on;
   tcp_nopush on;

@@ -3,6 +3,9 @@
 #   get_big    the 100 MiB package, 16 connections, MiB/s
 #   get_small  the 64 KiB package, 64 keep-alive connections, requests/s
 #   get_range  `Range: bytes=1000-1999` of the 100 MiB package, 64 connections, requests/s
+#   get_small_logged  the 64 KiB package as get_small, both servers logging every request: a second
+#              server of ours at log_level INFO (its access log on, to a file) against a second nginx
+#              with its access log on (to a file), as users run them
 # Targets (ARCHITECTURE.md): GET 100 MB ≥ 0.95 × nginx throughput; GET 64 KB ≥ 1.0 × nginx
 # requests/s; GET with a small Range ≥ 0.9 × nginx requests/s. The table judges the 64 KiB row
 # against 0.8 × nginx and sets no target for the range row.
@@ -14,4 +17,28 @@ get_scenarios() {
     "$OURS_URL/packages/$SMALL" "$NGINX_URL/packages/$SMALL"
   wrk_scenario get_range "GET Range bytes=1000-1999, 64 connections" rps 64 \
     "$OURS_URL/packages/$BIG" "$NGINX_URL/packages/$BIG" "Range: bytes=1000-1999"
+  get_logged_scenario
+}
+
+get_logged_scenario() {
+  local port nport pid npid main_rss=$MAIN_RSS
+  port=$(free_port); nport=$(free_port)
+  # shellcheck disable=SC2086
+  OURS_LOG_LEVEL=INFO start_ours logged "$port" "$PKGS" true ${BENCH_JAVA_OPTS:-}
+  pid=$LAST_PID
+  NGINX_ACCESS_LOG=1 write_nginx_conf "$WORK/nginx-logged" "$nport"
+  start_nginx "$WORK/nginx-logged"
+  npid=$LAST_PID
+  wait_ready "http://127.0.0.1:$port/packages" "$pid" logged
+  wait_ready "http://127.0.0.1:$nport/packages/" "$npid" nginx-logged
+  LOGGED_BASE=$(status_kb "$pid" VmRSS)
+  MAIN_RSS="$OUT_DIR/logged.rss"
+  start_sampler "$pid" "$MAIN_RSS"
+  wrk_scenario get_small_logged "GET $(human_size "$SMALL_SIZE"), 64 connections, both logging" rps 64 \
+    "http://127.0.0.1:$port/packages/$SMALL" "http://127.0.0.1:$nport/packages/$SMALL"
+  MAIN_RSS=$main_rss
+  LOGGED_LINES="ours $(grep -c '"GET /packages/' "$WORK/logs/logged.err" 2>/dev/null || echo 0), nginx $(wc -l < "$WORK/nginx-logged/access.log" 2>/dev/null || echo 0)"
+  stop_pid "$npid"
+  stop_pid "$pid"
+  rm -f "$WORK/nginx-logged/access.log"
 }

@@ -12,7 +12,6 @@ import org.packagerepository.metrics.Metrics;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -147,17 +146,7 @@ public final class Main {
     }
     BackgroundLogHandler handler = new BackgroundLogHandler(System.err);
     handler.setLevel(level);
-    handler.setFormatter(new Formatter() {
-      @Override
-      public String format(LogRecord record) {
-        String line = String.format("%1$tFT%1$tT.%1$tLZ %2$s %3$s: %4$s%n", record.getMillis(), record.getLevel(),
-          record.getLoggerName(), formatMessage(record));
-        if (record.getThrown() != null) {
-          line += record.getThrown() + System.lineSeparator();
-        }
-        return line;
-      }
-    });
+    handler.setFormatter(new LogLineFormatter());
     // A client that goes away mid-download is logged by Vert.x as a SEVERE I/O error: it is the client's doing.
     boolean debug = level.intValue() <= Level.FINE.intValue();
     handler.setFilter(record -> debug || !isClientGone(record));
