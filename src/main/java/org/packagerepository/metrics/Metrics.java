@@ -65,7 +65,8 @@ public final class Metrics {
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
       // Each instance its own name: tests run many servers in one JVM.
       .setRegistryName("package-repository-" + System.identityHashCode(registry));
-    return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory(registry));
+    // Linux's epoll when its native library is there (the build has it for x86-64), else the JDK's transport.
+    return Vertx.builder().with(options.setMetricsOptions(metrics).setPreferNativeTransport(true)).withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   private static Vertx registered(Vertx vertx, PrometheusMeterRegistry registry) {
