@@ -75,6 +75,24 @@ report() {
           tcell="none set (nginx serves the local file; ours goes through $label on the same cores)"
           [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
           echo "| $title | $(fmt_num "$ours") $unit | $(fmt_num "$ng") $unit | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "${REMOTE_BASE[$store]}") |" ;;
+        s3_put_cli | s3_get_cli | swift_put_cli | swift_get_cli)
+          local store=${id%%_*} label cli net
+          label=$(store_label "$store"); cli=${CLI_NAME[$store]}
+          case $id in
+            *_put_cli) title="$label: PUT $(human_size "$PUT_SIZE"), ours **vs $cli**, alternated; ${CLI_DESC[$id]}" ;;
+            *_get_cli) title="$label: cold GET of the $(human_size "$PUT_SIZE") package ours stored, ours **vs $cli**, alternated; ${CLI_DESC[$id]}" ;;
+          esac
+          ours=${OURS[$id]}; ng=${NGINX[$id]}; ratio=$(ratio_of "$ours" "$ng"); net=${CLI_NET[$id]}
+          tcell="≥ 0.9 × $cli: $(verdict "$ratio" 0.9); $cli's figure includes its start-up, ${CLI_START[$store]} s (median of 3 runs of ${CLI_PROBE[$store]}): without it "
+          if [[ -n $net ]]; then
+            tcell+="$(fmt_num "$net") MiB/s, ratio $(ratio_of "$ours" "$net")"
+            [[ $(verdict "$(ratio_of "$ours" "$net")" 0.9) == met ]] || tcell+=" (**below 0.9**)"
+          else
+            tcell+="—"
+          fi
+          [[ $id == *_get_cli ]] && tcell+="; ${CLI_SHA[$store]}"
+          [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
+          echo "| $title | $(fmt_num "$ours") MiB/s | $(fmt_num "$ng") MiB/s ($cli) | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "${REMOTE_BASE[$store]}") |" ;;
         s3_warm_big | s3_warm_small | swift_warm_big | swift_warm_small)
           local store=${id%%_*} label
           label=$(store_label "$store")
@@ -123,6 +141,10 @@ report() {
     echo "the memory target is measured by the \`-Xmx64m\` rows. Whole run: $(printf '%s; ' "${whole[@]}" | sed 's/; $//')."
     echo "The S3 and Swift rows marked **cache on** are a second server of ours on the same store with its read-through cache on; their second"
     echo "column is ours on the file system (the main server, same files), the reference ARCHITECTURE.md names for them, not nginx."
+    if [[ " ${ROWS[*]} " == *_cli\ * ]]; then
+      echo "The S3 and Swift rows marked **vs the AWS CLI** or **vs the swift CLI** have the store's own CLI in the second column, on the same"
+      echo "bucket or container as ours with its cache off; each side is timed by the wall clock around its process, the CLI's start-up included."
+    fi
     if [[ -n ${CL_TITLE[cluster_cold]:-} ]]; then
       echo "The cluster rows compare $CLUSTER_N members of ours (config.cluster) with one instance of ours (the same configuration without it)"
       echo "on the same S3Proxy, each with its cache on: their second column is that instance, not nginx; their peak RSS is each server's"
