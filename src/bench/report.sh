@@ -33,7 +33,7 @@ report() {
             get_big) title="GET $(human_size "$BIG_SIZE"), 16 connections (wrk)"; unit="MiB/s"; target="≥ 0.95 × nginx"; min=0.95 ;;
             get_small) title="GET $(human_size "$SMALL_SIZE"), 64 keep-alive connections (wrk)"; unit="req/s"; target="≥ 0.8 × nginx"; min=0.8 ;;
             get_small_logged) title="GET $(human_size "$SMALL_SIZE"), 64 keep-alive connections (wrk), **both logging every request** (ours \`log_level\` INFO, nginx \`access_log\` on; lines written: $LOGGED_LINES)"; unit="req/s"; target="≥ 1.0 × nginx"; min=1.0; baseline=$LOGGED_BASE ;;
-            get_range) title="GET \`Range: bytes=1000-1999\` of $(human_size "$BIG_SIZE"), 64 connections (wrk)"; unit="req/s"; target="none set" ;;
+            get_range) title="GET \`Range: bytes=1000-1999\` of $(human_size "$BIG_SIZE"), 64 connections (wrk)"; unit="req/s"; target="≥ 0.9 × nginx"; min=0.9 ;;
             list) title="GET /packages over $((LIST_NAMES * LIST_VERSIONS)) packages ($LIST_NAMES names × $LIST_VERSIONS versions; nginx: \`autoindex_format json\`), 4 connections (wrk)"; unit="req/s"; target="≥ 1 × nginx"; min=1 ;;
             put_fsync) title="PUT $(human_size "$PUT_SIZE") streamed (curl -T), ours **fsync on** (default)"; unit="MiB/s"; target="≥ 0.8 × nginx"; min=0.8 ;;
             put_nofsync) title="PUT $(human_size "$PUT_SIZE") streamed (curl -T), ours fsync off"; unit="MiB/s"; target="≥ 0.8 × nginx"; min=0.8; baseline=$NOFSYNC_BASE ;;
@@ -114,9 +114,9 @@ report() {
           echo "| $label, **cache on, cold**: $COLD_N concurrent GETs of a $(human_size "$BIG_SIZE") package just PUT, not in the cache (curl, xargs -P $COLD_N, every body compared with the original) | $(fmt_num "$ours") MiB/s aggregate (wall ${COLD_WALL[$store]} s) | $(fmt_num "$ng") MiB/s (wall ${COLD_WALL_NG[$store]} s) | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "${REMOTE_BASE[${store}_cache]}") |" ;;
         list_cold)
           ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
-          tcell="none set (the target is the row above)"
+          tcell="≤ 1.0 × nginx's time: $(awk -v r="$ratio" 'BEGIN { print (r + 0 <= 1.0) ? "met" : "**NOT met**" }')"
           [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
-          echo "| GET /packages right after a PUT through the same server (ours cannot use its 1 s listing cache), 1 client, median latency | $(fmt_num "${OURS[$id]}") ms | $(fmt_num "${NGINX[$id]}") ms | $ratio (lower is better) | $tcell | $(peak_cell "${PEAK[$id]}" "$MAIN_BASE") |" ;;
+          echo "| GET /packages right after a PUT through the same server (ours applies its own change to the listing it holds; nginx's autoindex reads the directory), 1 client, median latency | $(fmt_num "${OURS[$id]}") ms | $(fmt_num "${NGINX[$id]}") ms | $ratio (lower is better) | $tcell | $(peak_cell "${PEAK[$id]}" "$MAIN_BASE") |" ;;
         cluster_*)
           echo "| ${CL_TITLE[$id]} | ${CL_OURS[$id]} | ${CL_REF[$id]} | ${CL_RATIO[$id]} | ${CL_TARGET[$id]} | ${CL_PEAK[$id]} |" ;;
         startup | startup_empty)
