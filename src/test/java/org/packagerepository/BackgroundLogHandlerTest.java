@@ -63,7 +63,8 @@ class BackgroundLogHandlerTest {
       }
     };
     BackgroundLogHandler handler = handler(out);
-    int published = BackgroundLogHandler.CAPACITY + 100;
+    // The writer may take one batch off the queue before it is stuck writing it: more than the queue and a batch.
+    int published = BackgroundLogHandler.CAPACITY + BackgroundLogHandler.BATCH + 100;
     for (int i = 0; i < published; i++) {
       handler.publish(new LogRecord(Level.INFO, "line " + i));   // returns although nothing can be written
     }
