@@ -61,12 +61,12 @@ public final class Downloads {
     return new Admission(download, null);
   }
 
-  private synchronized void finished(Download download) {
+  private synchronized void finished(Download download, long sent) {
     active--;
     byClient.computeIfPresent(download.client, (client, held) -> held == 1 ? null : held - 1);
     Version version = download.version;
     version.inFlight.remove(download);
-    version.finishedBytes += download.sent.getAsLong();
+    version.finishedBytes += sent;
     if (version.inFlight.isEmpty()) {
       byVersion.remove(version.file);
     }
@@ -83,18 +83,26 @@ public final class Downloads {
    * last idle.
    */
   public JsonObject toJson() {
-    List<JsonObject> versions = new ArrayList<>();
+    record Seen(String file, int active, long finishedBytes, List<LongSupplier> sent) {
+    }
+    List<Seen> seen = new ArrayList<>();
     int total;
     synchronized (this) {
       total = active;
       for (Version version : byVersion.values()) {
-        long bytes = version.finishedBytes;
-        for (Download download : version.inFlight) {
-          bytes += download.sent.getAsLong();
-        }
-        versions.add(new JsonObject().put("file", version.file).put("active", version.inFlight.size())
-          .put("bytes_sent", bytes));
+        List<LongSupplier> sent = new ArrayList<>(version.inFlight.size());
+        version.inFlight.forEach(download -> sent.add(download.sent));
+        seen.add(new Seen(version.file, version.inFlight.size(), version.finishedBytes, sent));
       }
+    }
+    // The responses' counts are read outside this lock: each takes its connection's.
+    List<JsonObject> versions = new ArrayList<>(seen.size());
+    for (Seen version : seen) {
+      long bytes = version.finishedBytes();
+      for (LongSupplier sent : version.sent()) {
+        bytes += sent.getAsLong();
+      }
+      versions.add(new JsonObject().put("file", version.file()).put("active", version.active()).put("bytes_sent", bytes));
     }
     versions.sort(Comparator.<JsonObject>comparingInt(v -> v.getInteger("active")).reversed()
       .thenComparing(v -> v.getString("file")));
@@ -129,13 +137,16 @@ public final class Downloads {
 
     /** The answer is out, or the connection gone: the client's share and the server's bound take it back. */
     void finish() {
+      LongSupplier counted;
       synchronized (downloads) {
         if (finished) {
           return;
         }
         finished = true;
-        downloads.finished(this);
+        counted = sent;
       }
+      // Read outside the lock (it takes the connection's), then counted under it.
+      downloads.finished(this, counted.getAsLong());
     }
   }
 
