@@ -3,6 +3,7 @@ package org.packagerepository;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
@@ -13,7 +14,7 @@ import java.util.logging.LogRecord;
  */
 final class LogLineFormatter extends Formatter {
 
-  private final ZoneId zone = ZoneId.systemDefault();
+  private final ZoneId zone = ZoneOffset.UTC;
   private long second = Long.MIN_VALUE;
   private String secondText = "";
 
@@ -30,7 +31,7 @@ final class LogLineFormatter extends Formatter {
     long recordSecond = Math.floorDiv(millis, 1000);
     if (recordSecond != second) {
       second = recordSecond;
-      // As %tF'T'%tT in the default time zone.
+      // As %tF'T'%tT, in UTC: the line says Z.
       LocalDateTime time = LocalDateTime.ofInstant(Instant.ofEpochSecond(recordSecond), zone);
       secondText = String.format("%04d-%02d-%02dT%02d:%02d:%02d", time.getYear(), time.getMonthValue(),
         time.getDayOfMonth(), time.getHour(), time.getMinute(), time.getSecond());

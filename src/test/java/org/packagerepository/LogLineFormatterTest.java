@@ -11,9 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class LogLineFormatterTest {
 
-  /** The line as the server wrote it with String.format: the formatter must not change what operators parse. */
+  /**
+   * The line as the server wrote it with String.format (in UTC, as its Z says): the formatter must not change what
+   * operators parse.
+   */
   private static String formatted(LogRecord record) {
-    String line = String.format("%1$tFT%1$tT.%1$tLZ %2$s %3$s: %4$s%n", record.getMillis(), record.getLevel(),
+    String line = String.format("%1$tFT%1$tT.%1$tLZ %2$s %3$s: %4$s%n",
+      java.time.ZonedDateTime.ofInstant(record.getInstant(), java.time.ZoneOffset.UTC), record.getLevel(),
       record.getLoggerName(), record.getMessage());
     return record.getThrown() == null ? line : line + record.getThrown() + System.lineSeparator();
   }

@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.packagerepository.auth.Authenticator;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,7 +82,9 @@ final class DownloadAdmission {
     }
     SocketAddress remote = request.remoteAddress();
     String peer = remote == null ? "-" : remote.hostAddress();
-    return "address " + limits.trustedProxies().client(peer, request.getHeader("X-Forwarded-For"));
+    // Every line of the header: a proxy may add a line of its own instead of appending to the client's.
+    List<String> forwarded = request.headers().getAll("X-Forwarded-For");
+    return "address " + limits.trustedProxies().client(peer, forwarded.isEmpty() ? null : String.join(",", forwarded));
   }
 
   private void refuse(RoutingContext ctx, Downloads.Refusal refusal, int clientLimit) {

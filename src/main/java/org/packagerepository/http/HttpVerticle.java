@@ -19,6 +19,7 @@ import org.packagerepository.cluster.ClusterAuth;
 import org.packagerepository.cluster.PeerAuth;
 import org.packagerepository.events.PackageEvents;
 import org.packagerepository.metrics.Metrics;
+import org.packagerepository.packages.PackageFile;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.packagerepository.storage.StorageClient;
@@ -172,7 +173,8 @@ public final class HttpVerticle extends VerticleBase {
       if (method == HttpMethod.PUT) {
         upload.put(request, file);
       } else if (method == HttpMethod.GET) {
-        if (admission.admit(ctx, file)) {
+        // A name that cannot exist is answered 404 (by the download) without taking a place among the downloads.
+        if (!PackageFile.isValid(file) || admission.admit(ctx, file)) {
           download.get(ctx, file);
         }
       } else if (method == HttpMethod.HEAD) {

@@ -2,8 +2,7 @@ package org.packagerepository.http;
 
 import org.packagerepository.config.ConfigException;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.netty.util.NetUtil;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -84,23 +83,13 @@ public final class TrustedProxies {
     return client;
   }
 
-  /** The address's bytes when it is an IP literal, else null: no name is ever resolved. */
+  /** The address's bytes when it is an IP literal, else null: no name is ever resolved (Netty's parser). */
   private static byte[] literal(String text) {
     String s = text.trim();
     if (s.startsWith("[") && s.endsWith("]")) {
       s = s.substring(1, s.length() - 1);
     }
-    boolean ipv4 = s.matches("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
-    boolean ipv6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> c == ':' || c == '.' || c == '%'
-      || Character.digit(c, 16) >= 0);
-    if (!ipv4 && !ipv6) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(s).getAddress();
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return NetUtil.createByteArrayFromIpAddressString(s);
   }
 
   private record Block(byte[] address, int bits) {

@@ -113,7 +113,8 @@ final class MemberWarm {
       return storage.openRead(file).compose(opened -> {
         PackageInfo info = opened.info();
         size = info.size();
-        if (opened.hasChannel()) {
+        // An empty package has nothing to bring in (and is never cached).
+        if (opened.hasChannel() || size == 0) {
           opened.close();
           done();
           return Future.succeededFuture();

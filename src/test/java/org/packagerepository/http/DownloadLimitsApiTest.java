@@ -136,6 +136,8 @@ class DownloadLimitsApiTest {
     assertEquals(429, statusFrom("127.0.0.2", "X-Forwarded-For: 10.0.0.1"));
     // A proxy's own address before the client's, as a chain of proxies writes it, names the same client.
     assertEquals(429, statusFrom("127.0.0.2", "X-Forwarded-For: 10.0.0.1, 127.0.0.2"));
+    // A proxy that adds a line of its own: the client's line first proves nothing, the proxy's names the client.
+    assertEquals(429, statusFrom("127.0.0.2", "X-Forwarded-For: 10.9.9.9", "X-Forwarded-For: 10.0.0.1"));
 
     // From anywhere else the header proves nothing: the connection's own address is the client.
     assertEquals(200, slowFrom("127.0.0.3", "X-Forwarded-For: 10.0.0.9").status());

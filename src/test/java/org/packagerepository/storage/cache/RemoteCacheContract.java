@@ -198,10 +198,12 @@ public abstract class RemoteCacheContract {
     TestServer server = start();
     server.client().upload(file, bytes);
     server.client().upload(other, otherBytes);
+    server.client().upload("warm-empty-1.0.0.tar.gz", new byte[0]);
 
     HttpResponse<String> started = http.send(HttpRequest.newBuilder(server.uri("/warm"))
       .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("files", new io.vertx.core.json.JsonArray()
-        .add(file).add(other).add("missing-9.9.9.tar.gz").add("../etc/passwd")).encode())).build(),
+        .add(file).add(other).add("missing-9.9.9.tar.gz").add("../etc/passwd").add("warm-empty-1.0.0.tar.gz"))
+        .encode())).build(),
       HttpResponse.BodyHandlers.ofString());
     assertEquals(202, started.statusCode(), started::body);
     String id = new JsonObject(started.body()).getString("id");
@@ -223,6 +225,7 @@ public abstract class RemoteCacheContract {
     assertEquals("done", files.get(file).getString("state"), member::encode);
     assertEquals(bytes.length, files.get(file).getLong("bytes"), member::encode);
     assertEquals("done", files.get(other).getString("state"), member::encode);
+    assertEquals("done", files.get("warm-empty-1.0.0.tar.gz").getString("state"), "nothing to bring in: " + member.encode());
     assertEquals("failed", files.get("missing-9.9.9.tar.gz").getString("state"), member::encode);
     assertTrue(files.get("missing-9.9.9.tar.gz").getString("reason").contains("missing-9.9.9.tar.gz"), member::encode);
     assertEquals("failed", files.get("../etc/passwd").getString("state"), member::encode);
