@@ -81,11 +81,8 @@ public record AuthSettings(boolean anonymousRead, List<User> users) {
       }
       permissions.add(permission);
     }
-    long maxDownloads = Settings.integer(user, "max_downloads", 0, where + ".max_downloads");
-    if (maxDownloads < 0 || maxDownloads > 1_000_000) {
-      throw new ConfigException(where + ".max_downloads is " + maxDownloads + "; use a count of downloads, or 0 for "
-        + "config.limits.max_downloads_per_client");
-    }
+    long maxDownloads = Settings.integer(user, "max_downloads", 0, where + ".max_downloads", 0, 1_000_000,
+      "a count of downloads, or 0 for config.limits.max_downloads_per_client");
     return new User(name, hash, Set.copyOf(permissions), (int) maxDownloads);
   }
 }

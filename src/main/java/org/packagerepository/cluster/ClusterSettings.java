@@ -1,6 +1,5 @@
 package org.packagerepository.cluster;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.Settings;
@@ -71,20 +70,9 @@ public record ClusterSettings(List<String> members, String kubernetesService, St
   /** A JSON array of {@code host:port}, or a comma-separated string of them (the environment's form). */
   private static List<String> members(Object value) {
     List<String> members = new ArrayList<>();
-    if (value == null) {
-      return members;
-    }
-    List<?> items = value instanceof JsonArray array ? array.getList()
-      : value instanceof String text ? List.of(text.split(",")) : null;
-    if (items == null) {
-      throw new ConfigException("config.cluster.members must be a list of \"host:port\"");
-    }
-    for (Object item : items) {
-      String member = String.valueOf(item).trim();
-      if (!member.isEmpty()) {
-        HostPort hostPort = HostPort.parse(member, "config.cluster.members");
-        members.add(hostPort.host() + ":" + hostPort.port());
-      }
+    for (String member : Settings.list(value, "config.cluster.members must be a list of \"host:port\"")) {
+      HostPort hostPort = HostPort.parse(member, "config.cluster.members");
+      members.add(hostPort.host() + ":" + hostPort.port());
     }
     return List.copyOf(members);
   }

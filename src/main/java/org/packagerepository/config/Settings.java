@@ -1,9 +1,12 @@
 package org.packagerepository.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads typed values from a configuration section. Values may arrive as strings (environment variables, or a
@@ -77,6 +80,31 @@ public final class Settings {
     } catch (URISyntaxException e) {
       return null;
     }
+  }
+
+  /**
+   * A list of strings, given as a JSON array or (from an environment variable) as one comma-separated string: its
+   * entries trimmed, the empty ones left out; none when {@code value} is null.
+   *
+   * @param wrongType the message of the {@link ConfigException} when it is neither
+   */
+  public static List<String> list(Object value, String wrongType) {
+    if (value == null) {
+      return List.of();
+    }
+    List<?> items = value instanceof JsonArray array ? array.getList()
+      : value instanceof String text ? List.of(text.split(",")) : null;
+    if (items == null) {
+      throw new ConfigException(wrongType);
+    }
+    List<String> entries = new ArrayList<>();
+    for (Object item : items) {
+      String entry = String.valueOf(item).trim();
+      if (!entry.isEmpty()) {
+        entries.add(entry);
+      }
+    }
+    return List.copyOf(entries);
   }
 
   /** A key prefix as configured ({@code container.path}), without leading or trailing slashes. */

@@ -50,10 +50,10 @@ final class DownloadAdmission {
   boolean admit(RoutingContext ctx, String file) {
     String user = ctx.get(AccessLog.USER);
     int ownLimit = user != null && authenticator != null ? authenticator.maxDownloads(user) : 0;
-    Downloads.Admission admission = downloads.admit(client(ctx.request(), user),
-      ownLimit > 0 ? ownLimit : limits.maxDownloadsPerClient(), file);
+    int clientLimit = ownLimit > 0 ? ownLimit : limits.maxDownloadsPerClient();
+    Downloads.Admission admission = downloads.admit(client(ctx.request(), user), clientLimit, file);
     if (admission.download() == null) {
-      refuse(ctx, admission.refusal(), ownLimit > 0 ? ownLimit : limits.maxDownloadsPerClient());
+      refuse(ctx, admission.refusal(), clientLimit);
       return false;
     }
     AtomicLong pastResponse = new AtomicLong();
@@ -82,6 +82,9 @@ final class DownloadAdmission {
     }
     SocketAddress remote = request.remoteAddress();
     String peer = remote == null ? "-" : remote.hostAddress();
+    if (limits.trustedProxies().isEmpty()) {
+      return "address " + peer;
+    }
     // Every line of the header: a proxy may add a line of its own instead of appending to the client's.
     List<String> forwarded = request.headers().getAll("X-Forwarded-For");
     return "address " + limits.trustedProxies().client(peer, forwarded.isEmpty() ? null : String.join(",", forwarded));

@@ -1,11 +1,9 @@
 package org.packagerepository.http;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.packagerepository.config.ConfigException;
 import org.packagerepository.config.Settings;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,35 +35,12 @@ public record DownloadLimits(int maxDownloadsPerClient, int maxDownloads, Truste
     JsonObject limits = (JsonObject) value;
     return new DownloadLimits(count(limits, "max_downloads_per_client", DEFAULT_MAX_DOWNLOADS_PER_CLIENT),
       count(limits, "max_downloads", DEFAULT_MAX_DOWNLOADS),
-      TrustedProxies.parse(addresses(config == null ? null : config.getValue("trusted_proxies"))));
+      TrustedProxies.parse(Settings.list(config == null ? null : config.getValue("trusted_proxies"),
+        "config.trusted_proxies must be a list of addresses or CIDR blocks, e.g. [\"10.0.0.5\", \"10.1.0.0/16\"]")));
   }
 
   private static int count(JsonObject limits, String key, int defaultValue) {
-    long value = Settings.integer(limits, key, defaultValue, "config.limits." + key);
-    if (value < 0 || value > 1_000_000) {
-      throw new ConfigException("config.limits." + key + " is " + value + "; use a count of downloads, or 0 for no "
-        + "limit");
-    }
-    return (int) value;
-  }
-
-  private static List<String> addresses(Object value) {
-    if (value == null) {
-      return List.of();
-    }
-    List<?> items = value instanceof JsonArray array ? array.getList()
-      : value instanceof String text ? List.of(text.split(",")) : null;
-    if (items == null) {
-      throw new ConfigException("config.trusted_proxies must be a list of addresses or CIDR blocks, e.g. "
-        + "[\"10.0.0.5\", \"10.1.0.0/16\"]");
-    }
-    List<String> addresses = new ArrayList<>();
-    for (Object item : items) {
-      String address = String.valueOf(item).trim();
-      if (!address.isEmpty()) {
-        addresses.add(address);
-      }
-    }
-    return addresses;
+    return (int) Settings.integer(limits, key, defaultValue, "config.limits." + key, 0, 1_000_000,
+      "a count of downloads, or 0 for no limit");
   }
 }
