@@ -55,9 +55,10 @@ public final class S3Backend implements StorageBackend<S3Backend.Configured> {
     return settings.store().redirect().threshold();
   }
 
-  /** A part being filled and one being sent, plus the HTTP side's queue and the credit window. */
+  /** A part being filled and the parts being sent, plus the HTTP side's queue and the credit window. */
   @Override
   public long bytesPerUpload(Configured settings) {
-    return 2L * settings.store().partSize() + 2L * 1024 * 1024;
+    int partSize = settings.store().partSize();
+    return (S3Upload.partsInFlight(Runtime.getRuntime().maxMemory(), partSize) + 1L) * partSize + 2L * 1024 * 1024;
   }
 }

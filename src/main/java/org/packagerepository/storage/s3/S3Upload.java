@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,9 +25,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Chunks are collected into parts. A package that ends within its first part is sent with a single PUT once it
  * is complete and hashed, so it appears whole and verified. A larger one becomes a multipart upload: each full part is
- * sent while the next fills, and the stream reports itself full while a filled part waits for the one in flight, so
- * an upload holds at most two parts. The object of a multipart upload appears only when {@link #commit} completes it:
- * on the package's own key when the client announced the SHA-256 (stored in the metadata from the start, and the
+ * sent while the next fills, several at once where the heap has room ({@link #partsInFlight}: one at a time left the
+ * store waiting between parts; the AWS CLI sends ten), and the stream reports itself full while a filled part waits
+ * for one of them, so an upload holds at most one part more than it sends at once. The object of a multipart upload appears only when
+ * {@link #commit} completes it: on the package's own key when the client announced the SHA-256 (stored in the metadata from the start, and the
  * upload aborted if the bytes do not match), otherwise on a key under {@code .incoming/} that is then copied, with the
  * computed SHA-256 in its metadata, onto the package's key and deleted: with one CopyObject up to the copy part size,
  * as a {@link PartCopy} above it (so any size S3 stores can be copied). Parts are hashed in order on worker threads.
@@ -36,12 +38,15 @@ import java.util.concurrent.CompletableFuture;
 final class S3Upload extends BatchingUpload {
 
   static final String SHA256_METADATA = "sha256";
+  /** The most parts one upload sends at once. */
+  static final int MAX_PARTS_IN_FLIGHT = 4;
   private static final String CONTENT_TYPE = "application/gzip";
 
   private final Context context;
   private final S3AsyncClient client;
   private final String bucket;
   private final int partSize;
+  private final int partsInFlight;
   private final long copyPartSize;
   /** Where a multipart upload goes; the package's key when {@link #announcedSha256} is known. */
   private final String partsKey;
@@ -50,7 +55,9 @@ final class S3Upload extends BatchingUpload {
   private List<Buffer> filling = new ArrayList<>();
   private long fillingBytes;
   private Future<String> uploadId;
-  private Future<Void> sending;
+  /** The parts being sent. */
+  private final List<Future<Void>> sending = new ArrayList<>();
+  private int partsStarted;
   private final List<CompletedPart> parts = new ArrayList<>();
   private PartCopy copying;
 
@@ -60,9 +67,18 @@ final class S3Upload extends BatchingUpload {
     this.client = client;
     this.bucket = bucket;
     this.partSize = partSize;
+    this.partsInFlight = partsInFlight(Runtime.getRuntime().maxMemory(), partSize);
     this.copyPartSize = copyPartSize;
     this.partsKey = partsKey;
     this.announcedSha256 = announcedSha256;
+  }
+
+  /**
+   * Parts one upload sends at once with a heap of {@code maxHeap} bytes: one per eight parts the heap holds, 1 to
+   * {@link #MAX_PARTS_IN_FLIGHT} (a 64 MiB heap and 8 MiB parts: one, as a small server always did).
+   */
+  static int partsInFlight(long maxHeap, int partSize) {
+    return (int) Math.max(1, Math.min(MAX_PARTS_IN_FLIGHT, maxHeap / (8L * partSize)));
   }
 
   @Override
@@ -74,7 +90,7 @@ final class S3Upload extends BatchingUpload {
   protected Future<Void> accept(Buffer data) {
     filling.add(data);
     fillingBytes += data.length();
-    if (fillingBytes >= partSize && sending == null) {
+    if (fillingBytes >= partSize && sending.size() < partsInFlight && failure() == null) {
       sendPart();
     }
     return Future.succeededFuture();
@@ -108,6 +124,7 @@ final class S3Upload extends BatchingUpload {
       return call(client.putObject(r -> r.bucket(bucket).key(key).contentLength(written()).contentType(CONTENT_TYPE)
         .metadata(metadata), body)).map(response -> response.eTag());
     }
+    parts.sort(Comparator.comparing(CompletedPart::partNumber));
     Future<String> completed = uploadId.compose(id -> call(client.completeMultipartUpload(r -> r.bucket(bucket)
         .key(partsKey).uploadId(id).multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()))))
       .map(response -> response.eTag());
@@ -132,13 +149,13 @@ final class S3Upload extends BatchingUpload {
       .map(response -> response.copyObjectResult().eTag());
   }
 
-  /** Leaves nothing behind: waits for a part in flight, then aborts the multipart upload (and a copy under way). */
+  /** Leaves nothing behind: waits for the parts in flight, then aborts the multipart upload (and a copy under way). */
   @Override
   public Future<Void> cancel() {
     failQuietly(new IllegalStateException("The upload was aborted"));
     filling.clear();
     fillingBytes = 0;
-    Future<Void> inFlight = sending == null ? Future.succeededFuture() : sending.otherwiseEmpty();
+    Future<Void> inFlight = Future.join(new ArrayList<>(sending)).otherwiseEmpty().mapEmpty();
     Future<Void> copy = copying == null ? Future.succeededFuture() : copying.abort();
     return Future.join(inFlight, copy).otherwiseEmpty().compose(v -> {
       Future<String> id = uploadId;
@@ -167,7 +184,7 @@ final class S3Upload extends BatchingUpload {
     long size = fillingBytes;
     filling = new ArrayList<>();
     fillingBytes = 0;
-    int number = parts.size() + 1;
+    int number = ++partsStarted;
     hash(part);
     if (uploadId == null) {
       uploadId = call(client.createMultipartUpload(r -> {
@@ -178,19 +195,20 @@ final class S3Upload extends BatchingUpload {
       })).map(response -> response.uploadId());
     }
     ByteBuffer[] bytes = part.stream().map(b -> ((BufferInternal) b).getByteBuf().nioBuffer()).toArray(ByteBuffer[]::new);
-    sending = uploadId.compose(id -> call(client.uploadPart(r -> r.bucket(bucket).key(partsKey).uploadId(id)
+    Future<Void> sent = uploadId.compose(id -> call(client.uploadPart(r -> r.bucket(bucket).key(partsKey).uploadId(id)
         .partNumber(number).contentLength(size), AsyncRequestBody.fromRemainingByteBuffersUnsafe(bytes))))
       .map(response -> {
         parts.add(CompletedPart.builder().partNumber(number).eTag(response.eTag()).build());
         return null;
       });
-    sending.onComplete(ar -> {
-      sending = null;
+    sending.add(sent);
+    sent.onComplete(ar -> {
+      sending.remove(sent);
       if (ar.failed()) {
         fail(ar.cause());   // the stream may be waiting for a drain that would not come
         return;
       }
-      if (fillingBytes >= partSize || ended() != null && fillingBytes > 0) {
+      if (failure() == null && (fillingBytes >= partSize || ended() != null && fillingBytes > 0)) {
         sendPart();
       }
       drained();
@@ -203,11 +221,11 @@ final class S3Upload extends BatchingUpload {
     if (!endPending()) {
       return;
     }
-    if (uploadId != null && fillingBytes > 0 && sending == null) {
+    if (uploadId != null && fillingBytes > 0 && sending.size() < partsInFlight) {
       sendPart();
       return;
     }
-    if (sending == null && (uploadId == null || fillingBytes == 0)) {
+    if (sending.isEmpty() && (uploadId == null || fillingBytes == 0)) {
       endAfterHashing();
     }
   }
