@@ -29,14 +29,24 @@ import java.util.concurrent.Callable;
  * <p>{@link #end()} completes when every byte is in the file (forced to the disk when {@code sync} is set) and the file
  * is closed, and fails if any write did: an upload whose last bytes never reached the file must not be published.
  * {@link #cancel()} closes and deletes it. All methods are called on the owning event loop.
+ *
+ * <p>With {@code sync}, the file is also forced every {@link #FORCE_EVERY_BYTES} while the upload goes on, on another
+ * worker thread beside the writes: the kernel would otherwise start writing a large upload to the disk only when the
+ * last force asks for it, and the client would wait for all of it after its last byte.
  */
 final class IncomingFile extends BatchingUpload {
+
+  /** Bytes written between two forces of a file forced at its end. */
+  static final long FORCE_EVERY_BYTES = 64L * 1024 * 1024;
 
   private final WorkerExecutor worker;
   private final Path path;
   private final FileChannel channel;
   private final int batchBytes;
   private final boolean sync;
+  /** Bytes written since a force was last started. */
+  private long unforced;
+  private Future<Void> forcing;
   private List<Buffer> filling = new ArrayList<>();
   private int fillingBytes;
   private Promise<Void> fillingWritten;
@@ -93,7 +103,24 @@ final class IncomingFile extends BatchingUpload {
 
   @Override
   protected Future<Void> afterEnd() {
-    return (sync ? force() : Future.succeededFuture()).compose(v -> close());
+    return (sync ? forced().compose(v -> force()) : Future.succeededFuture()).compose(v -> close());
+  }
+
+  /** Completes when the force under way, if any, has. */
+  private Future<Void> forced() {
+    return forcing == null ? Future.succeededFuture() : forcing.otherwiseEmpty();
+  }
+
+  /** Starts forcing what is written so far, unless a force is under way. */
+  private void forceSoFar(long bytes) {
+    unforced += bytes;
+    if (!sync || unforced < FORCE_EVERY_BYTES || forcing != null || closed != null) {
+      return;
+    }
+    unforced = 0;
+    Future<Void> started = force();
+    forcing = started;
+    started.onComplete(ar -> forcing = null);
   }
 
   private Future<Void> force() {
@@ -115,7 +142,7 @@ final class IncomingFile extends BatchingUpload {
   /** Closes the file once a batch being written has finished; a no-op when called again. */
   Future<Void> close() {
     if (closed == null) {
-      Future<Void> writing = inFlight == null ? Future.succeededFuture() : inFlight;
+      Future<Void> writing = Future.join(inFlight == null ? Future.succeededFuture() : inFlight, forced()).mapEmpty();
       closed = writing.transform(ar -> worker.executeBlocking(() -> {
         channel.close();
         return null;
@@ -127,6 +154,7 @@ final class IncomingFile extends BatchingUpload {
 
   private void writeBatch() {
     List<Buffer> batch = filling;
+    int batchSize = fillingBytes;
     Promise<Void> written = fillingWritten;
     filling = new ArrayList<>();
     fillingBytes = 0;
@@ -152,6 +180,7 @@ final class IncomingFile extends BatchingUpload {
         fillingBytes = 0;
       } else {
         written.complete();
+        forceSoFar(batchSize);
         if (!filling.isEmpty() && closed == null) {
           writeBatch();
         }
