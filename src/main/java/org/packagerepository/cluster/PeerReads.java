@@ -56,8 +56,9 @@ final class PeerReads {
     this.aroundOwner = Counter.builder("pr_cluster_owner_reads").tag("outcome", "store")
       .description("Reads of a version not cached here: from its owner, or from the store because the owner could not "
         + "serve").register(meters);
+    // Chunks of up to 64 KiB, like the store's: each is a message of the transfer.
     this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS)
-      .setKeepAliveTimeout(30), new PoolOptions().setHttp1MaxSize(64));
+      .setKeepAliveTimeout(30).setMaxChunkSize(64 * 1024), new PoolOptions().setHttp1MaxSize(64));
   }
 
   /** The bytes from the owner of the version, or null when this member is the owner or the owner cannot serve. */
