@@ -59,9 +59,9 @@ wrk_scenario() {
   return 0
 }
 
-put_once() {          # put_once BASE_URL NAME FILE -> "code bytes seconds" (response in $OUT_DIR/put.resp)
+put_once() {          # put_once BASE_URL NAME FILE [CURL_ARG...] -> "code bytes seconds" (response in $OUT_DIR/put.resp)
   curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o "$OUT_DIR/put.resp" -w '%{http_code} %{size_upload} %{time_total}' \
-    -T "$3" "$1/packages/$2" 2>> "$WORK/logs/curl.err" || echo "000 0 1"
+    "${@:4}" -T "$3" "$1/packages/$2" 2>> "$WORK/logs/curl.err" || echo "000 0 1"
 }
 
 remove_package() {    # remove_package NAME...: straight from the directory both servers serve

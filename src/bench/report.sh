@@ -75,11 +75,12 @@ report() {
           tcell="none set (nginx serves the local file; ours goes through $label on the same cores)"
           [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
           echo "| $title | $(fmt_num "$ours") $unit | $(fmt_num "$ng") $unit | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "${REMOTE_BASE[$store]}") |" ;;
-        s3_put_cli | s3_get_cli | swift_put_cli | swift_get_cli)
+        s3_put_cli | s3_put_cli_sum | s3_get_cli | swift_put_cli | swift_get_cli)
           local store=${id%%_*} label cli net
           label=$(store_label "$store"); cli=${CLI_NAME[$store]}
           case $id in
             *_put_cli) title="$label: PUT $(human_size "$PUT_SIZE"), ours **vs $cli**, alternated; ${CLI_DESC[$id]}" ;;
+            *_put_cli_sum) title="$label: PUT $(human_size "$PUT_SIZE"), ours **with the SHA-256 announced vs $cli**; ${CLI_DESC[$id]}" ;;
             *_get_cli) title="$label: cold GET of the $(human_size "$PUT_SIZE") package ours stored, ours **vs $cli**, alternated; ${CLI_DESC[$id]}" ;;
           esac
           ours=${OURS[$id]}; ng=${NGINX[$id]}; ratio=$(ratio_of "$ours" "$ng"); net=${CLI_NET[$id]}

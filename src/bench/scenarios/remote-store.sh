@@ -6,6 +6,7 @@
 #   <store>_put_cli, <store>_get_cli                  the same server of ours against the store's own
 #       CLI (`aws s3 cp`, `swift upload` / `swift download`) on the same bucket or container: PUT of
 #       that file, and a cold GET (cache off) of the package ours stored, alternated, MiB/s
+#   s3_put_cli_sum                                    (S3 only) ours' PUT with the SHA-256 announced, in the same rounds
 # then the store's cache rows (cache.sh) on the same store. <store> is s3 or swift; BENCH_S3=0 or
 # BENCH_SWIFT=0 leaves a store out, BENCH_ONLY=s3 or swift runs only its rows. The CLI rows are
 # skipped, with a message, when `aws` (aws-cli 1.x) or `swift` (python-swiftclient) is not on PATH.
@@ -226,7 +227,8 @@ cli_setup() {
       version=$("${CLI_CMD[@]}" --version 2>&1 | cut -d' ' -f1)
       CLI_NAME[s3]="the AWS CLI"
       CLI_PROBE[s3]="\`aws s3 ls\` of an empty prefix"
-      CLI_DESC[s3_put_cli]="ours: \`curl -T\`, the server sending it as a multipart upload in 8 MiB parts to a temporary key, then copying it onto the package's key inside the store; the AWS CLI: \`aws s3 cp FILE s3://packages/bench/NAME\` ($version; multipart_threshold 8 MiB, multipart_chunksize 8 MiB, max_concurrent_requests 10, path-style; over http it signs each part's SHA-256 and sends its CRC32, botocore's defaults), a multipart upload straight onto the key"
+      CLI_DESC[s3_put_cli]="ours: \`curl -T\`, the server sending it as a multipart upload in 8 MiB parts, four at once, to a temporary key, then copying it onto the package's key inside the store; the AWS CLI: \`aws s3 cp FILE s3://packages/bench/NAME\` ($version; multipart_threshold 8 MiB, multipart_chunksize 8 MiB, max_concurrent_requests 10, path-style; over http it signs each part's SHA-256 and sends its CRC32, botocore's defaults), a multipart upload straight onto the key"
+      CLI_DESC[s3_put_cli_sum]="the same, ours' client announcing the file's SHA-256 (\`curl -T FILE -H 'X-Checksum-Sha256: …'\`, as the AWS CLI sends checksums of its own): the server sends the parts straight to the package's key, with no copy in the store; the AWS CLI's figures are those of the row above"
       CLI_DESC[s3_get_cli]="ours with its cache off: \`curl\` of the package it stored, streamed from the store; the AWS CLI: \`aws s3 cp s3://packages/bench/NAME -\` of the same object (HeadObject, then ranged GETs of 8 MiB, up to 10 at once, written in order); both bodies piped to \`wc -c\`"
       ;;
     swift)
@@ -303,8 +305,8 @@ secs_between() { awk -v a="$1" -v z="$2" 'BEGIN { printf "%.2f", (z - a) / 1e6 }
 # ours on URL (cache off) whose RSS is sampled into RSS_FILE.
 cli_rows() {
   local store=$1 url=$2 rss_file=$3 label cli r i t0 t1 code bytes got value net p sha start ours_name cli_name
-  local put_peak=0 get_peak=0 put_raw="" get_raw="" put_bad=0 get_bad=0
-  local -a put_o=() put_c=() put_n=() get_o=() get_c=() get_n=() starts=()
+  local put_peak=0 get_peak=0 put_raw="" get_raw="" put_bad=0 get_bad=0 sum_raw="" sum_bad=0 sum_name
+  local -a put_o=() put_c=() put_n=() get_o=() get_c=() get_n=() starts=() sum_o=()
   label=$(store_label "$store"); cli=${CLI_NAME[$store]}
   log "$label against $cli: its start-up (3 runs of ${CLI_PROBE[$store]}), then $ROUNDS round(s) of PUT $(human_size "$PUT_SIZE") and GET, ours then the CLI"
   for i in 1 2 3; do
@@ -317,6 +319,7 @@ cli_rows() {
   CLI_SHA[$store]=""
   for ((r = 1; r <= ROUNDS; r++)); do
     ours_name="bench-${store}cli-ours-1.0.$r.tar.gz"; cli_name="bench-${store}cli-cli-1.0.$r.tar.gz"
+    sum_name="bench-${store}cli-sum-1.0.$r.tar.gz"
 
     # PUT: ours, then the CLI
     sync
@@ -338,6 +341,16 @@ cli_rows() {
     put_c+=("$value"); [[ -n $net ]] && put_n+=("$net")
     put_raw+="cli=$value (less its start-up ${net:-—}) "
     log "  round $r $cli PUT: $value MiB/s, ${net:-—} MiB/s less its start-up (exit $code, $(secs_between "$t0" "$t1") s)"
+    if [[ $store == s3 ]]; then   # ours again, the client announcing the SHA-256: no copy in the store
+      sync
+      t0=$(now_us); read -r code bytes _ <<< "$(put_once "$url" "$sum_name" "$SRC/put.bin" -H "X-Checksum-Sha256: $PUT_SHA")"; t1=$(now_us)
+      value=$(cli_mibs "$PUT_SIZE" "$t0" "$t1")
+      [[ $code == 200 && $bytes == "$PUT_SIZE" ]] || { sum_bad=$((sum_bad + 1)); log "  ours on $store: announced PUT answered $code after $bytes bytes"; }
+      sum_o+=("$value"); sum_raw+="ours=$value "
+      log "  round $r ours PUT, SHA-256 announced: $value MiB/s (HTTP $code, $(secs_between "$t0" "$t1") s)"
+      code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 120 -X DELETE "$url/packages/$sum_name" 2>> "$WORK/logs/curl.err") || true
+      [[ $code == 200 || $code == 204 ]] || { sum_bad=$((sum_bad + 1)); log "  ours on $store: DELETE $sum_name answered $code"; }
+    fi
 
     # GET of the package ours stored: ours, then the CLI
     rm -f "$OUT_DIR/cli-get.hdr"
@@ -388,6 +401,14 @@ cli_rows() {
   PEAK[${store}_put_cli]=$put_peak; PEAK[${store}_get_cli]=$get_peak
   ((put_bad > 0)) && NOTE[${store}_put_cli]="$put_bad failed checks (status, size, sha256 or deletion: see the log)"
   ((get_bad > 0)) && NOTE[${store}_get_cli]="$get_bad failed checks (status, byte count or sha256: see the log)"
-  ROWS+=("${store}_put_cli" "${store}_get_cli")
+  ROWS+=("${store}_put_cli")
+  if ((${#sum_o[@]})); then
+    OURS[${store}_put_cli_sum]=$(median "${sum_o[@]}"); NGINX[${store}_put_cli_sum]=${NGINX[${store}_put_cli]}
+    CLI_NET[${store}_put_cli_sum]=${CLI_NET[${store}_put_cli]}; RAW[${store}_put_cli_sum]="$sum_raw(MiB/s; the CLI's: see ${store}_put_cli)"
+    PEAK[${store}_put_cli_sum]=$put_peak
+    ((sum_bad > 0)) && NOTE[${store}_put_cli_sum]="$sum_bad failed checks (status, size or deletion: see the log)"
+    ROWS+=("${store}_put_cli_sum")
+  fi
+  ROWS+=("${store}_get_cli")
   return 0
 }
