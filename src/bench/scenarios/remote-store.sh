@@ -183,9 +183,10 @@ remote_put_scenario() {
 # The store's own CLI against ours (issue 19), on the store and the cache-off server of ours of the
 # rows above: the AWS CLI (`aws`, aws-cli 1.x) on S3Proxy, the swift CLI (python-swiftclient) on Swift.
 # One round: ours' PUT of $SRC/put.bin (curl -T, as <store>_put), then the CLI's upload of the same
-# file under a name of its own; ours' GET of the package it stored, then the CLI's download of that
-# same object; then both objects deleted (ours' through ours, the CLI's with the CLI), so that rounds
-# do not pile up. Each side is timed by the wall clock around its process, start included, and each
+# file under a name of its own; on S3, ours' PUT again with the SHA-256 announced; ours' GET of the
+# package it stored, then the CLI's download of a twin ours stored just before (each side the first
+# reader of its object); then every object deleted (ours' through ours, the CLI's with the CLI), so
+# that rounds do not pile up. Each side is timed by the wall clock around its process, start included, and each
 # PUT follows a `sync`, as in put.sh. Both GETs' bodies are piped to `wc -c`, the byte count each must
 # match: the same sink for both (the CLI can only be counted that way). The CLI, in Python, takes
 # a third to half a second to start here where curl takes milliseconds: its start-up (the median of
@@ -229,7 +230,7 @@ cli_setup() {
       CLI_PROBE[s3]="\`aws s3 ls\` of an empty prefix"
       CLI_DESC[s3_put_cli]="ours: \`curl -T\`, the server sending it as a multipart upload in 8 MiB parts, four at once, to a temporary key, then copying it onto the package's key inside the store; the AWS CLI: \`aws s3 cp FILE s3://packages/bench/NAME\` ($version; multipart_threshold 8 MiB, multipart_chunksize 8 MiB, max_concurrent_requests 10, path-style; over http it signs each part's SHA-256 and sends its CRC32, botocore's defaults), a multipart upload straight onto the key"
       CLI_DESC[s3_put_cli_sum]="the same, ours' client announcing the file's SHA-256 (\`curl -T FILE -H 'X-Checksum-Sha256: …'\`, as the AWS CLI sends checksums of its own): the server sends the parts straight to the package's key, with no copy in the store; the AWS CLI's figures are those of the row above"
-      CLI_DESC[s3_get_cli]="ours with its cache off: \`curl\` of the package it stored, streamed from the store; the AWS CLI: \`aws s3 cp s3://packages/bench/NAME -\` of the same object (HeadObject, then ranged GETs of 8 MiB, up to 10 at once, written in order); both bodies piped to \`wc -c\`"
+      CLI_DESC[s3_get_cli]="ours with its cache off: \`curl\` of the package it stored, streamed from the store; the AWS CLI: \`aws s3 cp s3://packages/bench/NAME -\` of a twin ours stored the same way, so that each side is the first reader of its object (HeadObject, then ranged GETs of 8 MiB, up to 10 at once, written in order); both bodies piped to \`wc -c\`"
       ;;
     swift)
       if ! bin=$(command -v swift); then
@@ -257,7 +258,7 @@ cli_setup() {
         CLI_DESC[swift_put_cli]+="no \`--segment-size\`, since the file is below the server's segment_size, which it would be: one PUT of the object"
       fi
       CLI_DESC[swift_put_cli]+=", after the container PUT and object HEAD it makes first; MD5 checked against the ETag; its defaults otherwise)"
-      CLI_DESC[swift_get_cli]="ours with its cache off: \`curl\` of the package it stored (a Static Large Object), streamed from Swift; the swift CLI: \`swift download packages bench/NAME -o -\` of the same object (its login, then one GET read 64 KiB at a time; no MD5 check on a large object); both bodies piped to \`wc -c\`"
+      CLI_DESC[swift_get_cli]="ours with its cache off: \`curl\` of the package it stored (a Static Large Object), streamed from Swift; the swift CLI: \`swift download packages bench/NAME -o -\` of a twin ours stored the same way, so that each side is the first reader of its object (its login, then one GET read 64 KiB at a time; no MD5 check on a large object); both bodies piped to \`wc -c\`"
       ;;
   esac
   log "${CLI_NAME[$store]}: $version ($bin)"
@@ -304,8 +305,8 @@ secs_between() { awk -v a="$1" -v z="$2" 'BEGIN { printf "%.2f", (z - a) / 1e6 }
 # cli_rows STORE URL RSS_FILE: the rows <store>_put_cli and <store>_get_cli, after cli_setup STORE, through
 # ours on URL (cache off) whose RSS is sampled into RSS_FILE.
 cli_rows() {
-  local store=$1 url=$2 rss_file=$3 label cli r i t0 t1 code bytes got value net p sha start ours_name cli_name
-  local put_peak=0 get_peak=0 put_raw="" get_raw="" put_bad=0 get_bad=0 sum_raw="" sum_bad=0 sum_name
+  local store=$1 url=$2 rss_file=$3 label cli r i t0 t1 code bytes got value net p sha start ours_name cli_name name
+  local put_peak=0 get_peak=0 put_raw="" get_raw="" put_bad=0 get_bad=0 sum_raw="" sum_bad=0 sum_name twin_name
   local -a put_o=() put_c=() put_n=() get_o=() get_c=() get_n=() starts=() sum_o=()
   label=$(store_label "$store"); cli=${CLI_NAME[$store]}
   log "$label against $cli: its start-up (3 runs of ${CLI_PROBE[$store]}), then $ROUNDS round(s) of PUT $(human_size "$PUT_SIZE") and GET, ours then the CLI"
@@ -319,7 +320,7 @@ cli_rows() {
   CLI_SHA[$store]=""
   for ((r = 1; r <= ROUNDS; r++)); do
     ours_name="bench-${store}cli-ours-1.0.$r.tar.gz"; cli_name="bench-${store}cli-cli-1.0.$r.tar.gz"
-    sum_name="bench-${store}cli-sum-1.0.$r.tar.gz"
+    sum_name="bench-${store}cli-sum-1.0.$r.tar.gz"; twin_name="bench-${store}cli-twin-1.0.$r.tar.gz"
 
     # PUT: ours, then the CLI
     sync
@@ -352,7 +353,12 @@ cli_rows() {
       [[ $code == 200 || $code == 204 ]] || { sum_bad=$((sum_bad + 1)); log "  ours on $store: DELETE $sum_name answered $code"; }
     fi
 
-    # GET of the package ours stored: ours, then the CLI
+    # GET of a package ours stored: ours, then the CLI, each the first reader of its object. The first read
+    # of an object just written is slower, whoever reads it (Swift: 208-254 MiB/s, then 294-312 for the
+    # second reader, CLI or ours): the CLI reads a twin that ours stored the same way (not measured).
+    read -r code bytes _ <<< "$(put_once "$url" "$twin_name" "$SRC/put.bin")"
+    [[ $code == 200 && $bytes == "$PUT_SIZE" ]] || { get_bad=$((get_bad + 1)); log "  ours on $store: PUT of the twin answered $code after $bytes bytes"; }
+    sync
     rm -f "$OUT_DIR/cli-get.hdr"
     t0=$(now_us)
     got=$(curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -D "$OUT_DIR/cli-get.hdr" "$url/packages/$ours_name" 2>> "$WORK/logs/curl.err" | wc -c) || true
@@ -366,7 +372,7 @@ cli_rows() {
     get_raw+="ours=$value "
     log "  round $r ours GET: $value MiB/s (HTTP $code, $got bytes, $(secs_between "$t0" "$t1") s)"
     t0=$(now_us)
-    if got=$(cli_get "$ours_name" 2>> "$CLI_ERR" | wc -c); then code=0; else code=$?; fi
+    if got=$(cli_get "$twin_name" 2>> "$CLI_ERR" | wc -c); then code=0; else code=$?; fi
     t1=$(now_us)
     value=$(cli_mibs "$PUT_SIZE" "$t0" "$t1"); net=$(cli_mibs "$PUT_SIZE" "$t0" "$t1" "$start")
     if [[ $code != 0 || $got != "$PUT_SIZE" ]]; then
@@ -386,8 +392,10 @@ cli_rows() {
     fi
 
     # Both objects deleted: ours' through ours, the CLI's with the CLI (not measured)
-    code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 120 -X DELETE "$url/packages/$ours_name" 2>> "$WORK/logs/curl.err") || true
-    [[ $code == 200 || $code == 204 ]] || { put_bad=$((put_bad + 1)); log "  ours on $store: DELETE $ours_name answered $code"; }
+    for name in "$ours_name" "$twin_name"; do
+      code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 120 -X DELETE "$url/packages/$name" 2>> "$WORK/logs/curl.err") || true
+      [[ $code == 200 || $code == 204 ]] || { put_bad=$((put_bad + 1)); log "  ours on $store: DELETE $name answered $code"; }
+    done
     cli_rm "$cli_name" 2>> "$CLI_ERR" || true
     bytes=$(cli_size "$cli_name")
     [[ $bytes == none ]] || { put_bad=$((put_bad + 1)); log "  $cli did not delete bench/$cli_name (the store holds $bytes bytes)"; }
