@@ -40,6 +40,8 @@ final class DownloadHandler {
   private final TransferOptions transferOptions;
   private final long redirectAbove;
   private final IntSupplier activeDownloads;
+  /** Null: the reads are not clients' downloads (the other members' reads). */
+  private final DownloadAdmission admission;
   private final Counter redirected;
   /** Whether the last redirect storage was asked for failed: a failure is logged once, not at every download. */
   private boolean redirectFailing;
@@ -48,14 +50,16 @@ final class DownloadHandler {
    * @param redirectAbove   -1: never redirect; 0: redirect every GET of a package; n: only while more than n downloads
    *                        are in flight
    * @param activeDownloads the downloads in flight on the whole server now
+   * @param admission       counts each GET among the downloads, or refuses it; null: GETs are not counted
    */
   DownloadHandler(Vertx vertx, StorageClient storage, TransferOptions transferOptions, long redirectAbove,
-                  IntSupplier activeDownloads) {
+                  IntSupplier activeDownloads, DownloadAdmission admission) {
     this.vertx = vertx;
     this.storage = storage;
     this.transferOptions = transferOptions;
     this.redirectAbove = redirectAbove;
     this.activeDownloads = activeDownloads;
+    this.admission = admission;
     this.redirected = redirectAbove < 0 ? null : Counter.builder("pr_downloads_redirected")
       .description("Downloads answered with a redirect to a signed URL of the package in the store")
       .register(Metrics.registry(vertx));
@@ -81,11 +85,14 @@ final class DownloadHandler {
   }
 
   void get(RoutingContext ctx, String file) {
+    // A name that cannot exist is answered 404 before it takes a place among the downloads.
     if (!PackageFile.isValid(file)) {
       notFound(ctx.response(), file);
       return;
     }
-    get(ctx, file, ATTEMPTS);
+    if (admission == null || admission.admit(ctx, file)) {
+      get(ctx, file, ATTEMPTS);
+    }
   }
 
   private void get(RoutingContext ctx, String file, int attemptsLeft) {

@@ -102,7 +102,8 @@ public final class Downloads {
       for (LongSupplier sent : version.sent()) {
         bytes += sent.getAsLong();
       }
-      versions.add(new JsonObject().put("file", version.file()).put("active", version.active()).put("bytes_sent", bytes));
+      versions.add(new JsonObject().put("file", version.file()).put("active", version.active())
+        .put("bytes_sent", bytes));
     }
     versions.sort(Comparator.<JsonObject>comparingInt(v -> v.getInteger("active")).reversed()
       .thenComparing(v -> v.getString("file")));

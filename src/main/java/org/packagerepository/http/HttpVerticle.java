@@ -19,7 +19,6 @@ import org.packagerepository.cluster.ClusterAuth;
 import org.packagerepository.cluster.PeerAuth;
 import org.packagerepository.events.PackageEvents;
 import org.packagerepository.metrics.Metrics;
-import org.packagerepository.packages.PackageFile;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.packagerepository.storage.StorageClient;
@@ -46,7 +45,6 @@ public final class HttpVerticle extends VerticleBase {
   private StorageClient storage;
   private AccessGuard guard;
   private DownloadHandler download;
-  private DownloadAdmission admission;
   /** The other members' reads: never redirected (they fill their caches from this member, not from the store). */
   private DownloadHandler peerDownload;
   private UploadHandler upload;
@@ -66,9 +64,11 @@ public final class HttpVerticle extends VerticleBase {
     TransferOptions transferOptions = new TransferOptions();
     Authenticator authenticator = settings.auth() == null ? null : new Authenticator(settings.auth());
     guard = new AccessGuard(authenticator);
-    admission = new DownloadAdmission(downloads, settings.limits(), authenticator, Metrics.registry(vertx));
-    download = new DownloadHandler(vertx, storage, transferOptions, settings.redirectAbove(), downloads::active);
-    peerDownload = new DownloadHandler(vertx, storage, transferOptions, -1, downloads::active);
+    DownloadAdmission admission = new DownloadAdmission(downloads, settings.limits(), authenticator,
+      Metrics.registry(vertx));
+    download = new DownloadHandler(vertx, storage, transferOptions, settings.redirectAbove(), downloads::active,
+      admission);
+    peerDownload = new DownloadHandler(vertx, storage, transferOptions, -1, downloads::active, null);
     PackageEvents events = new PackageEvents(vertx);
     upload = new UploadHandler(vertx, storage, transferOptions, new UploadPolicy(settings.allowOverwrite(),
       settings.maxPackageSize(), 1000L * settings.bodyTimeoutSeconds()), uploadSlots, events);
@@ -173,10 +173,7 @@ public final class HttpVerticle extends VerticleBase {
       if (method == HttpMethod.PUT) {
         upload.put(request, file);
       } else if (method == HttpMethod.GET) {
-        // A name that cannot exist is answered 404 (by the download) without taking a place among the downloads.
-        if (!PackageFile.isValid(file) || admission.admit(ctx, file)) {
-          download.get(ctx, file);
-        }
+        download.get(ctx, file);
       } else if (method == HttpMethod.HEAD) {
         download.head(request, file);
       } else if (method == HttpMethod.DELETE) {

@@ -17,13 +17,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A Reactive Streams publisher of byte buffers (an S3 response body) as a Vert.x read stream, so that it pipes into a
- * transfer with Vert.x's back-pressure. A few buffers are asked for ahead of the reader ({@link #AHEAD}, and never while
- * {@link #HELD_BYTES} wait for it), so the SDK reads the next bytes while the context delivers the last ones; asking
- * for one at a time left both threads waiting on each other for every buffer of a few KiB, and a single download ran
- * at a third of the store's speed. What arrives is handed to the context in batches (one task per batch, not per
- * buffer), and what arrived together is delivered together, up to {@link #MERGED_BYTES} a buffer. The SDK buffers
- * nothing beyond what was requested, so memory per download stays within those bounds. Handlers run on
- * {@code context}.
+ * transfer with Vert.x's back-pressure. A few buffers are asked for ahead of the reader ({@link #AHEAD}, and never
+ * while {@link #HELD_BYTES} wait for it), so the SDK reads the next bytes while the context delivers the last ones:
+ * asking for one at a time left both threads waiting on each other for every buffer, and a single download ran at a
+ * third of the store's speed. What arrives is handed to the context in batches (one task per batch, not per buffer),
+ * and what arrived together is delivered together, up to {@link #MERGED_BYTES} a buffer. The SDK buffers nothing
+ * beyond what was requested, so memory per download stays within those bounds. Handlers run on {@code context}.
  */
 final class PublisherReadStream extends DemandReadStream implements Subscriber<ByteBuffer>, StoreStream {
 

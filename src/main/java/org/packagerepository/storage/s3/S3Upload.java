@@ -27,11 +27,12 @@ import java.util.concurrent.CompletableFuture;
  * is complete and hashed, so it appears whole and verified. A larger one becomes a multipart upload: each full part is
  * sent while the next fills, several at once where the heap has room ({@link #partsInFlight}: one at a time left the
  * store waiting between parts; the AWS CLI sends ten), and the stream reports itself full while a filled part waits
- * for one of them, so an upload holds at most one part more than it sends at once. The object of a multipart upload appears only when
- * {@link #commit} completes it: on the package's own key when the client announced the SHA-256 (stored in the metadata from the start, and the
- * upload aborted if the bytes do not match), otherwise on a key under {@code .incoming/} that is then copied, with the
- * computed SHA-256 in its metadata, onto the package's key and deleted: with one CopyObject up to the copy part size,
- * as a {@link PartCopy} above it (so any size S3 stores can be copied). Parts are hashed in order on worker threads.
+ * for one of them, so an upload holds at most one part more than it sends at once. The object of a multipart upload
+ * appears only when {@link #commit} completes it: on the package's own key when the client announced the SHA-256
+ * (stored in the metadata from the start, and the upload aborted if the bytes do not match), otherwise on a key under
+ * {@code .incoming/} that is then copied, with the computed SHA-256 in its metadata, onto the package's key and
+ * deleted: with one CopyObject up to the copy part size, as a {@link PartCopy} above it (so any size S3 stores can be
+ * copied). Parts are hashed in order on worker threads.
  *
  * <p>All methods are called on the owning context.
  */
@@ -194,7 +195,8 @@ final class S3Upload extends BatchingUpload {
         }
       })).map(response -> response.uploadId());
     }
-    ByteBuffer[] bytes = part.stream().map(b -> ((BufferInternal) b).getByteBuf().nioBuffer()).toArray(ByteBuffer[]::new);
+    ByteBuffer[] bytes = part.stream().map(b -> ((BufferInternal) b).getByteBuf().nioBuffer())
+      .toArray(ByteBuffer[]::new);
     Future<Void> sent = uploadId.compose(id -> call(client.uploadPart(r -> r.bucket(bucket).key(partsKey).uploadId(id)
         .partNumber(number).contentLength(size), AsyncRequestBody.fromRemainingByteBuffersUnsafe(bytes))))
       .map(response -> {

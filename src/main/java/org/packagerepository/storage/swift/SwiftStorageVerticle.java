@@ -64,7 +64,7 @@ final class SwiftStorageVerticle extends RemoteStorageVerticle<SwiftObjects.Stor
   @Override
   protected Future<Void> connect() {
     // Bodies in chunks of up to 64 KiB, as the socket gives them, not Netty's 8 KiB: each chunk is a message of the
-    // transfer and a write of the response, and a single download ran at three quarters of the swift CLI's speed.
+    // transfer and a write of the cache fill.
     http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAliveTimeout(30)
         .setMaxChunkSize(64 * 1024),
       // Each download holds a connection while it streams: hundreds may run at once.
