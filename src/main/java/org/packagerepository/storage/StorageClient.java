@@ -30,6 +30,7 @@ public final class StorageClient {
   private final EventBus bus;
   private final DeliveryOptions options;
   private final MeterRegistry meters;
+  private final ReadShortcuts shortcuts;
   private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
   public StorageClient(Vertx vertx) {
@@ -42,6 +43,7 @@ public final class StorageClient {
     // Local only: in cluster mode another member listens on the same addresses.
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(true);
     this.meters = Metrics.registry(vertx);
+    this.shortcuts = ReadShortcuts.of(vertx);
   }
 
   /**
@@ -63,8 +65,15 @@ public final class StorageClient {
     return this.<JsonObject>request(StorageAddresses.STAT, new JsonObject().put("file", file)).map(PackageInfo::fromJson);
   }
 
-  /** The caller owns the answer: it must {@link OpenedRead#close()} it. */
+  /**
+   * The caller owns the answer: it must {@link OpenedRead#close()} it. A version storage has open and checked a moment
+   * ago is opened here, without asking storage ({@link ReadShortcuts}), and is not counted among the requests.
+   */
   public Future<OpenedRead> openRead(String file) {
+    OpenedRead shortcut = shortcuts.open(file);
+    if (shortcut != null) {
+      return Future.succeededFuture(shortcut);
+    }
     return request(StorageAddresses.OPEN_READ, new JsonObject().put("file", file));
   }
 

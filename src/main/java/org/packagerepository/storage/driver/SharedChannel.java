@@ -30,6 +30,19 @@ public class SharedChannel {
     return this;
   }
 
+  /**
+   * Another reference, for a reader who holds none, from any thread: false when the last one was already released
+   * (the channel is closed, or closing).
+   */
+  public final boolean tryRetain() {
+    for (int held = references.get(); held > 0; held = references.get()) {
+      if (references.compareAndSet(held, held + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Gives a reference back, from any thread; the last one closes the channel. */
   public final void release() {
     if (references.decrementAndGet() == 0) {

@@ -5,6 +5,7 @@ import io.vertx.core.WorkerExecutor;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
+import org.packagerepository.storage.ReadShortcuts;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.WriteRequest;
@@ -64,7 +65,7 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
   /** Checksums of the versions seen, so that none is computed twice. */
   private final Map<String, Known> checksums = new HashMap<>();
   private final Map<FileIdentity, Future<String>> hashing = new HashMap<>();
-  private final OpenFiles openFiles = new OpenFiles(OPEN_FILES, RECHECK_AFTER_NANOS);
+  private OpenFiles openFiles;
   /** Counts this server's publishes and deletes, so that a read begun before one is not cached after it. */
   private long changes;
   private long sweeper = -1;
@@ -78,6 +79,9 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
 
   @Override
   public Future<?> start() {
+    // Readers open the checked versions themselves only when they are handed open files at all.
+    openFiles = new OpenFiles(OPEN_FILES, RECHECK_AFTER_NANOS,
+      settings.zeroCopy() ? ReadShortcuts.of(vertx) : new ReadShortcuts());
     uploadWorker = vertx.createSharedWorkerExecutor("package-repository-uploads", UPLOAD_THREADS);
     return vertx.executeBlocking(() -> {
       Files.createDirectories(root);
@@ -136,7 +140,7 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
   protected Future<PackageInfo> stat(String file) {
     return open(file, false).map(shared -> {
       shared.release();
-      return info(file, shared);
+      return shared.info(file);
     });
   }
 
@@ -144,10 +148,10 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
   protected Future<OpenedRead> openRead(String file) {
     return open(file, false).map(shared -> {
       if (settings.zeroCopy()) {
-        return new OpenedRead(info(file, shared), shared.channel(), shared::release);
+        return new OpenedRead(shared.info(file), shared.channel(), shared::release);
       }
       shared.release();
-      return new OpenedRead(info(file, shared));
+      return new OpenedRead(shared.info(file));
     });
   }
 
@@ -277,11 +281,6 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
         shared.release();
         return new Known(shared.identity, shared.sha256);
       });
-  }
-
-  private static PackageInfo info(String file, SharedFile shared) {
-    FileIdentity identity = shared.identity;
-    return new PackageInfo(file, identity.size(), identity.modifiedMillis(), shared.sha256, shared.sha256);
   }
 
   /**
