@@ -196,6 +196,8 @@ final class DownloadHandler {
   private static void send(RoutingContext ctx, OpenedRead opened, long offset, long length) {
     if (opened.growing() != null) {
       GrowingFileResponse.send(ctx, opened, offset, length);
+    } else if (length <= SmallRegion.MAX_BYTES) {
+      SmallRegion.send(ctx, opened, offset, (int) length);
     } else {
       ctx.response().sendFile(opened.channel(), offset, length).onComplete(sent -> {
         opened.close();
