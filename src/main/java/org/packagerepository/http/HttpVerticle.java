@@ -49,6 +49,8 @@ public final class HttpVerticle extends VerticleBase {
   private DownloadHandler peerDownload;
   private UploadHandler upload;
   private DeleteHandler delete;
+  private CurrentListing currentListing;
+  private Authenticator authenticator;
 
   /** @param uploadSlots and {@code downloads} are shared by all instances of the server */
   public HttpVerticle(UploadSlots uploadSlots, Downloads downloads, HttpSettings settings) {
@@ -62,7 +64,8 @@ public final class HttpVerticle extends VerticleBase {
     Transfers.registerCodecs(vertx);
     storage = new StorageClient(vertx);
     TransferOptions transferOptions = new TransferOptions();
-    Authenticator authenticator = settings.auth() == null ? null : new Authenticator(settings.auth());
+    authenticator = settings.auth() == null ? null : new Authenticator(settings.auth());
+    currentListing = new CurrentListing(storage);
     guard = new AccessGuard(authenticator);
     DownloadAdmission admission = new DownloadAdmission(downloads, settings.limits(), authenticator,
       Metrics.registry(vertx));
@@ -82,6 +85,7 @@ public final class HttpVerticle extends VerticleBase {
       peerRoutes(router);         // /cluster/packages/*
     }
     packageRoutes(router);        // /packages, /packages/*
+    browseRoutes(router);         // /, /browse/<name>, /assets/*
     fallbackRoutes(router);       // anything else, and paths the router cannot read
     return listen(router);
   }
@@ -154,7 +158,7 @@ public final class HttpVerticle extends VerticleBase {
     Handler<RoutingContext> packagesGuard = guard.requiringWhatTheMethodNeeds();
     router.route("/packages").handler(packagesGuard);
     router.route("/packages/*").handler(packagesGuard);
-    ListingHandler listing = new ListingHandler(storage);
+    ListingHandler listing = new ListingHandler(currentListing);
     for (String path : List.of("/packages", "/packages/")) {
       readOnly(router, path).handler(ctx -> listing.list(ctx.request()));
       router.route(path).handler(ctx -> {
@@ -183,6 +187,21 @@ public final class HttpVerticle extends VerticleBase {
         HttpErrors.send(request.response(), 405, method + " is not supported on packages; use GET, HEAD, PUT or DELETE");
       }
     });
+  }
+
+  /** The pages for people: read like the listing, with the same permission. */
+  private void browseRoutes(Router router) {
+    boolean readNeedsCredentials = authenticator != null
+      && !authenticator.decide(null, Permission.READ).allowed();
+    BrowseHandler browse = new BrowseHandler(vertx, storage, currentListing,
+      new BrowsePages(BrowseAssets.addresses()), readNeedsCredentials);
+    readOnly(router, "/").handler(guard.requiring(Permission.READ)).handler(browse::index);
+    readOnly(router, BrowseHandler.PAGE_PREFIX + "*").handler(guard.requiring(Permission.READ))
+      .handler(browse::packagePage);
+    readOnly(router, BrowseAssets.PREFIX + "*").handler(BrowseAssets::serve);
+    for (String path : List.of("/", BrowseHandler.PAGE_PREFIX + "*", BrowseAssets.PREFIX + "*")) {
+      router.route(path).handler(HttpVerticle::readOnlyMethodNotAllowed);
+    }
   }
 
   /** Paths no route takes, and paths the router cannot read: a PUT under /packages/ is still refused as a name. */

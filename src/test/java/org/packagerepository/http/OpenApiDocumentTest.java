@@ -157,8 +157,10 @@ public class OpenApiDocumentTest {
         }
       }
       // The routes the server is known to have (so that one dropped from the document is noticed), and some it has not.
+      // The pages for people (/, /browse/<name>, /assets/*) are HTML, not the API the document describes:
+      // BrowsePageTest tests them.
       targets.addAll(List.of("/packages", "/stats", "/health/live", "/health/ready", "/metrics",
-        "/", "/nothing", "/packagesx", "/health", "/stats/x", "/openapi.json"));
+        "/nothing", "/packagesx", "/health", "/stats/x", "/openapi.json", "/browsex", "/assetsx"));
       for (String target : targets) {
         String template = templateOf(target);
         // Vert.x's router lets a route's path match with a trailing slash too, which the document says in words.

@@ -1487,11 +1487,11 @@ public abstract class PackageApiContract {
 
   static Stream<Arguments> unknownRoutes() {
     return Stream.of(
-      Arguments.of("GET", "/"),
+      Arguments.of("GET", "/index.html"),
       Arguments.of("GET", "/nothing"),
       Arguments.of("GET", "/packagesx"),
       Arguments.of("GET", "/api/packages"),
-      Arguments.of("DELETE", "/"));
+      Arguments.of("DELETE", "/nothing"));
   }
 
   @Test

@@ -1,0 +1,248 @@
+package org.packagerepository.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.packagerepository.packages.PackageListing;
+import org.packagerepository.storage.StorageClient;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The pages for people: {@code /} lists every package with its newest version, {@code /browse/<name>} shows one
+ * package's versions with their checksums and the commands that fetch them. The list of all packages is rendered once
+ * per generation of the listing (and gzipped, off the event loop, for clients that take it), so that 10,000 packages
+ * cost a buffer write per view; a filtered list and the package pages are rendered at each request. Used from one
+ * event loop.
+ */
+final class BrowseHandler {
+
+  static final String PAGE_PREFIX = "/browse/";
+  /** Where a browser's idea of the host comes from; anything else in the Host header is not echoed into commands. */
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
+  private static final String NAME_CHARACTERS = "[A-Za-z0-9._+\\-]+";
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_+][A-Za-z0-9._+\\-]*");
+  /**
+   * No script but the page's own file, no style but its stylesheet, no frame, no form posting elsewhere: were anything
+   * ever to slip through the escaping, the browser would not run it.
+   */
+  private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+  private final Vertx vertx;
+  private final StorageClient storage;
+  private final CurrentListing current;
+  private final BrowsePages pages;
+  /** Whether reading needs credentials: then the download commands name the user, and curl or wget asks for the token. */
+  private final boolean readNeedsCredentials;
+
+  /** The list of all packages of {@link #generation}, rendered, and gzipped once that is done. */
+  private long generation = -1;
+  private List<BrowsePages.Summary> summaries = List.of();
+  private int versionCount;
+  private Buffer rendered;
+  private Buffer gzipped;
+
+  BrowseHandler(Vertx vertx, StorageClient storage, CurrentListing current, BrowsePages pages,
+                boolean readNeedsCredentials) {
+    this.vertx = vertx;
+    this.storage = storage;
+    this.current = current;
+    this.pages = pages;
+    this.readNeedsCredentials = readNeedsCredentials;
+  }
+
+  void index(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    String filter;
+    try {
+      filter = ctx.request().getParam("q");
+    } catch (IllegalArgumentException e) {
+      HttpErrors.send(response, 400, "The query string is not valid percent-encoding");
+      return;
+    }
+    String wanted = filter == null || filter.isBlank() ? null : filter.strip();
+    current.get().onComplete(ar -> {
+      if (ar.failed()) {
+        HttpErrors.send(response, ar.cause());
+        return;
+      }
+      refresh(ar.result());
+      if (wanted == null) {
+        boolean gzip = gzipped != null && acceptsGzip(ctx.request());
+        if (gzip) {
+          response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+        }
+        send(response, 200, gzip ? gzipped : rendered);
+        return;
+      }
+      String lower = wanted.toLowerCase(Locale.ROOT);
+      List<BrowsePages.Summary> matching = new ArrayList<>();
+      for (BrowsePages.Summary summary : summaries) {
+        if (summary.newest().file().name().toLowerCase(Locale.ROOT).contains(lower)) {
+          matching.add(summary);
+        }
+      }
+      send(response, 200, Buffer.buffer(pages.index(matching, summaries.size(), versionCount, wanted)));
+    });
+  }
+
+  void packagePage(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    HttpServerResponse response = request.response();
+    String name = PackagePath.percentDecode(request.path().substring(PAGE_PREFIX.length()));
+    if (name == null || !NAME.matcher(name).matches() || name.length() > 255) {
+      send(response, 404, Buffer.buffer(pages.notFound(name == null ? "" : name)));
+      return;
+    }
+    current.get().compose(listing -> withChecksums(versionsOf(listing.sorted(), name))).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpErrors.send(response, ar.cause());
+        return;
+      }
+      List<PackageListing.Stored> versions = ar.result();
+      if (versions.isEmpty()) {
+        send(response, 404, Buffer.buffer(pages.notFound(name)));
+        return;
+      }
+      send(response, 200, Buffer.buffer(pages.packagePage(name, versions, commands(ctx))));
+    });
+  }
+
+  private void refresh(CurrentListing.Snapshot listing) {
+    if (listing.generation() == generation && rendered != null) {
+      return;
+    }
+    generation = listing.generation();
+    List<BrowsePages.Summary> newest = new ArrayList<>();
+    PackageListing.Stored first = null;
+    int count = 0;
+    int versions = 0;
+    for (PackageListing.Stored stored : listing.sorted()) {
+      if (first != null && first.file().name().equals(stored.file().name())) {
+        if (!first.file().equals(stored.file())) {
+          count++;
+          versions++;
+        }
+        continue;
+      }
+      if (first != null) {
+        newest.add(new BrowsePages.Summary(first, count));
+      }
+      first = stored;
+      count = 1;
+      versions++;
+    }
+    if (first != null) {
+      newest.add(new BrowsePages.Summary(first, count));
+    }
+    summaries = newest;
+    versionCount = versions;
+    rendered = Buffer.buffer(pages.index(summaries, summaries.size(), versions, null));
+    gzipped = null;
+    Buffer plain = rendered;
+    long of = generation;
+    vertx.executeBlocking(() -> gzip(plain), false).onSuccess(compressed -> {
+      if (generation == of) {
+        gzipped = compressed;
+      }
+    });
+  }
+
+  /** The versions of {@code name} in listing order (newest first), each file once. */
+  private static List<PackageListing.Stored> versionsOf(List<PackageListing.Stored> sorted, String name) {
+    List<PackageListing.Stored> versions = new ArrayList<>();
+    // Sorted by name first: the versions of one name are together.
+    int low = 0;
+    int high = sorted.size();
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      if (sorted.get(middle).file().name().compareTo(name) < 0) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    for (int i = low; i < sorted.size() && sorted.get(i).file().name().equals(name); i++) {
+      PackageListing.Stored stored = sorted.get(i);
+      if (versions.isEmpty() || !versions.get(versions.size() - 1).file().equals(stored.file())) {
+        versions.add(stored);
+      }
+    }
+    return versions;
+  }
+
+  /** The versions with their SHA-256 where the listing did not have it: storage tells (and computes it once). */
+  private Future<List<PackageListing.Stored>> withChecksums(List<PackageListing.Stored> versions) {
+    List<Future<PackageListing.Stored>> completed = new ArrayList<>(versions.size());
+    for (PackageListing.Stored version : versions) {
+      if (version.sha256() != null) {
+        completed.add(Future.succeededFuture(version));
+      } else {
+        completed.add(storage.stat(version.file().fileName())
+          .map(info -> new PackageListing.Stored(version.file(), info.size(), info.sha256(), info.modified()))
+          .otherwise(version));
+      }
+    }
+    return Future.all(completed).map(all -> {
+      List<PackageListing.Stored> result = new ArrayList<>(versions.size());
+      for (Future<PackageListing.Stored> future : completed) {
+        result.add(future.result());
+      }
+      return result;
+    });
+  }
+
+  /** The commands as the person reading the page would type them: this host, and their user name if one is needed. */
+  private BrowsePages.Commands commands(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String host = request.getHeader(HttpHeaders.HOST);
+    if (host == null || !HOST.matcher(host).matches()) {
+      host = "localhost:" + request.localAddress().port();
+    }
+    String origin = (request.isSSL() ? "https://" : "http://") + host;
+    String user = null;
+    if (readNeedsCredentials) {
+      String known = ctx.get(AccessLog.USER);
+      user = known != null && known.matches(NAME_CHARACTERS) ? known : "USER";
+    }
+    return new BrowsePages.Commands(origin, user);
+  }
+
+  private static void send(HttpServerResponse response, int status, Buffer page) {
+    response.setStatusCode(status)
+      .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+      .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+      .putHeader(HttpHeaders.VARY, "Accept-Encoding, Authorization")
+      .putHeader("Content-Security-Policy", POLICY)
+      .putHeader("X-Content-Type-Options", "nosniff")
+      .putHeader("Referrer-Policy", "same-origin")
+      .end(page);
+  }
+
+  private static boolean acceptsGzip(HttpServerRequest request) {
+    String accepted = request.getHeader(HttpHeaders.ACCEPT_ENCODING);
+    return accepted != null && accepted.toLowerCase(Locale.ROOT).contains("gzip");
+  }
+
+  private static Buffer gzip(Buffer plain) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(plain.length() / 6 + 64);
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes, 64 * 1024)) {
+      out.write(plain.getBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Buffer.buffer(bytes.toByteArray());
+  }
+}
