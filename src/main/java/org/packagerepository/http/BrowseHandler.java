@@ -29,6 +29,8 @@ import java.util.zip.GZIPOutputStream;
 final class BrowseHandler {
 
   static final String PAGE_PREFIX = "/browse/";
+  /** The most versions of a package page whose checksum storage is asked for. */
+  static final int MAX_ASKED = 100;
   /** Where a browser's idea of the host comes from; anything else in the Host header is not echoed into commands. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
   private static final String NAME_CHARACTERS = "[A-Za-z0-9._+\\-]+";
@@ -183,11 +185,15 @@ final class BrowseHandler {
     return versions;
   }
 
-  /** The versions with their SHA-256 where the listing did not have it: storage tells (and computes it once). */
+  /**
+   * The versions with their SHA-256 where the listing did not have it: storage tells (the file system computes it once;
+   * a remote store is asked, a request per version, its answers kept for a while). Only the newest
+   * {@link #MAX_ASKED} are asked for, so that a package with hundreds of versions costs a bounded number of requests.
+   */
   private Future<List<PackageListing.Stored>> withChecksums(List<PackageListing.Stored> versions) {
     List<Future<PackageListing.Stored>> completed = new ArrayList<>(versions.size());
     for (PackageListing.Stored version : versions) {
-      if (version.sha256() != null) {
+      if (version.sha256() != null || completed.size() >= MAX_ASKED) {
         completed.add(Future.succeededFuture(version));
       } else {
         completed.add(storage.stat(version.file().fileName())
