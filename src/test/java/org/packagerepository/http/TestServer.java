@@ -103,6 +103,11 @@ public final class TestServer implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
   }
 
+  /** The server's Vertx, e.g. to speak to its storage over the event bus. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public ApiClient client() {
     return new ApiClient(this);
   }
