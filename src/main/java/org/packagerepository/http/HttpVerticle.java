@@ -17,6 +17,7 @@ import org.packagerepository.auth.Authenticator;
 import org.packagerepository.auth.Permission;
 import org.packagerepository.cluster.ClusterAuth;
 import org.packagerepository.cluster.PeerAuth;
+import org.packagerepository.events.PackageDeletion;
 import org.packagerepository.events.PackageEvents;
 import org.packagerepository.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -72,7 +73,7 @@ public final class HttpVerticle extends VerticleBase {
     PackageEvents events = new PackageEvents(vertx);
     upload = new UploadHandler(vertx, storage, transferOptions, new UploadPolicy(settings.allowOverwrite(),
       settings.maxPackageSize(), 1000L * settings.bodyTimeoutSeconds()), uploadSlots, events);
-    delete = new DeleteHandler(storage, events);
+    delete = new DeleteHandler(new PackageDeletion(storage, events));
 
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::start);
