@@ -79,6 +79,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(AccessLog::start);
     operationRoutes(router);      // /stats, /metrics, /health/live, /health/ready
     warmRoutes(router);           // /warm, /warm/<id>
+    retentionRoutes(router);      // /retention
     if (settings.peerAuth() != null) {
       peerRoutes(router);         // /cluster/packages/*
     }
@@ -122,6 +123,16 @@ public final class HttpVerticle extends VerticleBase {
     });
     readOnly(router, WarmHandler.PREFIX + "*").handler(guard.requiring(Permission.READ)).handler(warm::status);
     router.route(WarmHandler.PREFIX + "*").handler(HttpVerticle::readOnlyMethodNotAllowed);
+  }
+
+  /** Running retention now, or asking what it would delete: POST only. */
+  private void retentionRoutes(Router router) {
+    RetentionHandler retention = new RetentionHandler(vertx.eventBus(), guard);
+    router.post("/retention").handler(retention::run);
+    router.route("/retention").handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+      HttpErrors.send(ctx.response(), 405, ctx.request().method() + " is not supported on /retention; use POST");
+    });
   }
 
   /**

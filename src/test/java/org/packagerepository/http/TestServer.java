@@ -67,13 +67,18 @@ public final class TestServer implements AutoCloseable {
    *                 on 127.0.0.1
    */
   public static TestServer start(JsonObject prConfig) throws Exception {
+    return start(prConfig, java.time.InstantSource.system());
+  }
+
+  /** {@link #start(JsonObject)} with {@code clock} as retention's "now". */
+  public static TestServer start(JsonObject prConfig, java.time.InstantSource clock) throws Exception {
     JsonObject json = prConfig.copy();
     JsonObject settings = json.getJsonObject("config", new JsonObject()).copy().put("port", 0).put("host", "127.0.0.1");
     json.put("config", settings);
     Path cache = withOwnCache(json);
     Vertx vertx = Metrics.newVertx();
     try {
-      Server server = await(Server.start(vertx, RepositoryConfig.from(json)));
+      Server server = await(Server.start(vertx, RepositoryConfig.from(json), clock));
       return new TestServer(vertx, server, cache);
     } catch (Exception | Error e) {
       await(vertx.close());
