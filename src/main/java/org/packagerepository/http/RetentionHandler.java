@@ -58,8 +58,10 @@ final class RetentionHandler {
           // Nobody runs retention on this server: config.retention is not set.
           HttpErrors.send(response, 409, "Retention is not configured on this server: set config.retention "
             + "(e.g. {\"keep_last\": 3}) to use it");
-        } else if (ar.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-          HttpErrors.send(response, HttpErrors.status(StorageError.fromCode(reply.failureCode())), reply.getMessage());
+        } else if (ar.cause() instanceof ReplyException reply
+          && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+          HttpErrors.send(response, HttpErrors.status(StorageError.fromCode(reply.failureCode())),
+            reply.getMessage());
         } else {
           HttpErrors.send(response, 503, "Retention did not answer in time; it may still be running");
         }

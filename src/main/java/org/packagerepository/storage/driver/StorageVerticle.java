@@ -367,25 +367,20 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
   }
 
   private void withFile(Message<JsonObject> message, Function<String, Future<?>> action) {
-    String file = message.body().getString("file");
-    if (file == null || !PackageFile.isValid(file)) {
-      message.fail(StorageError.INVALID_NAME.code(), "\"" + file + "\" is not a valid package file name");
-      return;
-    }
-    Future<?> result;
-    try {
-      result = action.apply(file);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    answer(message, result);
+    withName(message, "file", PackageFile::isValid, "a valid package file name", action);
   }
 
   /** Like {@link #withFile}, for the name of a state object: one a backend can put in a key or a path as it is. */
   private void withStateName(Message<JsonObject> message, Function<String, Future<?>> action) {
-    String name = message.body().getString("name");
-    if (name == null || !STATE_NAME.matcher(name).matches()) {
-      message.fail(StorageError.INVALID_NAME.code(), "\"" + name + "\" is not a valid state name");
+    withName(message, "name", name -> STATE_NAME.matcher(name).matches(), "a valid state name", action);
+  }
+
+  /** Runs {@code action} on the message's {@code key} and answers with its outcome, if the name is valid. */
+  private void withName(Message<JsonObject> message, String key, java.util.function.Predicate<String> valid,
+                        String what, Function<String, Future<?>> action) {
+    String name = message.body().getString(key);
+    if (name == null || !valid.test(name)) {
+      message.fail(StorageError.INVALID_NAME.code(), "\"" + name + "\" is not " + what);
       return;
     }
     Future<?> result;
