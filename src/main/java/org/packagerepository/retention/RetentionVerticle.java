@@ -3,7 +3,6 @@ package org.packagerepository.retention;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Lock;
 import org.packagerepository.events.PackageDeletion;
@@ -58,6 +57,8 @@ public final class RetentionVerticle extends VerticleBase {
   private PackageDeletion deletion;
   /** The run in progress here, or the last one: runs of this server follow one another. */
   private Future<?> running = Future.succeededFuture();
+  /** Set when the verticle stops: a run in progress deletes no further version. */
+  private boolean stopping;
   private long flushTimer = -1;
   private long runTimer = -1;
 
@@ -92,6 +93,7 @@ public final class RetentionVerticle extends VerticleBase {
   /** Writes the last-download times recorded since the last flush, so that a restart keeps them. */
   @Override
   public Future<?> stop() {
+    stopping = true;
     vertx.cancelTimer(flushTimer);
     vertx.cancelTimer(runTimer);
     return running.transform(ar -> flush()).otherwiseEmpty();
@@ -156,13 +158,13 @@ public final class RetentionVerticle extends VerticleBase {
         + "from the store, so retention cannot tell which versions were downloaded: " + e.getMessage())));
     return storedTimes.compose(v -> storage.list(0)).compose(listing -> decideChecked(listing.objects()))
       .compose(decisions -> {
-        Report report = new Report(dryRun);
+        RetentionReport report = new RetentionReport(dryRun);
         List<RetentionRule.Decision> toDelete = new ArrayList<>();
         for (RetentionRule.Decision decision : decisions) {
           if (decision.deleted() && decision.info().etag() != null) {
             toDelete.add(decision);
           } else {
-            report.kept++;
+            report.kept();
           }
         }
         if (dryRun) {
@@ -171,10 +173,10 @@ public final class RetentionVerticle extends VerticleBase {
         }
         return deleteInTurn(toDelete, 0, report).map(done -> {
           JsonObject json = report.toJson();
-          if (!report.deleted.isEmpty() || !report.failed.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "Retention deleted " + report.deleted.size() + " versions, kept "
-              + report.kept + ", failed " + report.failed.size() + ": " + json.getJsonArray("deleted").stream()
-              .map(entry -> ((JsonObject) entry).getString("file")).toList());
+          if (!json.getJsonArray("deleted").isEmpty() || !json.getJsonArray("failed").isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "Retention deleted " + json.getJsonArray("deleted").size()
+              + " versions, kept " + json.getInteger("kept") + ", failed " + json.getJsonArray("failed").size() + ": "
+              + json.getJsonArray("deleted").stream().map(entry -> ((JsonObject) entry).getString("file")).toList());
           }
           return json;
         });
@@ -229,14 +231,15 @@ public final class RetentionVerticle extends VerticleBase {
    * Deletes the versions one after another (a store is not hurried for housekeeping), each only at the version the
    * decision saw; a version being downloaded now (it may have started since the decision) stays.
    */
-  private Future<Void> deleteInTurn(List<RetentionRule.Decision> toDelete, int next, Report report) {
-    if (next == toDelete.size()) {
+  private Future<Void> deleteInTurn(List<RetentionRule.Decision> toDelete, int next, RetentionReport report) {
+    if (next == toDelete.size() || stopping) {
+      // Stopping: what is left stays, for the next run; the server's shutdown is not held up by housekeeping.
       return Future.succeededFuture();
     }
     RetentionRule.Decision decision = toDelete.get(next);
     String file = decision.info().file();
     if (downloading.test(file)) {
-      report.kept++;
+      report.kept();
       return deleteInTurn(toDelete, next + 1, report);
     }
     return deletion.delete(file, decision.info().etag()).transform(ar -> {
@@ -248,43 +251,5 @@ public final class RetentionVerticle extends VerticleBase {
       }
       return deleteInTurn(toDelete, next + 1, report);
     });
-  }
-
-  /** What a run did, or would do. */
-  private static final class Report {
-    private final boolean dryRun;
-    private final JsonArray deleted = new JsonArray();
-    private final JsonArray failed = new JsonArray();
-    private int kept;
-
-    private Report(boolean dryRun) {
-      this.dryRun = dryRun;
-    }
-
-    void deleted(RetentionRule.Decision decision) {
-      deleted.add(describe(decision).put("reason", decision.reason()));
-    }
-
-    void failed(RetentionRule.Decision decision, Throwable cause) {
-      String why;
-      if (cause instanceof StorageException se && se.error() == StorageError.PRECONDITION_FAILED) {
-        why = "not deleted: it was replaced by a new upload after retention decided";
-      } else if (cause instanceof StorageException se && se.error() == StorageError.NOT_FOUND) {
-        why = "not deleted: it was already gone";
-      } else {
-        why = "not deleted: " + cause.getMessage();
-      }
-      failed.add(describe(decision).put("reason", why));
-    }
-
-    private static JsonObject describe(RetentionRule.Decision decision) {
-      return new JsonObject().put("file", decision.info().file()).put("version", decision.file().version().text())
-        .put("size", decision.info().size()).put("modified", decision.info().modified())
-        .put("last_download", decision.lastDownload());
-    }
-
-    JsonObject toJson() {
-      return new JsonObject().put("dry_run", dryRun).put("deleted", deleted).put("kept", kept).put("failed", failed);
-    }
   }
 }
