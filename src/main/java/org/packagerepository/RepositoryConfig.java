@@ -10,6 +10,7 @@ import org.packagerepository.config.ConfigLoader;
 import org.packagerepository.config.EnvironmentOverrides;
 import org.packagerepository.config.Settings;
 import org.packagerepository.http.DownloadLimits;
+import org.packagerepository.retention.RetentionSettings;
 import org.packagerepository.storage.StorageBackend;
 import org.packagerepository.storage.StorageBackends;
 
@@ -58,13 +59,14 @@ import java.util.Map;
  * @param auth                   {@code config.auth}, checked; null when authentication is off
  * @param cluster                {@code config.cluster}, checked; null when this instance is not one of several
  * @param limits                 {@code config.limits} and {@code config.trusted_proxies}, checked
+ * @param retention              {@code config.retention}, checked; null when retention is off (the default)
  */
 public record RepositoryConfig(JsonObject json, StorageBackend<?> storage, JsonObject backendSection, int port,
                                String host, boolean allowOverwrite, int maxStreamingUploads, int maxWaitingUploads,
                                String logLevel, String packageCallback, long maxPackageSize, int idleTimeoutSeconds,
                                int headerTimeoutSeconds, long bodyTimeoutSeconds, int shutdownTimeoutSeconds,
                                String tlsCertPath, String tlsKeyPath, AuthSettings auth, ClusterSettings cluster,
-                               DownloadLimits limits) {
+                               DownloadLimits limits, RetentionSettings retention) {
 
   public static final int DEFAULT_PORT = 8888;
   public static final String DEFAULT_HOST = "0.0.0.0";
@@ -124,7 +126,7 @@ public record RepositoryConfig(JsonObject json, StorageBackend<?> storage, JsonO
       orNoLimit(server, "body_timeout", "seconds"),
       seconds(server, "shutdown_timeout", DEFAULT_SHUTDOWN_TIMEOUT_SECONDS),
       tlsFile(server, "cert"), tlsFile(server, "key"), AuthSettings.fromJson(server), ClusterSettings.fromJson(server),
-      DownloadLimits.fromJson(server));
+      DownloadLimits.fromJson(server), RetentionSettings.fromJson(server));
   }
 
   /**
@@ -142,6 +144,7 @@ public record RepositoryConfig(JsonObject json, StorageBackend<?> storage, JsonO
   public static Map<String, String> environmentVariables() {
     Map<String, String> variables = new LinkedHashMap<>();
     SERVER_VARIABLES.forEach((variable, key) -> variables.put(variable, "config." + key));
+    RetentionSettings.ENVIRONMENT.forEach((variable, key) -> variables.put(variable, "config." + key));
     for (StorageBackend<?> backend : StorageBackends.all()) {
       backend.environment().forEach((variable, path) -> variables.put(variable, backend.section() + "." + path));
     }

@@ -14,11 +14,15 @@ import org.packagerepository.http.Downloads;
 import org.packagerepository.http.HttpSettings;
 import org.packagerepository.http.HttpVerticle;
 import org.packagerepository.http.UploadSlots;
+import org.packagerepository.retention.DownloadTimes;
+import org.packagerepository.retention.RetentionSettings;
+import org.packagerepository.retention.RetentionVerticle;
 import org.packagerepository.storage.StorageBackend;
 import org.packagerepository.transfer.Transfers;
 import org.packagerepository.warm.Fleet;
 import org.packagerepository.warm.WarmVerticle;
 
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,10 +45,16 @@ public final class Server {
 
   /** Deploys storage first, so that the first request finds it. Port 0 picks a random free port. */
   public static Future<Server> start(Vertx vertx, RepositoryConfig config) {
-    return start(vertx, config, config.storage());
+    return start(vertx, config, InstantSource.system());
   }
 
-  private static <S> Future<Server> start(Vertx vertx, RepositoryConfig config, StorageBackend<S> backend) {
+  /** @param clock what "now" is to retention: the ages of versions and of their last downloads (tests move it) */
+  public static Future<Server> start(Vertx vertx, RepositoryConfig config, InstantSource clock) {
+    return start(vertx, config, config.storage(), clock);
+  }
+
+  private static <S> Future<Server> start(Vertx vertx, RepositoryConfig config, StorageBackend<S> backend,
+                                          InstantSource clock) {
     S storage;
     UploadSlots uploadSlots;
     try {
@@ -62,7 +72,10 @@ public final class Server {
       config.bodyTimeoutSeconds(), config.tlsCertPath(), config.tlsKeyPath(), config.auth(),
       config.cluster() == null ? null : new ClusterAuth(config.cluster().secret()), config.limits(),
       backend.redirectAbove(storage));
-    Downloads downloads = new Downloads(config.limits().maxDownloads());
+    RetentionSettings retention = config.retention();
+    // Last-download times are kept only for retention, and then from the start, whatever its rules say now.
+    DownloadTimes downloadTimes = retention == null ? null : new DownloadTimes(clock);
+    Downloads downloads = new Downloads(config.limits().maxDownloads(), downloadTimes);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<HttpVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
     String callback = config.packageCallback();
@@ -84,6 +97,14 @@ public final class Server {
         deployments.add(id);
         return callback.isEmpty() ? Future.succeededFuture(null)
           : vertx.deployVerticle(new CallbackVerticle(callback, CALLBACK_FIRST_RETRY_MS));
+      })
+      .compose(id -> {
+        if (id != null) {
+          deployments.add(id);
+        }
+        // Before the HTTP side, so stopped after it: the last downloads' times are flushed to storage, still running.
+        return retention == null ? Future.succeededFuture(null)
+          : vertx.deployVerticle(new RetentionVerticle(retention, downloadTimes, downloads::inFlight, clock));
       })
       .compose(id -> {
         if (id != null) {

@@ -60,7 +60,12 @@ final class DownloadAdmission {
     ctx.put(GrowingFileResponse.BODY_BYTES, pastResponse);
     admission.download().counting(() -> ctx.response().bytesWritten() + pastResponse.get());
     ctx.put(DOWNLOAD, admission.download());
-    ctx.addEndHandler(ar -> admission.download().finish());
+    ctx.addEndHandler(ar -> {
+      admission.download().finish();
+      if (ar.succeeded() && ctx.response().getStatusCode() < 400) {
+        downloads.answered(file);
+      }
+    });
     return true;
   }
 

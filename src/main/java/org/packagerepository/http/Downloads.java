@@ -2,6 +2,7 @@ package org.packagerepository.http;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.packagerepository.retention.DownloadTimes;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,13 +31,33 @@ public final class Downloads {
   static final int LISTED_VERSIONS = 100;
 
   private final int maxDownloads;
+  /** Null: last-download times are not kept (retention is off). */
+  private final DownloadTimes times;
   private final Map<String, Integer> byClient = new HashMap<>();
   private final Map<String, Version> byVersion = new HashMap<>();
   private int active;
 
   /** @param maxDownloads downloads in flight the server takes at once; 0 for no bound */
   public Downloads(int maxDownloads) {
+    this(maxDownloads, null);
+  }
+
+  /** @param times where each answered download is recorded; null: nowhere */
+  public Downloads(int maxDownloads, DownloadTimes times) {
     this.maxDownloads = maxDownloads;
+    this.times = times;
+  }
+
+  /** Whether a download of {@code file} is in flight now, on any event loop of this server. */
+  public synchronized boolean inFlight(String file) {
+    return byVersion.containsKey(file);
+  }
+
+  /** A GET of {@code file} was answered with its bytes (or a 304, or a redirect to them): it is in use. */
+  void answered(String file) {
+    if (times != null) {
+      times.record(file);
+    }
   }
 
   /**

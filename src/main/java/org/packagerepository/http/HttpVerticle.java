@@ -17,6 +17,7 @@ import org.packagerepository.auth.Authenticator;
 import org.packagerepository.auth.Permission;
 import org.packagerepository.cluster.ClusterAuth;
 import org.packagerepository.cluster.PeerAuth;
+import org.packagerepository.events.PackageDeletion;
 import org.packagerepository.events.PackageEvents;
 import org.packagerepository.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -75,12 +76,13 @@ public final class HttpVerticle extends VerticleBase {
     PackageEvents events = new PackageEvents(vertx);
     upload = new UploadHandler(vertx, storage, transferOptions, new UploadPolicy(settings.allowOverwrite(),
       settings.maxPackageSize(), 1000L * settings.bodyTimeoutSeconds()), uploadSlots, events);
-    delete = new DeleteHandler(storage, events);
+    delete = new DeleteHandler(new PackageDeletion(storage, events));
 
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::start);
     operationRoutes(router);      // /stats, /metrics, /health/live, /health/ready
     warmRoutes(router);           // /warm, /warm/<id>
+    retentionRoutes(router);      // /retention
     if (settings.peerAuth() != null) {
       peerRoutes(router);         // /cluster/packages/*
     }
@@ -125,6 +127,16 @@ public final class HttpVerticle extends VerticleBase {
     });
     readOnly(router, WarmHandler.PREFIX + "*").handler(guard.requiring(Permission.READ)).handler(warm::status);
     router.route(WarmHandler.PREFIX + "*").handler(HttpVerticle::readOnlyMethodNotAllowed);
+  }
+
+  /** Running retention now, or asking what it would delete: POST only. */
+  private void retentionRoutes(Router router) {
+    RetentionHandler retention = new RetentionHandler(vertx.eventBus(), guard);
+    router.post("/retention").handler(retention::run);
+    router.route("/retention").handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+      HttpErrors.send(ctx.response(), 405, ctx.request().method() + " is not supported on /retention; use POST");
+    });
   }
 
   /**

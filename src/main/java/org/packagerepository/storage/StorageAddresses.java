@@ -17,6 +17,14 @@ public final class StorageAddresses {
   /** Whether the backend can serve now (its directory, bucket or container is reachable); for readiness probes. */
   public static final String HEALTH = "storage.health";
   /**
+   * A small JSON object of the server's own, by name ({@code [a-z0-9-]}, e.g. {@code download-times}): kept in the
+   * store at a place that no listing shows and no package name can reach, so that it survives restarts and is shared
+   * by the members of a cluster.
+   */
+  public static final String READ_STATE = "storage.read-state";
+  /** Replaces a state object (see {@link #READ_STATE}) as a whole. */
+  public static final String WRITE_STATE = "storage.write-state";
+  /**
    * Another writer changed a package ({@code {"file"}}), or may have changed any ({@code {}}: a member that missed
    * changes while it was cut off from the others): what the backend knows of it no longer holds. A message, no reply.
    */

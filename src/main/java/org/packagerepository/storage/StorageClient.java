@@ -115,6 +115,17 @@ public final class StorageClient {
       .mapEmpty();
   }
 
+  /** The state object {@code name} ({@link StorageAddresses#READ_STATE}), or null when it was never written. */
+  public Future<JsonObject> readState(String name) {
+    return this.<JsonObject>request(StorageAddresses.READ_STATE, new JsonObject().put("name", name))
+      .map(body -> body.getJsonObject("state"));
+  }
+
+  /** Replaces the state object {@code name} with {@code state}. */
+  public Future<Void> writeState(String name, JsonObject state) {
+    return request(StorageAddresses.WRITE_STATE, new JsonObject().put("name", name).put("state", state)).mapEmpty();
+  }
+
   /** @param ifMatch null, {@code *}, or the entity tag of the only version that may be deleted */
   public Future<Void> delete(String file, String ifMatch) {
     JsonObject body = new JsonObject().put("file", file);

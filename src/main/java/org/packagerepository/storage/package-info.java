@@ -28,6 +28,11 @@
  *   receiver completes it with the stored {@code PackageInfo} as JSON, or fails it with a
  *   {@link org.packagerepository.storage.StorageError#transferCode()}. Nothing is visible before that success.</li>
  *   <li>{@code storage.delete} {@code {"file"}} → {@code {}}.</li>
+ *   <li>{@code storage.read-state} {@code {"name"}} → {@code {"state": {...}}}, or {@code {}} when that state object
+ *   was never written; {@code storage.write-state} {@code {"name", "state"}} → {@code {}}. A state object is a small
+ *   JSON object of the server's own (e.g. the last-download times that retention reads), named {@code [a-z0-9-]+};
+ *   each backend keeps it at a hidden place beside the packages (a dot-directory or a dot-prefix) that no listing
+ *   shows and no package name reaches.</li>
  *   <li>{@code storage.redirect} {@code {"file"}} → {@code {"url"}}: a short-lived URL (an S3 presigned GET, a Swift
  *   TempURL) where the store itself serves the package's current version to whoever holds it; {@code {}} (no
  *   {@code url}) from a backend that has none to give. The caller decides when to hand it out: it has checked access

@@ -39,6 +39,8 @@ public final class ClusterMembers implements AutoCloseable {
   private final IntFunction<JsonObject> backend;
   private final String secret = "cluster-test-secret-" + System.nanoTime();
   private final List<Member> members = new ArrayList<>();
+  /** Further values of every member's {@code config} section. */
+  private JsonObject settings = new JsonObject();
 
   /** A member: its ports, fixed before it starts (the others must know them), and its process while it runs. */
   public static final class Member {
@@ -75,6 +77,12 @@ public final class ClusterMembers implements AutoCloseable {
     }
   }
 
+  /** Gives every member these further values of its {@code config} section (before it starts). */
+  public ClusterMembers withSettings(JsonObject settings) {
+    this.settings = settings.copy();
+    return this;
+  }
+
   public Member get(int index) {
     return members.get(index);
   }
@@ -98,7 +106,7 @@ public final class ClusterMembers implements AutoCloseable {
     Path config = dir.resolve("member-" + index + ".json");
     JsonArray addresses = new JsonArray();
     members.forEach(m -> addresses.add("127.0.0.1:" + m.clusterPort));
-    JsonObject json = backend.apply(index).copy().put("config", new JsonObject()
+    JsonObject json = backend.apply(index).copy().put("config", settings.copy()
       .put("port", member.httpPort).put("host", "127.0.0.1")
       .put("cluster", new JsonObject()
         .put("members", addresses)

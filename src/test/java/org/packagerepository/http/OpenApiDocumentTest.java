@@ -57,7 +57,8 @@ public class OpenApiDocumentTest {
 
   /** The schema keywords {@link #validate} understands; the document may use no other. */
   private static final Set<String> SCHEMA_KEYWORDS = Set.of("$ref", "type", "format", "description", "example",
-    "default", "properties", "required", "additionalProperties", "items", "enum", "pattern", "minimum", "maxLength");
+    "default", "properties", "required", "additionalProperties", "items", "enum", "pattern", "minimum", "maxLength",
+    "nullable");
 
   private static final List<String> METHODS = List.of("GET", "HEAD", "PUT", "DELETE", "POST", "PATCH", "OPTIONS");
 
@@ -319,6 +320,9 @@ public class OpenApiDocumentTest {
       assertEquals("UP", call(s, "GET", "/health/live").json().getString("status"));
       assertEquals("UP", call(s, "GET", "/health/ready").json().getString("status"));
 
+      // retention is off here
+      assertEquals(409, call(s, "POST", "/retention").status());
+      assertEquals(400, call(s, "POST", "/retention?dry_run=maybe").status());
       assertEquals(412, call(s, "DELETE", "/packages/app-1.1.0.tar.gz", "If-Match", "\"another\"").status());
       Answer deleted = call(s, "DELETE", "/packages/app-1.1.0.tar.gz");
       assertEquals(new JsonObject().put("file", "app-1.1.0.tar.gz").put("deleted", true), deleted.json());
@@ -339,7 +343,8 @@ public class OpenApiDocumentTest {
     String[] admin = {"Authorization", "Bearer admin-token-0123456789"};
     String app = "/packages/app-1.0.0.tar.gz";
     byte[] bytes = TestBytes.random(5000, 4);
-    try (TestServer s = fsServer("auth", new JsonObject().put("auth", new JsonObject().put("users", users)))) {
+    try (TestServer s = fsServer("auth", new JsonObject().put("auth", new JsonObject().put("users", users))
+      .put("retention", new JsonObject().put("keep_last", 1)))) {
       assertEquals(401, call(s, "PUT", app, bytes(bytes)).status());
       assertEquals(403, call(s, "PUT", app, bytes(bytes), reader).status());
       assertEquals(200, call(s, "PUT", app, bytes(bytes), writer).status());
@@ -370,6 +375,18 @@ public class OpenApiDocumentTest {
           assertEquals(200, call(s, "GET", path).status(), path);
         }
       }
+      // retention: a dry run needs read, a run that deletes needs delete
+      assertEquals(200, call(s, "PUT", "/packages/app-2.0.0.tar.gz", bytes(bytes), writer).status());
+      assertEquals(401, call(s, "POST", "/retention?dry_run=true").status());
+      assertEquals(403, call(s, "POST", "/retention?dry_run=true", writer).status());
+      Answer dryRun = call(s, "POST", "/retention?dry_run=true", reader);
+      assertEquals(200, dryRun.status(), dryRun.text());
+      assertEquals("app-1.0.0.tar.gz", dryRun.json().getJsonArray("deleted").getJsonObject(0).getString("file"));
+      assertEquals(403, call(s, "POST", "/retention", reader).status());
+      Answer retained = call(s, "POST", "/retention", admin);
+      assertEquals(200, retained.status(), retained.text());
+      assertEquals(dryRun.json().put("dry_run", false), retained.json());
+      assertEquals(200, call(s, "PUT", app, bytes(bytes), writer).status());
       assertEquals(401, call(s, "DELETE", app).status());
       assertEquals(403, call(s, "DELETE", app, writer).status());
       assertEquals(200, call(s, "DELETE", app, admin).status());
@@ -412,7 +429,7 @@ public class OpenApiDocumentTest {
 
   /** The package directory replaced by a file: the backend cannot be used, so 503 wherever storage is needed. */
   private void brokenStorage() throws Exception {
-    try (TestServer s = fsServer("broken", new JsonObject())) {
+    try (TestServer s = fsServer("broken", new JsonObject().put("retention", new JsonObject().put("keep_last", 1)))) {
       String app = "/packages/app-1.0.0.tar.gz";
       assertEquals(200, call(s, "PUT", app, bytes(TestBytes.random(100, 10))).status());
       Path directory = tmp.resolve("broken");
@@ -431,6 +448,7 @@ public class OpenApiDocumentTest {
       assertEquals(503, call(s, "HEAD", app).status());
       assertEquals(503, call(s, "PUT", app, bytes(TestBytes.random(100, 11))).status());
       assertEquals(503, call(s, "DELETE", app).status());
+      assertEquals(503, call(s, "POST", "/retention?dry_run=1").status());
     }
   }
 
@@ -645,6 +663,9 @@ public class OpenApiDocumentTest {
   /** JSON Schema, the subset in {@link #SCHEMA_KEYWORDS}. */
   private static void validate(Object value, JsonObject schemaOrRef, String where) {
     JsonObject schema = resolve(schemaOrRef);
+    if (value == null && schema.getBoolean("nullable", false)) {
+      return;
+    }
     String type = schema.getString("type");
     if (type != null) {
       boolean ok = switch (type) {

@@ -67,13 +67,18 @@ public final class TestServer implements AutoCloseable {
    *                 on 127.0.0.1
    */
   public static TestServer start(JsonObject prConfig) throws Exception {
+    return start(prConfig, java.time.InstantSource.system());
+  }
+
+  /** {@link #start(JsonObject)} with {@code clock} as retention's "now". */
+  public static TestServer start(JsonObject prConfig, java.time.InstantSource clock) throws Exception {
     JsonObject json = prConfig.copy();
     JsonObject settings = json.getJsonObject("config", new JsonObject()).copy().put("port", 0).put("host", "127.0.0.1");
     json.put("config", settings);
     Path cache = withOwnCache(json);
     Vertx vertx = Metrics.newVertx();
     try {
-      Server server = await(Server.start(vertx, RepositoryConfig.from(json)));
+      Server server = await(Server.start(vertx, RepositoryConfig.from(json), clock));
       return new TestServer(vertx, server, cache);
     } catch (Exception | Error e) {
       await(vertx.close());
@@ -101,6 +106,11 @@ public final class TestServer implements AutoCloseable {
   /** {@code http://127.0.0.1:<port><pathAndQuery>}, taken as it is (nothing is encoded). */
   public URI uri(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+  }
+
+  /** The server's Vertx, e.g. to speak to its storage over the event bus. */
+  public Vertx vertx() {
+    return vertx;
   }
 
   public ApiClient client() {

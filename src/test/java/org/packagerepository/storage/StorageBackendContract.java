@@ -49,6 +49,8 @@ public abstract class StorageBackendContract {
   private static final Duration CLEAN_UP = Duration.ofSeconds(20);
 
   protected TestServer server;
+  /** The pr-config.json of this test's server, as {@link #freshStorage()} gave it. */
+  private JsonObject storageConfig;
   protected ApiClient api;
   /** Every package this test published and every object it put directly: all that the store may hold after it. */
   private final Set<String> mayRemain = new TreeSet<>();
@@ -140,7 +142,8 @@ public abstract class StorageBackendContract {
 
   @BeforeEach
   final void startServer() throws Exception {
-    server = TestServer.start(freshStorage());
+    storageConfig = freshStorage();
+    server = TestServer.start(storageConfig);
     api = server.client();
   }
 
@@ -190,6 +193,49 @@ public abstract class StorageBackendContract {
       // and once the test says it put it there, it is no leftover
       putDirectly(stray, new byte[1]);
       assertNothingLeftBehind("app-1.0.0.tar.gz");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // State objects
+
+  @Test
+  void aStateObjectComesBackAsWrittenSurvivesARestartAndNeverShowsAsAPackage() throws Exception {
+    // given a package, and no state object yet
+    upload("app-1.0.0.tar.gz", TestBytes.random(1000, 21));
+    String listing = api.call("GET", "/packages?recency=10").body();
+    StorageClient storage = new StorageClient(server.vertx());
+    assertEquals(null, TestServer.await(storage.readState("test-state")));
+
+    // when one is written, then replaced
+    mayRemain.add(".state/test-state.json");
+    JsonObject first = new JsonObject().put("app-1.0.0.tar.gz", 1_700_000_000_000L);
+    TestServer.await(storage.writeState("test-state", first));
+    assertEquals(first, TestServer.await(storage.readState("test-state")));
+    JsonObject second = new JsonObject().put("app-1.0.0.tar.gz", 1_700_000_000_001L).put("other-2.0.0.tar.gz", 5L);
+    TestServer.await(storage.writeState("test-state", second));
+
+    // then it reads back whole, from a restarted server too, and the listing is what it was
+    assertEquals(second, TestServer.await(storage.readState("test-state")));
+    assertEquals(listing, api.call("GET", "/packages?recency=10").body());
+    stopServer();
+    server = TestServer.start(storageConfig);
+    api = server.client();
+    assertEquals(second, TestServer.await(new StorageClient(server.vertx()).readState("test-state")));
+    assertEquals(listing, api.call("GET", "/packages?recency=10").body());
+    assertEquals(404, api.get(".state").statusCode());
+  }
+
+  @Test
+  void aStateNameThatCouldLeaveItsPlaceIsRefused() throws Exception {
+    StorageClient storage = new StorageClient(server.vertx());
+    for (String name : List.of("../x", "a/b", "", "UPPER", ".hidden")) {
+      StorageException refused = assertThrows(StorageException.class, () -> TestServer.await(storage.readState(name)),
+        name);
+      assertEquals(StorageError.INVALID_NAME, refused.error(), name);
+      refused = assertThrows(StorageException.class, () -> TestServer.await(storage.writeState(name,
+        new JsonObject())), name);
+      assertEquals(StorageError.INVALID_NAME, refused.error(), name);
     }
   }
 

@@ -3,6 +3,7 @@ package org.packagerepository.storage.driver;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -55,6 +56,9 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
    */
   public static final long LISTING_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /** Names of state objects: safe in a path, a key or a URL as they are. */
+  private static final java.util.regex.Pattern STATE_NAME = java.util.regex.Pattern.compile("[a-z0-9-]{1,64}");
+
   private final ListingCache listings;
   private final ChangeQueue changes = new ChangeQueue();
   private final TransferOptions transferOptions = new TransferOptions();
@@ -105,6 +109,15 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
 
   /** Succeeds when the backend can serve now: its directory, bucket or container answers. */
   protected abstract Future<Void> checkHealth();
+
+  /**
+   * The bytes of state object {@code name} ({@link StorageAddresses#READ_STATE}), or null when there is none. The
+   * backend keeps it at a hidden place that its listing never shows; {@code name} is checked already.
+   */
+  protected abstract Future<Buffer> readState(String name);
+
+  /** Replaces state object {@code name} with {@code bytes}, as a whole: a reader sees the old or the new bytes. */
+  protected abstract Future<Void> writeState(String name, Buffer bytes);
 
   /** What this backend counts, as JSON; nothing by default. */
   protected JsonObject counters() {
@@ -200,6 +213,16 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
         .map(v -> new JsonObject()))).completion(),
       bus.<JsonObject>localConsumer(StorageAddresses.REDIRECT, m -> withFile(m, file -> redirect(file)
         .map(url -> url == null ? new JsonObject() : new JsonObject().put("url", url)))).completion(),
+      bus.<JsonObject>localConsumer(StorageAddresses.READ_STATE, m -> withStateName(m, name -> readState(name)
+        .map(bytes -> bytes == null ? new JsonObject() : new JsonObject().put("state", new JsonObject(bytes)))))
+        .completion(),
+      bus.<JsonObject>localConsumer(StorageAddresses.WRITE_STATE, m -> withStateName(m, name -> {
+        JsonObject state = m.body().getJsonObject("state");
+        if (state == null) {
+          throw new StorageException(StorageError.INTERNAL, "No state to write to " + name);
+        }
+        return writeState(name, state.toBuffer()).map(v -> new JsonObject());
+      })).completion(),
       bus.<JsonObject>localConsumer(StorageAddresses.COUNTERS, m -> m.reply(counters())).completion(),
       bus.<JsonObject>localConsumer(StorageAddresses.CHANGED, m -> {
         String file = m.body().getString("file");
@@ -344,14 +367,25 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
   }
 
   private void withFile(Message<JsonObject> message, Function<String, Future<?>> action) {
-    String file = message.body().getString("file");
-    if (file == null || !PackageFile.isValid(file)) {
-      message.fail(StorageError.INVALID_NAME.code(), "\"" + file + "\" is not a valid package file name");
+    withName(message, "file", PackageFile::isValid, "a valid package file name", action);
+  }
+
+  /** Like {@link #withFile}, for the name of a state object: one a backend can put in a key or a path as it is. */
+  private void withStateName(Message<JsonObject> message, Function<String, Future<?>> action) {
+    withName(message, "name", name -> STATE_NAME.matcher(name).matches(), "a valid state name", action);
+  }
+
+  /** Runs {@code action} on the message's {@code key} and answers with its outcome, if the name is valid. */
+  private void withName(Message<JsonObject> message, String key, java.util.function.Predicate<String> valid,
+                        String what, Function<String, Future<?>> action) {
+    String name = message.body().getString(key);
+    if (name == null || !valid.test(name)) {
+      message.fail(StorageError.INVALID_NAME.code(), "\"" + name + "\" is not " + what);
       return;
     }
     Future<?> result;
     try {
-      result = action.apply(file);
+      result = action.apply(name);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

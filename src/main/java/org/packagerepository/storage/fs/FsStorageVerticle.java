@@ -41,6 +41,8 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
 
   private static final System.Logger LOG = System.getLogger(FsStorageVerticle.class.getName());
   static final String INCOMING = ".incoming";
+  /** The state objects' directory: a dot name, which the listing skips and no package name can be. */
+  static final String STATE = ".state";
   /** How long a package's open version is served without looking at the file system again. */
   static final long RECHECK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Open packages kept for readers; bounds the file descriptors held. */
@@ -227,6 +229,36 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
       if (!Files.isDirectory(root) || !Files.isWritable(root) || !Files.isDirectory(incoming)) {
         throw new StorageException(StorageError.UNAVAILABLE, "The package directory " + root.toAbsolutePath()
           + " is missing or not writable");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  protected Future<io.vertx.core.buffer.Buffer> readState(String name) {
+    Path path = root.resolve(STATE).resolve(name + ".json");
+    return blocking(() -> {
+      try {
+        return io.vertx.core.buffer.Buffer.buffer(Files.readAllBytes(path));
+      } catch (NoSuchFileException e) {
+        return null;
+      }
+    });
+  }
+
+  /** Written beside, then renamed over the old one: a reader, or a crash, sees the old bytes or the new ones. */
+  @Override
+  protected Future<Void> writeState(String name, io.vertx.core.buffer.Buffer bytes) {
+    Path directory = root.resolve(STATE);
+    Path path = directory.resolve(name + ".json");
+    return blocking(() -> {
+      Files.createDirectories(directory);
+      Path temporary = directory.resolve(name + "." + UUID.randomUUID() + ".tmp");
+      try {
+        Files.write(temporary, bytes.getBytes());
+        Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temporary);
       }
       return null;
     });

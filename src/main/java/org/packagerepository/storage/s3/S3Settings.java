@@ -77,6 +77,11 @@ public record S3Settings(String region, String accessKey, String secretKey, URI 
     return prefix.isEmpty() ? "" : prefix + "/";
   }
 
+  /** Where the server keeps its state object {@code name}: beside the packages, never listed, never a package name. */
+  String stateKey(String name) {
+    return listPrefix() + ".state/" + name + ".json";
+  }
+
   /** Where uploads whose checksum is not known up front wait for it: beside the packages, never a package name. */
   String incomingKey(String id) {
     return listPrefix() + ".incoming/" + id;

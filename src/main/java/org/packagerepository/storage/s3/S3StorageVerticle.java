@@ -10,6 +10,8 @@ import org.packagerepository.storage.WriteRequest;
 import org.packagerepository.storage.cache.CacheSettings;
 import org.packagerepository.storage.remote.RemoteStorageVerticle;
 import org.packagerepository.storage.remote.RemoteVersion;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -169,6 +171,23 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
       remember(file, RemoteVersion.unquote(eTag), sha256);
       return new PackageInfo(file, upload.written(), System.currentTimeMillis(), sha256, sha256);
     });
+  }
+
+  /** Under {@code .state/}: the listing asks with the delimiter {@code /}, so it never shows. */
+  @Override
+  protected Future<Buffer> readState(String name) {
+    String key = settings.stateKey(name);
+    return Future.fromCompletionStage(client.getObject(r -> r.bucket(settings.bucket()).key(key),
+        AsyncResponseTransformer.toBytes()), context)
+      .map(bytes -> Buffer.buffer(bytes.asByteArray()))
+      .recover(e -> S3Errors.isNotFound(e) ? Future.succeededFuture(null)
+        : Future.failedFuture(S3Errors.toStorage(e, "the state " + name)));
+  }
+
+  @Override
+  protected Future<Void> writeState(String name, Buffer bytes) {
+    return call(client.putObject(r -> r.bucket(settings.bucket()).key(settings.stateKey(name))
+      .contentType("application/json"), AsyncRequestBody.fromBytes(bytes.getBytes())), "the state " + name).mapEmpty();
   }
 
   @Override

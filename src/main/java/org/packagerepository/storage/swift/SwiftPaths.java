@@ -38,6 +38,14 @@ final class SwiftPaths {
     return container() + "/" + encode(name(file), true);
   }
 
+  /**
+   * {@code /<container>/<path>/.state/<name>.json}: where the server keeps its state object {@code name}, below the
+   * path, so that the listing (asked with the delimiter {@code /}) never shows it, and never a package name.
+   */
+  String stateObject(String name) {
+    return container() + "/" + encode(settings.namePrefix() + ".state/" + name + ".json", true);
+  }
+
   /** The name of segment {@code index} of upload {@code upload} of {@code file}, in the segment container. */
   String segmentName(String file, String upload, int index) {
     return name(file) + "/" + upload + "/" + String.format("%08d", index);

@@ -226,6 +226,31 @@ final class SwiftStorageVerticle extends RemoteStorageVerticle<SwiftObjects.Stor
     }));
   }
 
+  @Override
+  protected Future<Buffer> readState(String name) {
+    return swift.send(HttpMethod.GET, paths.stateObject(name), null, null, "the state " + name).compose(answer -> {
+      if (answer.status() == 404) {
+        return Future.succeededFuture(null);
+      }
+      return answer.status() / 100 == 2 ? Future.succeededFuture(answer.body())
+        : Future.failedFuture(SwiftErrors.status(answer.status(), "the state " + name));
+    });
+  }
+
+  /** One PUT of the whole object (a few KiB): Swift publishes it whole. */
+  @Override
+  protected Future<Void> writeState(String name, Buffer bytes) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
+    return containers().compose(v -> swift.send(HttpMethod.PUT, paths.stateObject(name), headers, List.of(bytes),
+      "the state " + name)).compose(answer -> {
+        if (answer.status() == 404) {
+          containers = null;   // deleted behind this server's back: created again next time
+        }
+        return answer.status() / 100 == 2 ? Future.<Void>succeededFuture()
+          : Future.<Void>failedFuture(SwiftErrors.status(answer.status(), "the state " + name));
+      });
+  }
+
   /** The manifest alone goes first, which unpublishes the package; then its segments. */
   @Override
   protected Future<Void> remove(String file, SwiftObjects.Stored current) {

@@ -80,6 +80,23 @@ public final class SwiftTestAccount {
     }
   }
 
+  /** The bytes of an object, as another tool reads them; null when there is none. */
+  public byte[] getDirectly(String container, String name) throws Exception {
+    if (token == null) {
+      login();
+    }
+    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri("/" + container + "/" + name))
+      .header("X-Auth-Token", token).timeout(Duration.ofSeconds(30)).GET().build(),
+      HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() == 404) {
+      return null;
+    }
+    if (response.statusCode() != 200) {
+      throw new IOException("GET " + container + "/" + name + ": Swift answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
   public HttpResponse<String> head(String container, String name) throws Exception {
     return send(HttpRequest.newBuilder(uri("/" + container + "/" + name)).method("HEAD",
       HttpRequest.BodyPublishers.noBody()));
