@@ -48,6 +48,8 @@ final class BrowseHandler {
   private final BrowsePages pages;
   /** Whether reading needs credentials: then the download commands name the user, and curl or wget asks for the token. */
   private final boolean readNeedsCredentials;
+  /** The proxies whose {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} say the address the browser used. */
+  private final TrustedProxies proxies;
 
   /** The list of all packages of {@link #generation}, rendered, and gzipped once that is done. */
   private long generation = -1;
@@ -57,12 +59,13 @@ final class BrowseHandler {
   private Buffer gzipped;
 
   BrowseHandler(Vertx vertx, StorageClient storage, CurrentListing current, BrowsePages pages,
-                boolean readNeedsCredentials) {
+                boolean readNeedsCredentials, TrustedProxies proxies) {
     this.vertx = vertx;
     this.storage = storage;
     this.current = current;
     this.pages = pages;
     this.readNeedsCredentials = readNeedsCredentials;
+    this.proxies = proxies;
   }
 
   void index(RoutingContext ctx) {
@@ -210,20 +213,42 @@ final class BrowseHandler {
     });
   }
 
-  /** The commands as the person reading the page would type them: this host, and their user name if one is needed. */
+  /**
+   * The commands as the person reading the page would type them: the address the browser used (as a trusted proxy
+   * forwards it: a proxy that terminates TLS speaks plain HTTP to this server), and their user name if one is needed.
+   */
   private BrowsePages.Commands commands(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    String scheme = request.isSSL() ? "https" : "http";
     String host = request.getHeader(HttpHeaders.HOST);
+    if (!proxies.isEmpty() && request.remoteAddress() != null && proxies.trusts(request.remoteAddress().hostAddress())) {
+      String forwardedProto = nearest(request.getHeader("X-Forwarded-Proto"));
+      if ("https".equalsIgnoreCase(forwardedProto) || "http".equalsIgnoreCase(forwardedProto)) {
+        scheme = forwardedProto.toLowerCase(Locale.ROOT);
+      }
+      String forwardedHost = nearest(request.getHeader("X-Forwarded-Host"));
+      if (forwardedHost != null && HOST.matcher(forwardedHost).matches()) {
+        host = forwardedHost;
+      }
+    }
     if (host == null || !HOST.matcher(host).matches()) {
       host = "localhost:" + request.localAddress().port();
     }
-    String origin = (request.isSSL() ? "https://" : "http://") + host;
     String user = null;
     if (readNeedsCredentials) {
       String known = ctx.get(AccessLog.USER);
       user = known != null && known.matches(NAME_CHARACTERS) ? known : "USER";
     }
-    return new BrowsePages.Commands(origin, user);
+    return new BrowsePages.Commands(scheme + "://" + host, user);
+  }
+
+  /** The value the nearest proxy added to a forwarded header (the last of a list), or null. */
+  private static String nearest(String header) {
+    if (header == null) {
+      return null;
+    }
+    String last = header.substring(header.lastIndexOf(',') + 1).trim();
+    return last.isEmpty() ? null : last;
   }
 
   private static void send(HttpServerResponse response, int status, Buffer page) {

@@ -206,7 +206,7 @@ public final class HttpVerticle extends VerticleBase {
     boolean readNeedsCredentials = authenticator != null
       && !authenticator.decide(null, Permission.READ).allowed();
     BrowseHandler browse = new BrowseHandler(vertx, storage, currentListing,
-      new BrowsePages(BrowseAssets.addresses()), readNeedsCredentials);
+      new BrowsePages(BrowseAssets.addresses()), readNeedsCredentials, settings.limits().trustedProxies());
     readOnly(router, "/").handler(guard.requiring(Permission.READ)).handler(browse::index);
     readOnly(router, BrowseHandler.PAGE_PREFIX + "*").handler(guard.requiring(Permission.READ))
       .handler(browse::packagePage);

@@ -267,6 +267,23 @@ class BrowsePageTest {
   }
 
   @Test
+  void behindATrustedProxyTheCommandsUseTheAddressTheBrowserUsed() throws Exception {
+    String[] forwarded = {"X-Forwarded-Proto", "https", "X-Forwarded-Host", "repo.example.com"};
+    server = TestServer.onFileSystem(packages, new JsonObject().put("trusted_proxies", new JsonArray().add("127.0.0.1")));
+    server.client().upload("app-1.0.0.tar.gz", TestBytes.random(100, 1));
+    String page = server.client().send(server.client().request("/browse/app", forwarded).GET().build(),
+      HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(page.contains(">curl -fO https://repo.example.com/packages/app-1.0.0.tar.gz<"), page);
+    server.close();
+
+    // From a peer that is not a trusted proxy, the same headers prove nothing.
+    server = TestServer.onFileSystem(packages, new JsonObject());
+    page = server.client().send(server.client().request("/browse/app", forwarded).GET().build(),
+      HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(page.contains(">curl -fO " + server.uri("/packages/app-1.0.0.tar.gz") + "<"), page);
+  }
+
+  @Test
   void tenThousandPackagesAreOnePageThatTheFilterNarrowsToOne() throws Exception {
     for (int i = 0; i < 10_000; i++) {
       Files.write(packages.resolve(String.format("pkg-%05d-1.0.%d.tar.gz", i, i % 7)), new byte[] {(byte) i});
