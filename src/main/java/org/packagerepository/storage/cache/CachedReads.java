@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.packagerepository.metrics.Metrics;
 import org.packagerepository.storage.OpenedRead;
+import org.packagerepository.storage.ReadShortcuts;
 import org.packagerepository.storage.PackageInfo;
 
 import java.io.IOException;
@@ -37,7 +38,8 @@ public final class CachedReads extends RemoteReads {
   /** The fills in progress (or about to start), by version. */
   private final Map<String, Future<CacheFill>> fills = new HashMap<>();
   private final OpenVersions open;
-  private volatile long hits;
+  /** Counted also by readers that open a cached version themselves (on the HTTP event loops). */
+  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
   private volatile long misses;
   private volatile long coalesced;
   private volatile long bypassed;
@@ -54,7 +56,7 @@ public final class CachedReads extends RemoteReads {
   /** Counts for Prometheus, read when scraped (written by one event loop, hence volatile). */
   CachedReads withMetrics() {
     MeterRegistry meters = Metrics.registry(context.owner());
-    FunctionCounter.builder("pr_cache_hits", this, c -> c.hits)
+    FunctionCounter.builder("pr_cache_hits", this, c -> c.hits.sum())
       .description("Reads answered from the cache").register(meters);
     FunctionCounter.builder("pr_cache_misses", this, c -> c.misses)
       .description("Versions copied from the store into the cache").register(meters);
@@ -81,12 +83,12 @@ public final class CachedReads extends RemoteReads {
   }
 
   public Counters cacheCounters() {
-    return new Counters(hits, misses, coalesced, bypassed, storeBytes);
+    return new Counters(hits.sum(), misses, coalesced, bypassed, storeBytes);
   }
 
   @Override
   public JsonObject counters() {
-    return new JsonObject().put("cache", new JsonObject().put("enabled", true).put("hits", hits)
+    return new JsonObject().put("cache", new JsonObject().put("enabled", true).put("hits", hits.sum())
       .put("misses", misses).put("coalesced", coalesced).put("bypassed", bypassed)
       .put("storeBytes", storeBytes).put("usedBytes", usedBytes()));
   }
@@ -127,13 +129,39 @@ public final class CachedReads extends RemoteReads {
     }, false).map(opened -> opened == null ? null : hit(info, open.add(opened.entry, opened.channel), countHit));
   }
 
+  /**
+   * A shortcut to cached version {@code info} while this context has it open, for readers that open it themselves
+   * (see {@link org.packagerepository.storage.ReadShortcuts}) until {@code untilNanos}; null when it is not open here.
+   * Such a read is a hit like any other: counted, and the version pinned in the cache until the read is closed.
+   */
+  @Override
+  public ReadShortcuts.Shortcut shortcut(PackageInfo info, long untilNanos) {
+    CacheDirectory.Entry entry = cache.lookup(info.file(), info.etag());
+    OpenVersions.Open version = entry == null ? null : open.current(entry);
+    if (version == null) {
+      return null;
+    }
+    return () -> {
+      if (System.nanoTime() >= untilNanos || !version.tryRetain()) {
+        return null;
+      }
+      version.touch();
+      hits.increment();
+      cache.pin(entry);
+      return new OpenedRead(info, version.channel(), () -> {
+        cache.unpin(entry);
+        version.release();
+      });
+    };
+  }
+
   private record Opened(CacheDirectory.Entry entry, FileChannel channel) {
   }
 
   /** A read of an open version, which pins it in the cache until the read is closed. */
   private OpenedRead hit(PackageInfo info, OpenVersions.Open version, boolean count) {
     if (count) {
-      hits++;
+      hits.increment();
     }
     cache.pin(version.entry);
     return new OpenedRead(info, version.channel(), () -> {
@@ -214,7 +242,7 @@ public final class CachedReads extends RemoteReads {
       }
       CacheDirectory.Entry entry = cache.lookup(info.file(), info.etag());
       if (entry != null) {
-        hits++;
+        hits.increment();
         // Not created if it is gone (OpenOptions creates by default): an empty file would read as a short package.
         return context.owner().fileSystem().open(entry.path().toString(),
             new OpenOptions().setRead(true).setWrite(false).setCreate(false))

@@ -23,7 +23,8 @@ final class OpenVersions {
   /** One open version: the map holds the first reference, each reader one. */
   static final class Open extends SharedChannel {
     final CacheDirectory.Entry entry;
-    private long usedAt = System.nanoTime();
+    /** Written also by readers that open the version without asking the verticle ({@link CachedReads#shortcut}). */
+    private volatile long usedAt = System.nanoTime();
 
     private Open(CacheDirectory.Entry entry, FileChannel channel) {
       super(channel);
@@ -36,6 +37,11 @@ final class OpenVersions {
       usedAt = System.nanoTime();
       super.retain();
       return this;
+    }
+
+    /** A use by a reader that took its reference itself, on any thread: the version is not idle. */
+    void touch() {
+      usedAt = System.nanoTime();
     }
 
     private boolean isIdle(long now) {
@@ -62,6 +68,12 @@ final class OpenVersions {
       return null;
     }
     return current.retain();
+  }
+
+  /** The open channel of exactly {@code entry}, not retained; or null. */
+  Open current(CacheDirectory.Entry entry) {
+    Open current = open.get(entry.key());
+    return current != null && current.entry == entry ? current : null;
   }
 
   /** Keeps {@code channel} open for {@code entry} and retains it for a reader. */

@@ -68,6 +68,14 @@ public abstract class RemoteReads {
   /** This server changed or deleted {@code file}. */
   public abstract Future<Void> changed(String file);
 
+  /**
+   * A shortcut to version {@code info}, opened for readers that open it themselves until {@code untilNanos}
+   * (System.nanoTime()); null, as here, when the reads cannot give one (nothing local to open).
+   */
+  public org.packagerepository.storage.ReadShortcuts.Shortcut shortcut(PackageInfo info, long untilNanos) {
+    return null;
+  }
+
   /** What the reads count, as JSON: {@code {"cache": {...}}}. */
   public abstract JsonObject counters();
 

@@ -68,6 +68,12 @@ public final class RecentStats<T> {
     return entry != null && clock.getAsLong() - entry.at < maxAgeNanos ? entry.value : null;
   }
 
+  /** Until when (System.nanoTime()) what was said of {@code file} is used without asking again; MIN_VALUE: not kept. */
+  public long freshUntil(String file) {
+    Entry<T> entry = entries.get(file);
+    return entry == null ? Long.MIN_VALUE : entry.at + maxAgeNanos;
+  }
+
   /** A mark to take before asking the store, for {@link #put}. */
   public long mark() {
     return changes;

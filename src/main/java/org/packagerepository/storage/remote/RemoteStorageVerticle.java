@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import org.packagerepository.storage.OpenedRead;
+import org.packagerepository.storage.ReadShortcuts;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
 import org.packagerepository.storage.StorageError;
@@ -36,6 +37,9 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
   /** The verticle's context, on which the store's answers are handled. */
   protected Context context;
   private RemoteReads reads;
+  private ReadShortcuts shortcuts;
+  /** The shortcuts published, by package: withdrawn when what they rest on changes. */
+  private final Map<String, ReadShortcuts.Shortcut> published = new HashMap<>();
 
   protected RemoteStorageVerticle(CacheSettings cacheSettings) {
     super(cacheSettings.revalidateNanos());
@@ -78,6 +82,7 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
+    shortcuts = ReadShortcuts.of(vertx);
     return connect().compose(v -> RemoteReads.open(vertx, context, cacheSettings, this::fetchOnce))
       .compose(remote -> {
         reads = remote;
@@ -87,6 +92,7 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
 
   @Override
   protected final Future<?> close() {
+    withdrawAll();
     if (reads != null) {
       reads.close();
     }
@@ -126,7 +132,42 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
 
   @Override
   protected final Future<OpenedRead> openRead(String file) {
-    return stat(file).compose(reads::open);
+    return stat(file).compose(info -> reads.open(info).andThen(ar -> {
+      if (ar.succeeded() && ar.result().hasChannel()) {
+        publish(info);
+      }
+    }));
+  }
+
+  /**
+   * Lets readers open cached version {@code info} themselves, without a message to this verticle and back, for as long
+   * as what the store said of it is used without asking again ({@link RecentStats}); withdrawn at once when this
+   * server, or another member, changes the package.
+   */
+  private void publish(PackageInfo info) {
+    String file = info.file();
+    V said = stats.fresh(file);
+    if (said == null || !said.info().etag().equals(info.etag())) {
+      return;
+    }
+    ReadShortcuts.Shortcut shortcut = reads.shortcut(info, stats.freshUntil(file));
+    if (shortcut != null) {
+      withdraw(file);
+      published.put(file, shortcut);
+      shortcuts.put(file, shortcut);
+    }
+  }
+
+  private void withdraw(String file) {
+    ReadShortcuts.Shortcut shortcut = published.remove(file);
+    if (shortcut != null) {
+      shortcuts.remove(file, shortcut);
+    }
+  }
+
+  private void withdrawAll() {
+    published.forEach(shortcuts::remove);
+    published.clear();
   }
 
   @Override
@@ -148,6 +189,7 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
   /** This server changed {@code file}: what was known of it no longer holds. */
   @Override
   protected void changed(String file) {
+    withdraw(file);
     stats.changed(file);
     reads.changed(file);
   }
@@ -155,11 +197,13 @@ public abstract class RemoteStorageVerticle<V extends RemoteVersion, U extends U
   /** Cached copies stay: each is of one version, and what the store says now decides which version is served. */
   @Override
   protected void changedAll() {
+    withdrawAll();
     stats.changedAll();
   }
 
   /** What was said of {@code file} is out of date: the next request must ask the store. */
   protected final void forget(String file) {
+    withdraw(file);
     stats.forget(file);
   }
 

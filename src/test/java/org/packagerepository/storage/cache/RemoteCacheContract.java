@@ -486,6 +486,37 @@ public abstract class RemoteCacheContract {
   }
 
   @Test
+  void aCachedVersionTheStoreConfirmedAMomentAgoIsOpenedWithoutAskingStorageAndCountedAsAHit() throws Exception {
+    String file = "shortcut-1.0.0.tar.gz";
+    byte[] first = TestBytes.random(MB, 40);
+    byte[] second = TestBytes.random(MB + 1, 41);
+    TestServer server = start(new JsonObject().put("revalidate_after", 3600));
+    server.client().upload(file, first);
+    assertServes(server.client(), file, first);   // the fill
+    assertServes(server.client(), file, first);   // a hit, through storage
+    long hitsBefore = cacheCounters(server).getLong("hits");
+    double openReadsBefore = openReads(server);
+
+    for (int i = 0; i < 20; i++) {
+      assertServes(server.client(), file, first);
+    }
+    assertEquals(openReadsBefore, openReads(server), 0.1, "opened by the HTTP side itself, not asked of storage");
+    assertEquals(hitsBefore + 20, cacheCounters(server).getLong("hits"), "each counted as a hit");
+
+    // This server's own change is seen at once, whatever the interval; so is a delete.
+    server.client().upload(file, second);
+    assertServes(server.client(), file, second);
+    assertEquals(200, server.client().delete(file).statusCode());
+    assertEquals(404, server.client().get(file).statusCode());
+  }
+
+  private double openReads(TestServer server) throws Exception {
+    HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(server.uri("/metrics")).GET().build(),
+      HttpResponse.BodyHandlers.ofString());
+    return new PrometheusText(metrics.body()).sum("pr_storage_requests_seconds_count", "operation", "open-read");
+  }
+
+  @Test
   void anotherWritersChangeIsSeenWithinTheRevalidationIntervalAndOurOwnAtOnce() throws Throwable {
     String file = "hot-1.0.0.tar.gz";
     byte[] first = TestBytes.random(MB, 30);
