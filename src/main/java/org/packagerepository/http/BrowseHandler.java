@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import org.packagerepository.packages.PackageFile;
 import org.packagerepository.packages.PackageListing;
 import org.packagerepository.storage.StorageClient;
 
@@ -34,7 +35,6 @@ final class BrowseHandler {
   /** Where a browser's idea of the host comes from; anything else in the Host header is not echoed into commands. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
   private static final String NAME_CHARACTERS = "[A-Za-z0-9._+\\-]+";
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_+][A-Za-z0-9._+\\-]*");
   /**
    * No script but the page's own file, no style but its stylesheet, no frame, no form posting elsewhere: were anything
    * ever to slip through the escaping, the browser would not run it.
@@ -107,7 +107,7 @@ final class BrowseHandler {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = request.response();
     String name = PackagePath.percentDecode(request.path().substring(PAGE_PREFIX.length()));
-    if (name == null || !NAME.matcher(name).matches() || name.length() > 255) {
+    if (!PackageFile.isValidName(name)) {
       send(response, 404, Buffer.buffer(pages.notFound(name == null ? "" : name)));
       return;
     }
@@ -132,22 +132,23 @@ final class BrowseHandler {
     generation = listing.generation();
     List<BrowsePages.Summary> newest = new ArrayList<>();
     PackageListing.Stored first = null;
+    PackageListing.Stored previous = null;
     int count = 0;
     int versions = 0;
     for (PackageListing.Stored stored : listing.sorted()) {
-      if (first != null && first.file().name().equals(stored.file().name())) {
-        if (!first.file().equals(stored.file())) {
-          count++;
-          versions++;
+      if (previous != null && previous.file().equals(stored.file())) {
+        continue;   // the same file listed twice: next to each other in listing order
+      }
+      if (first == null || !first.file().name().equals(stored.file().name())) {
+        if (first != null) {
+          newest.add(new BrowsePages.Summary(first, count));
         }
-        continue;
+        first = stored;
+        count = 0;
       }
-      if (first != null) {
-        newest.add(new BrowsePages.Summary(first, count));
-      }
-      first = stored;
-      count = 1;
+      count++;
       versions++;
+      previous = stored;
     }
     if (first != null) {
       newest.add(new BrowsePages.Summary(first, count));

@@ -121,10 +121,7 @@ public final class HttpVerticle extends VerticleBase {
   private void warmRoutes(Router router) {
     WarmHandler warm = new WarmHandler(vertx.eventBus());
     router.post("/warm").handler(guard.requiring(Permission.WRITE)).handler(warm::start);
-    router.route("/warm").handler(ctx -> {
-      ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
-      HttpErrors.send(ctx.response(), 405, ctx.request().method() + " is not supported on /warm; use POST");
-    });
+    router.route("/warm").handler(HttpVerticle::postOnlyMethodNotAllowed);
     readOnly(router, WarmHandler.PREFIX + "*").handler(guard.requiring(Permission.READ)).handler(warm::status);
     router.route(WarmHandler.PREFIX + "*").handler(HttpVerticle::readOnlyMethodNotAllowed);
   }
@@ -133,10 +130,7 @@ public final class HttpVerticle extends VerticleBase {
   private void retentionRoutes(Router router) {
     RetentionHandler retention = new RetentionHandler(vertx.eventBus(), guard);
     router.post("/retention").handler(retention::run);
-    router.route("/retention").handler(ctx -> {
-      ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
-      HttpErrors.send(ctx.response(), 405, ctx.request().method() + " is not supported on /retention; use POST");
-    });
+    router.route("/retention").handler(HttpVerticle::postOnlyMethodNotAllowed);
   }
 
   /**
@@ -304,6 +298,13 @@ public final class HttpVerticle extends VerticleBase {
     ctx.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD");
     HttpErrors.send(ctx.response(), 405, ctx.request().method() + " is not supported on " + ctx.request().path()
       + "; use GET or HEAD");
+  }
+
+  /** Any other method on a path that only takes POST. */
+  private static void postOnlyMethodNotAllowed(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+    HttpErrors.send(ctx.response(), 405, ctx.request().method() + " is not supported on " + ctx.request().path()
+      + "; use POST");
   }
 
   private void internalError(RoutingContext ctx) {

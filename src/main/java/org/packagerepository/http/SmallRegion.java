@@ -4,10 +4,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.packagerepository.storage.OpenedRead;
+import org.packagerepository.storage.driver.SharedChannel;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * Sends a few kilobytes of an open file (a small range, a small package) with the headers in one write. sendfile
@@ -27,7 +26,7 @@ final class SmallRegion {
     HttpServerResponse response = ctx.response();
     Buffer bytes;
     try {
-      bytes = read(opened, offset, length);
+      bytes = SharedChannel.readFully(opened.channel(), offset, length);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.ERROR, "Reading " + opened.info().file() + " failed", e);
       // Nothing was sent: the headers that described the package must not describe the error.
@@ -38,15 +37,5 @@ final class SmallRegion {
       opened.close();
     }
     response.end(bytes).onComplete(sent -> DownloadAdmission.finished(ctx));
-  }
-
-  private static Buffer read(OpenedRead opened, long offset, int length) throws IOException {
-    ByteBuffer into = ByteBuffer.allocate(length);
-    while (into.hasRemaining()) {
-      if (opened.channel().read(into, offset + into.position()) < 0) {
-        throw new EOFException("The file ended before the range did");
-      }
-    }
-    return Buffer.buffer(into.array());
   }
 }

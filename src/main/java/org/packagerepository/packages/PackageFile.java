@@ -98,6 +98,11 @@ public final class PackageFile implements Comparable<PackageFile> {
     return -1;
   }
 
+  /** Whether {@code name} may be the name part of a package file: the characters and length the file name allows. */
+  public static boolean isValidName(String name) {
+    return name != null && name.length() <= MAX_LENGTH && hasOnlySafeCharacters(name);
+  }
+
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
   }

@@ -1,6 +1,9 @@
 package org.packagerepository.storage.driver;
 
+import io.vertx.core.buffer.Buffer;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,6 +51,22 @@ public class SharedChannel {
     if (references.decrementAndGet() == 0) {
       closeQuietly(channel);
     }
+  }
+
+  /**
+   * Bytes {@code [position, position + length)} of {@code channel}, read with positional reads (which leave other
+   * readers of a shared channel undisturbed); blocking.
+   *
+   * @throws java.io.EOFException when the file ends before them
+   */
+  public static Buffer readFully(FileChannel channel, long position, int length) throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate(length);
+    while (bytes.hasRemaining()) {
+      if (channel.read(bytes, position + bytes.position()) < 0) {
+        throw new java.io.EOFException("The file ended before the announced length");
+      }
+    }
+    return Buffer.buffer(bytes.array());
   }
 
   /** Closes a read-only channel: a failure to close loses nothing, no byte was left to write. */

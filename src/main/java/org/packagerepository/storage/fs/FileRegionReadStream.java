@@ -1,11 +1,9 @@
 package org.packagerepository.storage.fs;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import org.packagerepository.storage.driver.DemandReadStream;
+import org.packagerepository.storage.driver.SharedChannel;
 
-import java.io.EOFException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
@@ -44,7 +42,7 @@ final class FileRegionReadStream extends DemandReadStream {
     reading = true;
     int size = (int) Math.min(CHUNK_SIZE, end - position);
     long at = position;
-    vertx.executeBlocking(() -> read(at, size), false).onComplete(ar -> {
+    vertx.executeBlocking(() -> SharedChannel.readFully(channel, at, size), false).onComplete(ar -> {
       reading = false;
       if (done) {
         return;
@@ -59,15 +57,5 @@ final class FileRegionReadStream extends DemandReadStream {
       handler.handle(ar.result());
       more();
     });
-  }
-
-  private Buffer read(long at, int size) throws Exception {
-    ByteBuffer bytes = ByteBuffer.allocate(size);
-    while (bytes.hasRemaining()) {
-      if (channel.read(bytes, at + bytes.position()) < 0) {
-        throw new EOFException("The file ended before the announced length");
-      }
-    }
-    return Buffer.buffer(bytes.array());
   }
 }
