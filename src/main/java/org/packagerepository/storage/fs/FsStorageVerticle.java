@@ -338,7 +338,7 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
         return Future.succeededFuture(known.retain());
       }
       return checksum(file, opened).map(sha256 -> {
-        SharedFile shared = new SharedFile(opened.channel(), opened.identity(), sha256, System.nanoTime());
+        SharedFile shared = new SharedFile(opened.file(), opened.identity(), sha256, System.nanoTime());
         // A version opened before this server changed the package must not be cached over the change.
         if (changes == changesBefore) {
           openFiles.put(file, shared.retain());

@@ -4,7 +4,9 @@ import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.Sha256;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +27,16 @@ final class LocalFiles {
   private static final int HASH_BUFFER = 256 * 1024;
   private static final int OPEN_ATTEMPTS = 5;
 
-  /** An open file and the version it is. */
-  record OpenFile(FileChannel channel, FileIdentity identity, String persistedSha256) {
+  /**
+   * An open file and the version it is. Opened as a {@link RandomAccessFile} for the lock-free fstat of
+   * {@link RandomAccessFile#length()}: {@link FileChannel#size()} takes the channel's position lock, which the event
+   * loops checking one hot shared file would contend for on every request.
+   */
+  record OpenFile(RandomAccessFile file, FileIdentity identity, String persistedSha256) {
+
+    FileChannel channel() {
+      return file.getChannel();
+    }
   }
 
   private LocalFiles() {
@@ -55,22 +65,25 @@ final class LocalFiles {
       if (before == null) {
         throw absent(path, file);
       }
-      FileChannel channel;
+      RandomAccessFile opened;
       try {
-        channel = FileChannel.open(path, StandardOpenOption.READ);
-      } catch (NoSuchFileException e) {
-        continue;
+        opened = new RandomAccessFile(path.toFile(), "r");
+      } catch (FileNotFoundException e) {
+        if (identity(path) == null) {
+          continue; // removed between the look and the open
+        }
+        throw e;
       }
       boolean keep = false;
       try {
         FileIdentity after = identity(path);
-        if (before.sameVersion(after) && channel.size() == before.size()) {
+        if (before.sameVersion(after) && opened.length() == before.size()) {
           keep = true;
-          return new OpenFile(channel, before, readSha256(path, before));
+          return new OpenFile(opened, before, readSha256(path, before));
         }
       } finally {
         if (!keep) {
-          channel.close();
+          opened.close();
         }
       }
     }

@@ -4,11 +4,12 @@ import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.driver.SharedChannel;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 
 /** One open version of a package in the directory, with what identifies it and its checksum. */
 final class SharedFile extends SharedChannel {
 
+  private final RandomAccessFile file;
   final FileIdentity identity;
   final String sha256;
   /**
@@ -17,8 +18,10 @@ final class SharedFile extends SharedChannel {
    */
   volatile long checkedAt;
 
-  SharedFile(FileChannel channel, FileIdentity identity, String sha256, long checkedAt) {
-    super(channel);
+  /** Takes over {@code file}: closing its channel, when the last reference goes, closes it. */
+  SharedFile(RandomAccessFile file, FileIdentity identity, String sha256, long checkedAt) {
+    super(file.getChannel());
+    this.file = file;
     this.identity = identity;
     this.sha256 = sha256;
     this.checkedAt = checkedAt;
@@ -28,10 +31,13 @@ final class SharedFile extends SharedChannel {
     return new PackageInfo(file, identity.size(), identity.modifiedMillis(), sha256, sha256);
   }
 
-  /** Whether the open file still has the size of this version (an fstat: no disk access). */
+  /**
+   * Whether the open file still has the size of this version: an fstat, no disk access, and no lock (see
+   * {@link LocalFiles.OpenFile}), on every request for a hot package from every event loop.
+   */
   boolean hasSize() {
     try {
-      return channel().size() == identity.size();
+      return file.length() == identity.size();
     } catch (IOException e) {
       return false;
     }

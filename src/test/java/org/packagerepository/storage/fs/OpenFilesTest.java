@@ -6,7 +6,7 @@ import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadShortcuts;
 
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,9 +25,8 @@ class OpenFilesTest {
 
   private static SharedFile open(Path path, long checkedAt) throws Exception {
     Files.write(path, new byte[] {1, 2, 3});
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
     FileIdentity identity = LocalFiles.identity(path);
-    return new SharedFile(channel, identity, "sha", checkedAt);
+    return new SharedFile(new RandomAccessFile(path.toFile(), "r"), identity, "sha", checkedAt);
   }
 
   @Test
@@ -147,5 +146,6 @@ class OpenFilesTest {
     shared.release();
     assertFalse(shared.tryRetain());
     assertFalse(shared.channel().isOpen());
+    assertFalse(shared.hasSize(), "the file the size is read from is closed with its channel");
   }
 }
