@@ -64,7 +64,7 @@ report() {
         s3_get_big | s3_get_small | s3_list | s3_put | swift_get_big | swift_get_small | swift_list | swift_put)
           local store=${id%%_*} label how
           label=$(store_label "$store")
-          if [[ $store == s3 ]]; then how="multipart, then a copy in the store"; else how="segments of a Static Large Object, then its manifest"; fi
+          if [[ $store == s3 ]]; then how="multipart onto its key, its SHA-256 in a checksum object"; else how="segments of a Static Large Object, then its manifest"; fi
           case ${id#*_} in
             get_big) title="$label: GET $(human_size "$BIG_SIZE"), 16 connections (wrk)"; unit="MiB/s" ;;
             get_small) title="$label: GET $(human_size "$SMALL_SIZE"), 64 keep-alive connections (wrk)"; unit="req/s" ;;

@@ -19,9 +19,15 @@ import java.util.HexFormat;
 public final class Sha256 {
 
   private static final int SCRATCH_BYTES = 64 * 1024;
+  private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
   private final MessageDigest digest = newDigest();
   private byte[] scratch;
+
+  /** Whether {@code text} is a SHA-256 as this server writes it: 64 lower-case hexadecimal digits. */
+  public static boolean isHex(String text) {
+    return text != null && HEX.matcher(text).matches();
+  }
 
   public void update(Buffer chunk) {
     ByteBuf buf = ((BufferInternal) chunk).getByteBuf();

@@ -20,21 +20,15 @@ import java.net.URI;
  * @param prefix       {@code container.path} without leading or trailing slashes: packages are the objects
  *                     {@code <prefix>/<file>} (or {@code <file>} when empty)
  * @param partSize     bytes per multipart part, and the largest package sent in one PUT
- * @param copyPartSize {@code container.copy_part_size}: a package uploaded without its SHA-256 announced is copied
- *                     within the store onto its key once verified; one larger than this is copied in parts of this
- *                     size, several at once (S3 copies at most 5 GiB in one request)
  * @param redirect     {@code redirect}: whether downloads may be redirected to a presigned URL of the package's object
  */
 public record S3Settings(String region, String accessKey, String secretKey, URI endpoint, boolean pathStyle,
-                         String bucket, String prefix, int partSize, long copyPartSize, RedirectSettings redirect) {
+                         String bucket, String prefix, int partSize, RedirectSettings redirect) {
 
   public static final String DEFAULT_REGION = "us-east-1";
   /** S3's smallest part (but the last); each upload buffers at most one part while another is sent. */
   public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
   static final int MIN_PART_SIZE = 5 * 1024 * 1024;
-  /** The largest part of a multipart copy, and the largest object one CopyObject copies. */
-  static final long MAX_COPY_PART_SIZE = 5L * 1024 * 1024 * 1024;
-  public static final long DEFAULT_COPY_PART_SIZE = 1024L * 1024 * 1024;
 
   public static S3Settings fromJson(JsonObject section) {
     JsonObject access = section.getJsonObject("access", new JsonObject());
@@ -58,12 +52,9 @@ public record S3Settings(String region, String accessKey, String secretKey, URI 
     String region = Settings.string(access, "region", "").trim();
     long partSize = Settings.integer(container, "part_size", DEFAULT_PART_SIZE, "S3Repository.container.part_size",
       MIN_PART_SIZE, 1024L * 1024 * 1024, "5 MiB (5242880) to 1 GiB");
-    long copyPartSize = Settings.integer(container, "copy_part_size", DEFAULT_COPY_PART_SIZE,
-      "S3Repository.container.copy_part_size", MIN_PART_SIZE, MAX_COPY_PART_SIZE,
-      "5 MiB (5242880) to 5 GiB (5368709120)");
     return new S3Settings(region.isEmpty() ? DEFAULT_REGION : region, accessKey, secretKey, endpoint,
       Settings.bool(access, "path_style", endpoint != null, "S3Repository.access.path_style"),
-      bucket, Settings.pathPrefix(Settings.string(container, "path", "")), (int) partSize, copyPartSize,
+      bucket, Settings.pathPrefix(Settings.string(container, "path", "")), (int) partSize,
       RedirectSettings.fromJson(section, "S3Repository"));
   }
 
@@ -82,8 +73,11 @@ public record S3Settings(String region, String accessKey, String secretKey, URI 
     return listPrefix() + ".state/" + name + ".json";
   }
 
-  /** Where uploads whose checksum is not known up front wait for it: beside the packages, never a package name. */
-  String incomingKey(String id) {
-    return listPrefix() + ".incoming/" + id;
+  /**
+   * Where the SHA-256 of a package uploaded in parts without it announced is kept, under the id its metadata names:
+   * beside the packages, never listed, never a package name.
+   */
+  String checksumKey(String id) {
+    return listPrefix() + ".checksums/" + id;
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import org.packagerepository.storage.PackageInfo;
+import org.packagerepository.storage.Sha256;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.WriteRequest;
@@ -24,14 +25,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
  * The S3 backend's storage verticle: every call to the store is asynchronous (the SDK's Netty client), and the state
  * of the namespace (the order of changes to one package, the uploads in progress) is confined to this verticle's
- * event loop. A package's ETag is its SHA-256, kept in the object's metadata; objects written by other tools, which
- * have none, fall back to the store's own ETag.
+ * event loop. A package's ETag is its SHA-256, kept in the object's metadata, or for a large package whose SHA-256 was
+ * not announced, in a small checksum object under {@code .checksums/} that the metadata names (see {@link S3Upload});
+ * objects written by other tools, which have neither, fall back to the store's own ETag.
  */
 final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload> {
+
+  /** A checksum object's id: a UUID, as {@link #begin} makes them. */
+  private static final Pattern CHECKSUM_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final S3Settings settings;
   private S3AsyncClient client;
@@ -120,12 +126,43 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
 
   @Override
   protected Future<S3Version> head(String file) {
-    return call(client.headObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file).map(head -> {
-      String sha256 = sha256Of(head.metadata());
+    return call(client.headObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file).compose(head -> {
       String storeEtag = RemoteVersion.unquote(head.eTag());
-      return new S3Version(new PackageInfo(file, head.contentLength(), head.lastModified().toEpochMilli(),
-        etag(sha256, storeEtag), sha256), storeEtag);
+      return sha256Of(file, storeEtag, head.metadata()).map(sha256 -> new S3Version(new PackageInfo(file,
+        head.contentLength(), head.lastModified().toEpochMilli(), etag(sha256, storeEtag), sha256), storeEtag,
+        checksumId(head.metadata())));
     });
+  }
+
+  /**
+   * The SHA-256 of version {@code storeEtag} of {@code file}, whose metadata is {@code metadata}: from the metadata,
+   * from what this server knows of the version, or read from the checksum object the metadata names; null when the
+   * object has none (another tool wrote it, or the checksum object is gone).
+   */
+  private Future<String> sha256Of(String file, String storeEtag, Map<String, String> metadata) {
+    String inMetadata = metadata == null ? null : metadata.get(S3Upload.SHA256_METADATA);
+    String checksumId = checksumId(metadata);
+    if (inMetadata != null || checksumId == null) {
+      return Future.succeededFuture(inMetadata);
+    }
+    String known = knownSha256(file, storeEtag);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return Future.fromCompletionStage(client.getObject(r -> r.bucket(settings.bucket())
+        .key(settings.checksumKey(checksumId)), AsyncResponseTransformer.toBytes()), context)
+      .map(bytes -> {
+        String sha256 = bytes.asUtf8String().trim();
+        return Sha256.isHex(sha256) ? sha256 : null;
+      })
+      .recover(e -> S3Errors.isNotFound(e) ? Future.succeededFuture(null)
+        : Future.failedFuture(S3Errors.toStorage(e, file)));
+  }
+
+  private static String checksumId(Map<String, String> metadata) {
+    String id = metadata == null ? null : metadata.get(S3Upload.CHECKSUM_ID_METADATA);
+    // Part of a key: only the form this server writes is followed.
+    return id != null && CHECKSUM_ID.matcher(id).matches() ? id : null;
   }
 
   @Override
@@ -142,10 +179,11 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
     String range = "bytes=" + offset + "-" + (offset + length - 1);
     return call(client.getObject(r -> r.bucket(settings.bucket()).key(settings.key(file)).range(range),
       new StreamingGet()), file).compose(get -> {
-        String servedEtag = etag(sha256Of(get.response().metadata()), RemoteVersion.unquote(get.response().eTag()));
+        String storeEtag = RemoteVersion.unquote(get.response().eTag());
         PublisherReadStream body = PublisherReadStream.of(context, get.body());
         get.onBodyFailure(body::onError);
-        if (!servedEtag.equals(etag)) {
+        String sha256 = knownSha256(file, storeEtag);
+        if (!etag.equals(sha256) && !etag.equals(etag(sha256Of(get.response().metadata()), storeEtag))) {
           // The body is not wanted: cancelling the subscription releases the connection.
           body.cancel();
           forget(file);
@@ -157,19 +195,19 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
 
   @Override
   protected Future<S3Upload> begin(WriteRequest request) {
-    String announced = request.expectedSha256();
-    String partsKey = announced != null ? settings.key(request.file())
-      : settings.incomingKey(UUID.randomUUID() + ".part");
+    String checksumId = UUID.randomUUID().toString();
     return Future.succeededFuture(new S3Upload(context, client, settings.bucket(), settings.partSize(),
-      settings.copyPartSize(), partsKey, announced));
+      settings.key(request.file()), request.expectedSha256(),
+      new S3Upload.ChecksumObject(checksumId, settings.checksumKey(checksumId))));
   }
 
   @Override
   protected Future<PackageInfo> commit(WriteRequest request, S3Upload upload, S3Version current, String sha256) {
     String file = request.file();
-    return upload.commit(settings.key(file), sha256).map(eTag -> {
+    return upload.commit(sha256).compose(eTag -> {
       remember(file, RemoteVersion.unquote(eTag), sha256);
-      return new PackageInfo(file, upload.written(), System.currentTimeMillis(), sha256, sha256);
+      PackageInfo info = new PackageInfo(file, upload.written(), System.currentTimeMillis(), sha256, sha256);
+      return deleteChecksumObject(current).map(info);
     });
   }
 
@@ -192,10 +230,18 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
 
   @Override
   protected Future<Void> remove(String file, S3Version current) {
-    return call(client.deleteObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file).map(v -> {
+    return call(client.deleteObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file).compose(v -> {
       forgetChecksum(file);
-      return null;
+      return deleteChecksumObject(current);
     });
+  }
+
+  /** The checksum object of a version that is gone (deleted or replaced), if it had one. */
+  private Future<Void> deleteChecksumObject(S3Version gone) {
+    if (gone == null || gone.checksumId() == null) {
+      return Future.succeededFuture();
+    }
+    return S3Upload.deleteChecksumObject(context, client, settings.bucket(), settings.checksumKey(gone.checksumId()));
   }
 
   @Override
@@ -203,6 +249,7 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
     return S3Errors.toStorage(e, "the package");
   }
 
+  /** The SHA-256 in {@code metadata}, if it holds one itself. */
   private static String sha256Of(Map<String, String> metadata) {
     return metadata == null ? null : metadata.get(S3Upload.SHA256_METADATA);
   }

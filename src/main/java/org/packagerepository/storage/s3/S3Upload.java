@@ -10,7 +10,6 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -24,21 +23,25 @@ import java.util.concurrent.CompletableFuture;
  * The bytes of one upload on their way into S3, and how they become a package.
  *
  * <p>Chunks are collected into parts. A package that ends within its first part is sent with a single PUT once it
- * is complete and hashed, so it appears whole and verified. A larger one becomes a multipart upload: each full part is
- * sent while the next fills, several at once where the heap has room ({@link #partsInFlight}: one at a time left the
- * store waiting between parts; the AWS CLI sends ten), and the stream reports itself full while a filled part waits
- * for one of them, so an upload holds at most one part more than it sends at once. The object of a multipart upload
- * appears only when {@link #commit} completes it: on the package's own key when the client announced the SHA-256
- * (stored in the metadata from the start, and the upload aborted if the bytes do not match), otherwise on a key under
- * {@code .incoming/} that is then copied, with the computed SHA-256 in its metadata, onto the package's key and
- * deleted: with one CopyObject up to the copy part size, as a {@link PartCopy} above it (so any size S3 stores can be
- * copied). Parts are hashed in order on worker threads.
+ * is complete and hashed, so it appears whole and verified, its SHA-256 in its metadata. A larger one becomes a
+ * multipart upload onto the package's own key: each full part is sent while the next fills, several at once where the
+ * heap has room ({@link #partsInFlight}: one at a time left the store waiting between parts; the AWS CLI sends ten),
+ * and the stream reports itself full while a filled part waits for one of them, so an upload holds at most one part
+ * more than it sends at once. The object appears only when {@link #commit} completes the upload, after the last byte
+ * was hashed and verified. Its metadata, fixed when the upload began, holds the SHA-256 when the client announced it
+ * (the upload aborted if the bytes do not match); otherwise the id of a small checksum object
+ * ({@link #CHECKSUM_ID_METADATA}), which commit writes with the computed SHA-256 just before it completes the upload.
+ * So the package is written once, and is never visible without its checksum: copying the finished object to give it
+ * the checksum in its metadata (S3 cannot change metadata in place) wrote every package twice, which halved the speed
+ * of a plain upload. Parts are hashed in order on worker threads.
  *
  * <p>All methods are called on the owning context.
  */
 final class S3Upload extends BatchingUpload {
 
   static final String SHA256_METADATA = "sha256";
+  /** Metadata of a package whose SHA-256 is in its checksum object rather than in the metadata itself. */
+  static final String CHECKSUM_ID_METADATA = "checksum-id";
   /** The most parts one upload sends at once. */
   static final int MAX_PARTS_IN_FLIGHT = 4;
   private static final String CONTENT_TYPE = "application/gzip";
@@ -48,10 +51,11 @@ final class S3Upload extends BatchingUpload {
   private final String bucket;
   private final int partSize;
   private final int partsInFlight;
-  private final long copyPartSize;
-  /** Where a multipart upload goes; the package's key when {@link #announcedSha256} is known. */
-  private final String partsKey;
+  /** The package's key. */
+  private final String key;
   private final String announcedSha256;
+  /** Where the SHA-256 goes when it was not announced and the package is too large for one PUT. */
+  private final ChecksumObject checksum;
 
   private List<Buffer> filling = new ArrayList<>();
   private long fillingBytes;
@@ -60,19 +64,24 @@ final class S3Upload extends BatchingUpload {
   private final List<Future<Void>> sending = new ArrayList<>();
   private int partsStarted;
   private final List<CompletedPart> parts = new ArrayList<>();
-  private PartCopy copying;
 
-  S3Upload(Context context, S3AsyncClient client, String bucket, int partSize, long copyPartSize, String partsKey,
-           String announcedSha256) {
+  /** The id of a checksum object, and its key. */
+  record ChecksumObject(String id, String key) {
+  }
+
+  /** An upload to {@code key}; {@code checksum} is where its SHA-256 goes, should it be neither announced nor small. */
+  S3Upload(Context context, S3AsyncClient client, String bucket, int partSize, String key, String announcedSha256,
+           ChecksumObject checksum) {
     this.context = context;
     this.client = client;
     this.bucket = bucket;
     this.partSize = partSize;
     this.partsInFlight = partsInFlight(Runtime.getRuntime().maxMemory(), partSize);
-    this.copyPartSize = copyPartSize;
-    this.partsKey = partsKey;
+    this.key = key;
     this.announcedSha256 = announcedSha256;
+    this.checksum = checksum;
   }
+
 
   /**
    * Parts one upload sends at once with a heap of {@code maxHeap} bytes: one per eight parts the heap holds, 1 to
@@ -112,59 +121,57 @@ final class S3Upload extends BatchingUpload {
   }
 
   /**
-   * Makes the package visible as {@code key} with its checksum in the metadata; after a successful end(). Returns the
-   * store's ETag of the new object.
+   * Makes the package visible with its checksum, {@code sha256}; after a successful end(). Returns the store's ETag of
+   * the new object.
    */
-  Future<String> commit(String key, String sha256) {
-    Map<String, String> metadata = Map.of(SHA256_METADATA, sha256);
+  Future<String> commit(String sha256) {
     if (uploadId == null) {
       ByteBuffer[] bytes = filling.stream().map(b -> ((BufferInternal) b).getByteBuf().nioBuffer())
         .toArray(ByteBuffer[]::new);
       AsyncRequestBody body = bytes.length == 0 ? AsyncRequestBody.empty()
         : AsyncRequestBody.fromRemainingByteBuffersUnsafe(bytes);
       return call(client.putObject(r -> r.bucket(bucket).key(key).contentLength(written()).contentType(CONTENT_TYPE)
-        .metadata(metadata), body)).map(response -> response.eTag());
+        .metadata(Map.of(SHA256_METADATA, sha256)), body)).map(response -> response.eTag());
     }
+    if (announcedSha256 != null) {
+      return complete();
+    }
+    return call(client.putObject(r -> r.bucket(bucket).key(checksum.key()).contentType("text/plain"),
+        AsyncRequestBody.fromString(sha256)))
+      .compose(written -> complete().recover(e -> deleteChecksumObject(context, client, bucket, checksum.key())
+        .transform(v -> Future.failedFuture(e))));
+  }
+
+  private Future<String> complete() {
     parts.sort(Comparator.comparing(CompletedPart::partNumber));
-    Future<String> completed = uploadId.compose(id -> call(client.completeMultipartUpload(r -> r.bucket(bucket)
-        .key(partsKey).uploadId(id).multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()))))
+    return uploadId.compose(id -> call(client.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id)
+        .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()))))
       .map(response -> response.eTag());
-    if (partsKey.equals(key)) {
-      return completed;
-    }
-    return completed.compose(v -> {
-      uploadId = null;
-      return copy(key, metadata);
-    }).eventually(() -> StoreCleanup.run(context.owner(), partsKey, () -> call(client.deleteObject(r -> r.bucket(bucket)
-      .key(partsKey)))));
   }
 
-  /** Copies the completed upload onto {@code key} with {@code metadata}; the store's ETag of the copy. */
-  private Future<String> copy(String key, Map<String, String> metadata) {
-    if (written() > copyPartSize) {
-      copying = new PartCopy(context, client, bucket, partsKey, key, written(), copyPartSize);
-      return copying.run(CONTENT_TYPE, metadata);
-    }
-    return call(client.copyObject(r -> r.sourceBucket(bucket).sourceKey(partsKey).destinationBucket(bucket)
-      .destinationKey(key).metadataDirective(MetadataDirective.REPLACE).contentType(CONTENT_TYPE).metadata(metadata)))
-      .map(response -> response.copyObjectResult().eTag());
+  /**
+   * Deletes a checksum object, again and again while the store does not answer (see {@link StoreCleanup}); completes
+   * after the first attempt, and never fails: a checksum object left behind is a few bytes no one reads.
+   */
+  static Future<Void> deleteChecksumObject(Context context, S3AsyncClient client, String bucket, String key) {
+    return StoreCleanup.run(context.owner(), "the checksum object " + key, () -> Future.fromCompletionStage(
+      client.deleteObject(r -> r.bucket(bucket).key(key)), context));
   }
 
-  /** Leaves nothing behind: waits for the parts in flight, then aborts the multipart upload (and a copy under way). */
+  /** Leaves nothing behind: waits for the parts in flight, then aborts the multipart upload. */
   @Override
   public Future<Void> cancel() {
     failQuietly(new IllegalStateException("The upload was aborted"));
     filling.clear();
     fillingBytes = 0;
     Future<Void> inFlight = Future.join(new ArrayList<>(sending)).otherwiseEmpty().mapEmpty();
-    Future<Void> copy = copying == null ? Future.succeededFuture() : copying.abort();
-    return Future.join(inFlight, copy).otherwiseEmpty().compose(v -> {
+    return inFlight.compose(v -> {
       Future<String> id = uploadId;
       uploadId = null;
       if (id == null) {
         return Future.succeededFuture();
       }
-      return id.compose(uid -> abortMultipartUpload(context, client, bucket, partsKey, uid))
+      return id.compose(uid -> abortMultipartUpload(context, client, bucket, key, uid))
         .otherwiseEmpty().mapEmpty();
     });
   }
@@ -189,15 +196,13 @@ final class S3Upload extends BatchingUpload {
     hash(part);
     if (uploadId == null) {
       uploadId = call(client.createMultipartUpload(r -> {
-        r.bucket(bucket).key(partsKey).contentType(CONTENT_TYPE);
-        if (announcedSha256 != null) {
-          r.metadata(Map.of(SHA256_METADATA, announcedSha256));
-        }
+        r.bucket(bucket).key(key).contentType(CONTENT_TYPE).metadata(announcedSha256 != null
+          ? Map.of(SHA256_METADATA, announcedSha256) : Map.of(CHECKSUM_ID_METADATA, checksum.id()));
       })).map(response -> response.uploadId());
     }
     ByteBuffer[] bytes = part.stream().map(b -> ((BufferInternal) b).getByteBuf().nioBuffer())
       .toArray(ByteBuffer[]::new);
-    Future<Void> sent = uploadId.compose(id -> call(client.uploadPart(r -> r.bucket(bucket).key(partsKey).uploadId(id)
+    Future<Void> sent = uploadId.compose(id -> call(client.uploadPart(r -> r.bucket(bucket).key(key).uploadId(id)
         .partNumber(number).contentLength(size), AsyncRequestBody.fromRemainingByteBuffersUnsafe(bytes))))
       .map(response -> {
         parts.add(CompletedPart.builder().partNumber(number).eTag(response.eTag()).build());

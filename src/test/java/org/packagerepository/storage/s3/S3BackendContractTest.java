@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The storage contract on S3, against S3Proxy in-process. One S3Proxy serves the whole class; each test gets a new
@@ -72,11 +73,14 @@ class S3BackendContractTest extends StorageBackendContract {
     store.putDirectly(Path.of(prefix).resolve(name).normalize().toString(), bytes);
   }
 
-  /** Every key of the bucket, but S3Proxy's objects of multipart uploads, named from the prefix. */
+  /**
+   * Every key of the bucket, but S3Proxy's objects of multipart uploads and the checksum objects that packages name,
+   * named from the prefix.
+   */
   @Override
   protected Set<String> objects() throws Exception {
     Set<String> objects = new TreeSet<>();
-    for (String key : store.keys()) {
+    for (String key : store.keysButNamedChecksums()) {
       if (!S3TestStore.isMultipartBookkeeping(key)) {
         objects.add(Path.of(prefix).relativize(Path.of(key)).toString());
       }
@@ -99,13 +103,18 @@ class S3BackendContractTest extends StorageBackendContract {
     assertEquals(1, store.multipartUploadsInProgress().size(), "a multipart upload in progress");
   }
 
-  /** One object on the package's key, of the package's size, with its SHA-256 in the object's metadata. */
+  /**
+   * One object on the package's key, of the package's size, the multipart object of its parts, with its SHA-256 in the
+   * checksum object its metadata names.
+   */
   @Override
   protected void assertStoredInParts(String file, byte[] bytes) throws Exception {
     HeadObjectResponse head = S3TestStore.await(store.client().headObject(r -> r.bucket(store.bucket())
       .key(prefix + "/" + file)));
     assertEquals(bytes.length, head.contentLength());
-    assertEquals(TestBytes.sha256Hex(bytes), head.metadata().get("sha256"));
+    assertTrue(head.eTag().matches("\"[0-9a-f]{32}-[0-9]+\""), "a multipart object: " + head.eTag());
+    assertEquals(TestBytes.sha256Hex(bytes), new String(store.getDirectly(prefix + "/.checksums/"
+      + head.metadata().get("checksum-id")), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Override

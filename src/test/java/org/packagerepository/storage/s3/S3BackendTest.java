@@ -19,13 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What only the S3 backend has: an announced checksum that sends an upload straight to the package's key, and a
- * package larger than the copy part size copied onto its key in parts. What every backend does (uploads of many parts,
+ * What only the S3 backend has: where a package's SHA-256 is kept, in its metadata when it is known before the upload
+ * begins (announced, or the package fits one PUT), else in a checksum object its metadata names. What every backend does (uploads of many parts,
  * uploads that do not finish, listings of several pages, a store that goes away) is {@link S3BackendContractTest}'s.
  */
 class S3BackendTest {
 
   private static final int MB5 = 5 * 1024 * 1024;
+  private static final String BIG = "big-1.0.0.tar.gz";
 
   private static S3TestStore store;
   private static int tests;
@@ -88,33 +89,93 @@ class S3BackendTest {
   }
 
   @Test
-  void aPackageLargerThanTheCopyPartSizeIsCopiedOntoItsKeyInPartsWithItsChecksum() throws Exception {
-    restartServer(new JsonObject().put("part_size", MB5).put("copy_part_size", MB5));
-    // 15 MiB and a bit, without its checksum: uploaded to .incoming/, then copied as four parts, three at 5 MiB
+  void aLargePackageWithoutItsChecksumAnnouncedIsWrittenOnceWithItsChecksumInTheObjectItsMetadataNames()
+    throws Exception {
+    // 15 MiB and a bit, without its checksum: four parts straight onto the package's key
     byte[] bytes = TestBytes.random(3 * MB5 + 12_345, 9);
     String sha256 = TestBytes.sha256Hex(bytes);
 
-    HttpResponse<String> put = api.putChunked("copied-1.0.0.tar.gz", bytes);
+    HttpResponse<String> put = api.putChunked(BIG, bytes);
 
     assertEquals(200, put.statusCode(), put.body());
     HeadObjectResponse head = S3TestStore.await(store.client().headObject(r -> r.bucket(store.bucket())
-      .key(prefix + "/copied-1.0.0.tar.gz")));
-    assertTrue(head.eTag().endsWith("-4\""), "a multipart object of four parts: " + head.eTag());
-    assertEquals(sha256, head.metadata().get("sha256"));
+      .key(prefix + "/" + BIG)));
+    assertTrue(head.eTag().endsWith("-4\""), "the multipart object of its four parts, not a copy: " + head.eTag());
     assertEquals("application/gzip", head.contentType());
-    HttpResponse<byte[]> get = api.get("copied-1.0.0.tar.gz");
+    assertEquals(null, head.metadata().get("sha256"), "metadata is fixed before the last byte: it names the checksum");
+    assertEquals(sha256, checksumObject(head.metadata().get("checksum-id")));
+    assertServed(bytes);
+    HttpResponse<byte[]> range = api.get(BIG, "Range", "bytes=5242870-5242889");
+    assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 5_242_870, 5_242_890), range.body(), "across two parts");
+    assertNothingLeftBehind(List.of(BIG));
+  }
+
+  @Test
+  void aServerThatDidNotWriteItReadsTheChecksumFromItsChecksumObject() throws Exception {
+    byte[] bytes = TestBytes.random(2 * MB5 + 1, 3);
+    assertEquals(200, api.putChunked(BIG, bytes).statusCode());
+
+    restartServer(new JsonObject().put("part_size", MB5));
+
+    assertServed(bytes);
+    assertEquals(TestBytes.sha256Hex(bytes), api.head(BIG).headers().firstValue("X-Checksum-Sha256").orElseThrow());
+  }
+
+  @Test
+  void aReplacedOrDeletedPackageTakesItsChecksumObjectWithIt() throws Exception {
+    byte[] first = TestBytes.random(2 * MB5 + 1, 4);
+    byte[] second = TestBytes.random(2 * MB5 + 2, 5);
+    assertEquals(200, api.putChunked(BIG, first).statusCode());
+    String firstId = store.metadata(prefix + "/" + BIG).get("checksum-id");
+
+    assertEquals(200, api.putChunked(BIG, second).statusCode());
+
+    String secondId = store.metadata(prefix + "/" + BIG).get("checksum-id");
+    assertTrue(firstId != null && secondId != null && !firstId.equals(secondId), firstId + " then " + secondId);
+    assertServed(second);
+    assertNothingLeftBehind(List.of(BIG));
+    assertEquals(200, api.delete(BIG).statusCode());
+    assertNothingLeftBehind(List.of());
+  }
+
+  @Test
+  void aPackageWhoseChecksumObjectIsGoneIsServedUnderTheStoresEtag() throws Exception {
+    byte[] bytes = TestBytes.random(2 * MB5 + 1, 6);
+    assertEquals(200, api.putChunked(BIG, bytes).statusCode());
+    HeadObjectResponse head = S3TestStore.await(store.client().headObject(r -> r.bucket(store.bucket())
+      .key(prefix + "/" + BIG)));
+    S3TestStore.await(store.client().deleteObject(r -> r.bucket(store.bucket())
+      .key(prefix + "/.checksums/" + head.metadata().get("checksum-id"))));
+
+    restartServer(new JsonObject().put("part_size", MB5));
+
+    HttpResponse<byte[]> get = api.get(BIG);
+    assertEquals(TestBytes.sha256Hex(bytes), TestBytes.sha256Hex(get.body()));
+    assertEquals(head.eTag(), get.headers().firstValue("etag").orElseThrow(), "as a package another tool wrote");
+    assertTrue(get.headers().firstValue("X-Checksum-Sha256").isEmpty());
+  }
+
+  /** Served whole, byte-exact, under its SHA-256 as ETag and checksum header. */
+  private void assertServed(byte[] bytes) throws Exception {
+    String sha256 = TestBytes.sha256Hex(bytes);
+    HttpResponse<byte[]> get = api.get(BIG);
+    assertEquals(200, get.statusCode());
     assertEquals(sha256, TestBytes.sha256Hex(get.body()));
     assertEquals("\"" + sha256 + "\"", get.headers().firstValue("etag").orElseThrow());
-    HttpResponse<byte[]> range = api.get("copied-1.0.0.tar.gz", "Range", "bytes=5242870-5242889");
-    assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 5_242_870, 5_242_890), range.body(), "across two parts");
-    assertNothingLeftBehind(List.of("copied-1.0.0.tar.gz"));
+    assertEquals(sha256, get.headers().firstValue("X-Checksum-Sha256").orElseThrow());
+  }
+
+  private String checksumObject(String id) throws Exception {
+    assertTrue(id != null && id.matches("[0-9a-f-]{36}"), "a checksum id: " + id);
+    return new String(store.getDirectly(prefix + "/.checksums/" + id), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** No multipart upload in progress, and the bucket holds exactly the given packages under the prefix. */
   private void assertNothingLeftBehind(List<String> packages) throws Exception {
     assertEquals(List.of(), store.multipartUploadsInProgress(), "multipart uploads left in progress");
     List<String> expected = packages.stream().map(f -> prefix + "/" + f).sorted().toList();
-    List<String> keys = store.keys().stream().filter(k -> !S3TestStore.isMultipartBookkeeping(k)).sorted().toList();
+    List<String> keys = store.keysButNamedChecksums().stream().filter(k -> !S3TestStore.isMultipartBookkeeping(k))
+      .sorted().toList();
     assertEquals(expected, keys);
   }
 }

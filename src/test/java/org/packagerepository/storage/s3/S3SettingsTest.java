@@ -30,9 +30,8 @@ class S3SettingsTest {
     assertEquals("releases/prod", s.prefix());
     assertEquals("releases/prod/app-1.0.tar.gz", s.key("app-1.0.tar.gz"));
     assertEquals("releases/prod/", s.listPrefix());
-    assertEquals("releases/prod/.incoming/x", s.incomingKey("x"));
+    assertEquals("releases/prod/.checksums/x", s.checksumKey("x"));
     assertEquals(S3Settings.DEFAULT_PART_SIZE, s.partSize());
-    assertEquals(S3Settings.DEFAULT_COPY_PART_SIZE, s.copyPartSize());
   }
 
   @Test
@@ -48,6 +47,8 @@ class S3SettingsTest {
     assertEquals("", s.listPrefix());
   }
 
+  private static final int MIB5 = 5 * 1024 * 1024;
+
   @Test
   void badValuesNameTheirSetting() {
     JsonObject container = new JsonObject().put("bucket", "apps");
@@ -57,12 +58,11 @@ class S3SettingsTest {
     assertMessage("S3Repository.access.endpoint", section(new JsonObject().put("endpoint", "minio:9000"), container));
     assertMessage("S3Repository.container.part_size",
       section(new JsonObject(), container.copy().put("part_size", 1024)));
-    assertMessage("S3Repository.container.copy_part_size",
-      section(new JsonObject(), container.copy().put("copy_part_size", 5L * 1024 * 1024 - 1)));
-    assertMessage("S3Repository.container.copy_part_size",
-      section(new JsonObject(), container.copy().put("copy_part_size", 5L * 1024 * 1024 * 1024 + 1)));
-    assertEquals(5L * 1024 * 1024 * 1024, S3Settings.fromJson(section(new JsonObject(),
-      container.copy().put("copy_part_size", "5368709120"))).copyPartSize(), "S3's largest copy, from the environment");
+    assertEquals(MIB5, S3Settings.fromJson(section(new JsonObject(),
+      container.copy().put("part_size", "5242880"))).partSize(), "from the environment");
+    // copy_part_size is no longer used (packages are never copied); a configuration that still has it starts
+    assertEquals(MIB5, S3Settings.fromJson(section(new JsonObject(),
+      container.copy().put("part_size", MIB5).put("copy_part_size", 1))).partSize());
   }
 
   @Test

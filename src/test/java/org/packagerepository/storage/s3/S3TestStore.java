@@ -58,6 +58,7 @@ public final class S3TestStore implements AutoCloseable {
   private static final AtomicInteger BUCKETS = new AtomicInteger();
   /** What S3Proxy's multipart bookkeeping objects are named like, besides the bare upload id. */
   private static final String MULTIPART_PART_PREFIX = ".mpus-";
+  private static final String CHECKSUMS = "/.checksums/";
 
   private final BlobStoreContext blobStores;
   private final String accessKey;
@@ -234,6 +235,36 @@ public final class S3TestStore implements AutoCloseable {
     List<String> keys = new ArrayList<>();
     await(client.listObjectsV2Paginator(r -> r.bucket(in)).contents().subscribe(object -> keys.add(object.key())));
     return keys;
+  }
+
+  /**
+   * Every key of the current bucket ({@link #keys()}) but the checksum objects that packages name: a package uploaded
+   * in parts without its SHA-256 announced keeps it in {@code <prefix>/.checksums/<id>}, its metadata
+   * {@code checksum-id} saying which. A checksum object that no package names stays in the list, as any leftover.
+   */
+  public List<String> keysButNamedChecksums() throws Exception {
+    List<String> keys = keys();
+    Set<String> named = new java.util.HashSet<>();
+    for (String key : keys) {
+      if (isMultipartBookkeeping(key) || key.contains(CHECKSUMS) || key.endsWith("/")) {
+        continue;
+      }
+      String id = metadata(key).get("checksum-id");
+      if (id != null) {
+        named.add(key.substring(0, key.lastIndexOf('/') + 1) + CHECKSUMS.substring(1) + id);
+      }
+    }
+    return keys.stream().filter(k -> !named.contains(k)).toList();
+  }
+
+  /** The user metadata of object {@code key} of the current bucket; empty when it is gone. */
+  public java.util.Map<String, String> metadata(String key) throws Exception {
+    String in = bucket();
+    try {
+      return await(client.headObject(r -> r.bucket(in).key(key))).metadata();
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      return java.util.Map.of();
+    }
   }
 
   /** The keys of the multipart uploads in progress in the current bucket (ListMultipartUploads), once per upload. */
