@@ -80,13 +80,14 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::start);
+    // The API first: the router tries routes in order, and downloads are most of the requests.
+    packageRoutes(router);        // /packages, /packages/*
     operationRoutes(router);      // /stats, /metrics, /health/live, /health/ready
     warmRoutes(router);           // /warm, /warm/<id>
     retentionRoutes(router);      // /retention
     if (settings.peerAuth() != null) {
       peerRoutes(router);         // /cluster/packages/*
     }
-    packageRoutes(router);        // /packages, /packages/*
     browseRoutes(router);         // /, /browse/<name>, /assets/*
     fallbackRoutes(router);       // anything else, and paths the router cannot read
     return listen(router);

@@ -27,7 +27,21 @@ final class Preconditions {
     DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
   static String httpDate(long epochMillis) {
-    return IMF_FIXDATE.format(Instant.ofEpochMilli(epochMillis));
+    // Every answer about a package carries its date: a hot package's is formatted once per event loop, not per request.
+    LastDate last = LAST_DATE.get();
+    if (last.epochMillis != epochMillis || last.text == null) {
+      last.text = IMF_FIXDATE.format(Instant.ofEpochMilli(epochMillis));
+      last.epochMillis = epochMillis;
+    }
+    return last.text;
+  }
+
+  private static final ThreadLocal<LastDate> LAST_DATE = ThreadLocal.withInitial(LastDate::new);
+
+  /** The date last formatted on a thread. */
+  private static final class LastDate {
+    long epochMillis;
+    String text;
   }
 
   /**
