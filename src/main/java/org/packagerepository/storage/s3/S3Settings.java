@@ -20,10 +20,14 @@ import java.net.URI;
  * @param prefix       {@code container.path} without leading or trailing slashes: packages are the objects
  *                     {@code <prefix>/<file>} (or {@code <file>} when empty)
  * @param partSize     bytes per multipart part, and the largest package sent in one PUT
+ * @param orphanAgeMillis {@code container.orphan_upload_age} (seconds, default a day) in milliseconds: multipart
+ *                     uploads and checksum objects that a server killed during an upload left, older than this, are
+ *                     removed
  * @param redirect     {@code redirect}: whether downloads may be redirected to a presigned URL of the package's object
  */
 public record S3Settings(String region, String accessKey, String secretKey, URI endpoint, boolean pathStyle,
-                         String bucket, String prefix, int partSize, RedirectSettings redirect) {
+                         String bucket, String prefix, int partSize, long orphanAgeMillis,
+                         RedirectSettings redirect) {
 
   public static final String DEFAULT_REGION = "us-east-1";
   /** S3's smallest part (but the last); each upload buffers at most one part while another is sent. */
@@ -52,9 +56,11 @@ public record S3Settings(String region, String accessKey, String secretKey, URI 
     String region = Settings.string(access, "region", "").trim();
     long partSize = Settings.integer(container, "part_size", DEFAULT_PART_SIZE, "S3Repository.container.part_size",
       MIN_PART_SIZE, 1024L * 1024 * 1024, "5 MiB (5242880) to 1 GiB");
+    long orphanAge = Settings.integer(container, "orphan_upload_age", 86_400, "S3Repository.container.orphan_upload_age",
+      0, Long.MAX_VALUE / 1000, "a number of seconds (default 86400, a day)");
     return new S3Settings(region.isEmpty() ? DEFAULT_REGION : region, accessKey, secretKey, endpoint,
       Settings.bool(access, "path_style", endpoint != null, "S3Repository.access.path_style"),
-      bucket, Settings.pathPrefix(Settings.string(container, "path", "")), (int) partSize,
+      bucket, Settings.pathPrefix(Settings.string(container, "path", "")), (int) partSize, orphanAge * 1000,
       RedirectSettings.fromJson(section, "S3Repository"));
   }
 
@@ -75,9 +81,15 @@ public record S3Settings(String region, String accessKey, String secretKey, URI 
 
   /**
    * Where the SHA-256 of a package uploaded in parts without it announced is kept, under the id its metadata names:
-   * beside the packages, never listed, never a package name.
+   * beside the packages, never listed, never a package name. By package, so that one whose package is gone shows in a
+   * listing.
    */
-  String checksumKey(String id) {
-    return listPrefix() + ".checksums/" + id;
+  String checksumKey(String file, String id) {
+    return checksumsPrefix() + file + "/" + id;
+  }
+
+  /** The prefix of every checksum object. */
+  String checksumsPrefix() {
+    return listPrefix() + ".checksums/";
   }
 }

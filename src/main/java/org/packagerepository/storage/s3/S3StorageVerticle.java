@@ -39,8 +39,12 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
   /** A checksum object's id: a UUID, as {@link #begin} makes them. */
   private static final Pattern CHECKSUM_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+  /** How often the bucket is looked through for what interrupted uploads left. */
+  static final long SWEEP_PERIOD_MS = java.util.concurrent.TimeUnit.HOURS.toMillis(1);
+
   private final S3Settings settings;
   private S3AsyncClient client;
+  private OrphanSweeper sweeper;
   /** Null unless downloads may be redirected. */
   private S3Presigner presigner;
 
@@ -55,12 +59,27 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
     return vertx.executeBlocking(() -> {
       client = S3Clients.create(settings);
       presigner = settings.redirect().enabled() ? S3Clients.presigner(settings) : null;
+      sweeper = new OrphanSweeper(context, client, settings, settings.orphanAgeMillis(),
+        id -> uploadsInProgress().stream().anyMatch(upload -> id.equals(upload.uploadIdNow())),
+        () -> list().map(infos -> infos.stream().map(PackageInfo::file).collect(java.util.stream.Collectors.toSet())),
+        file -> head(file).map(S3Version::checksumId).recover(e -> e instanceof StorageException se
+          && se.error() == StorageError.NOT_FOUND ? Future.succeededFuture() : Future.failedFuture(e)));
       return null;
     });
   }
 
   @Override
+  public Future<?> start() {
+    return super.start().onSuccess(v -> {
+      // In the background: the server answers meanwhile.
+      sweeper.sweep();
+      vertx.setPeriodic(SWEEP_PERIOD_MS, id -> sweeper.sweep());
+    });
+  }
+
+  @Override
   protected Future<?> disconnect() {
+    sweeper.stop();
     return vertx.executeBlocking(() -> {
       client.close();
       if (presigner != null) {
@@ -150,7 +169,7 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
       return Future.succeededFuture(known);
     }
     return Future.fromCompletionStage(client.getObject(r -> r.bucket(settings.bucket())
-        .key(settings.checksumKey(checksumId)), AsyncResponseTransformer.toBytes()), context)
+        .key(settings.checksumKey(file, checksumId)), AsyncResponseTransformer.toBytes()), context)
       .map(bytes -> {
         String sha256 = bytes.asUtf8String().trim();
         return Sha256.isHex(sha256) ? sha256 : null;
@@ -198,7 +217,7 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
     String checksumId = UUID.randomUUID().toString();
     return Future.succeededFuture(new S3Upload(context, client, settings.bucket(), settings.partSize(),
       settings.key(request.file()), request.expectedSha256(),
-      new S3Upload.ChecksumObject(checksumId, settings.checksumKey(checksumId))));
+      new S3Upload.ChecksumObject(checksumId, settings.checksumKey(request.file(), checksumId))));
   }
 
   @Override
@@ -207,7 +226,7 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
     return upload.commit(sha256).compose(eTag -> {
       remember(file, RemoteVersion.unquote(eTag), sha256);
       PackageInfo info = new PackageInfo(file, upload.written(), System.currentTimeMillis(), sha256, sha256);
-      return deleteChecksumObject(current).map(info);
+      return deleteChecksumObject(file, current).map(info);
     });
   }
 
@@ -232,16 +251,17 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
   protected Future<Void> remove(String file, S3Version current) {
     return call(client.deleteObject(r -> r.bucket(settings.bucket()).key(settings.key(file))), file).compose(v -> {
       forgetChecksum(file);
-      return deleteChecksumObject(current);
+      return deleteChecksumObject(file, current);
     });
   }
 
   /** The checksum object of a version that is gone (deleted or replaced), if it had one. */
-  private Future<Void> deleteChecksumObject(S3Version gone) {
+  private Future<Void> deleteChecksumObject(String file, S3Version gone) {
     if (gone == null || gone.checksumId() == null) {
       return Future.succeededFuture();
     }
-    return S3Upload.deleteChecksumObject(context, client, settings.bucket(), settings.checksumKey(gone.checksumId()));
+    return S3Upload.deleteChecksumObject(context, client, settings.bucket(),
+      settings.checksumKey(file, gone.checksumId()));
   }
 
   @Override

@@ -237,6 +237,12 @@ final class S3Upload extends BatchingUpload {
     }
   }
 
+  /** The id of its multipart upload once the store gave it, else null. */
+  String uploadIdNow() {
+    Future<String> id = uploadId;
+    return id != null && id.succeeded() ? id.result() : null;
+  }
+
   private <T> Future<T> call(CompletableFuture<T> request) {
     return Future.fromCompletionStage(request, context);
   }

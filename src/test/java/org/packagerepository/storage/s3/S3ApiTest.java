@@ -118,10 +118,10 @@ class S3ApiTest extends PackageApiContract {
     assertThrows(AssertionError.class, this::assertNothingLeftBehind);
     await(store.client().deleteObject(r -> r.bucket(store.bucket()).key(prefix + "/.incoming/x.part")));
     // a checksum object no package names
-    store.putDirectly(prefix + "/.checksums/0b5e4d4e-7a3c-4c1e-9d3f-2f6a1c9b8e77", new byte[64]);
+    String orphan = prefix + "/.checksums/" + APP + "/0b5e4d4e-7a3c-4c1e-9d3f-2f6a1c9b8e77";
+    store.putDirectly(orphan, new byte[64]);
     assertThrows(AssertionError.class, this::assertNothingLeftBehind);
-    await(store.client().deleteObject(r -> r.bucket(store.bucket())
-      .key(prefix + "/.checksums/0b5e4d4e-7a3c-4c1e-9d3f-2f6a1c9b8e77")));
+    await(store.client().deleteObject(r -> r.bucket(store.bucket()).key(orphan)));
     // one above the prefix
     store.putDirectly("outer/app-1.0.0.tar.gz", new byte[1]);
     assertThrows(AssertionError.class, this::assertNothingLeftBehind);

@@ -113,7 +113,7 @@ class S3BackendContractTest extends StorageBackendContract {
       .key(prefix + "/" + file)));
     assertEquals(bytes.length, head.contentLength());
     assertTrue(head.eTag().matches("\"[0-9a-f]{32}-[0-9]+\""), "a multipart object: " + head.eTag());
-    assertEquals(TestBytes.sha256Hex(bytes), new String(store.getDirectly(prefix + "/.checksums/"
+    assertEquals(TestBytes.sha256Hex(bytes), new String(store.getDirectly(prefix + "/.checksums/" + file + "/"
       + head.metadata().get("checksum-id")), java.nio.charset.StandardCharsets.UTF_8));
   }
 

@@ -7,11 +7,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.packagerepository.http.ApiClient;
+import org.packagerepository.http.Eventually;
 import org.packagerepository.http.TestBytes;
 import org.packagerepository.http.TestServer;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -103,7 +105,7 @@ class S3BackendTest {
     assertTrue(head.eTag().endsWith("-4\""), "the multipart object of its four parts, not a copy: " + head.eTag());
     assertEquals("application/gzip", head.contentType());
     assertEquals(null, head.metadata().get("sha256"), "metadata is fixed before the last byte: it names the checksum");
-    assertEquals(sha256, checksumObject(head.metadata().get("checksum-id")));
+    assertEquals(sha256, checksumObject(BIG, head.metadata().get("checksum-id")));
     assertServed(bytes);
     HttpResponse<byte[]> range = api.get(BIG, "Range", "bytes=5242870-5242889");
     assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 5_242_870, 5_242_890), range.body(), "across two parts");
@@ -145,7 +147,7 @@ class S3BackendTest {
     HeadObjectResponse head = S3TestStore.await(store.client().headObject(r -> r.bucket(store.bucket())
       .key(prefix + "/" + BIG)));
     S3TestStore.await(store.client().deleteObject(r -> r.bucket(store.bucket())
-      .key(prefix + "/.checksums/" + head.metadata().get("checksum-id"))));
+      .key(prefix + "/.checksums/" + BIG + "/" + head.metadata().get("checksum-id"))));
 
     restartServer(new JsonObject().put("part_size", MB5));
 
@@ -153,6 +155,44 @@ class S3BackendTest {
     assertEquals(TestBytes.sha256Hex(bytes), TestBytes.sha256Hex(get.body()));
     assertEquals(head.eTag(), get.headers().firstValue("etag").orElseThrow(), "as a package another tool wrote");
     assertTrue(get.headers().firstValue("X-Checksum-Sha256").isEmpty());
+  }
+
+  @Test
+  void whatAServerKilledDuringUploadsLeftIsRemovedWhenTheServerStarts() throws Throwable {
+    byte[] bytes = TestBytes.random(2 * MB5 + 1, 7);
+    assertEquals(200, api.putChunked(BIG, bytes).statusCode());
+    String named = store.metadata(prefix + "/" + BIG).get("checksum-id");
+    server.close();
+    server = null;
+    // What servers killed during uploads leave: a multipart upload on a package's key, a checksum object beside the
+    // one the package names, and one of a package that never appeared
+    String bucket = store.bucket();
+    String killedUpload = S3TestStore.await(store.client().createMultipartUpload(r -> r.bucket(bucket)
+      .key(prefix + "/" + BIG))).uploadId();
+    store.putDirectly(prefix + "/.checksums/" + BIG + "/0b5e4d4e-7a3c-4c1e-9d3f-2f6a1c9b8e77", new byte[64]);
+    store.putDirectly(prefix + "/.checksums/never-1.0.0.tar.gz/1c6f5e5f-8b4d-4d2f-8e4a-3a7b2d0c9f88", new byte[64]);
+    // Not this server's: outside its path, and not a package's key
+    String otherUpload = S3TestStore.await(store.client().createMultipartUpload(r -> r.bucket(bucket)
+      .key("other/app-1.0.0.tar.gz"))).uploadId();
+    String notAPackage = S3TestStore.await(store.client().createMultipartUpload(r -> r.bucket(bucket)
+      .key(prefix + "/notes.txt"))).uploadId();
+
+    // Any age: what a killed server left is made just now in this test
+    startServer(new JsonObject().put("part_size", MB5).put("orphan_upload_age", 0));
+
+    Eventually.within(Duration.ofSeconds(30), () -> {
+      assertEquals(List.of("other/app-1.0.0.tar.gz", prefix + "/notes.txt"),
+        store.multipartUploadsInProgress().stream().sorted().toList());
+      assertEquals(List.of(prefix + "/.checksums/" + BIG + "/" + named, prefix + "/" + BIG),
+        store.keys().stream().filter(k -> !S3TestStore.isMultipartBookkeeping(k)).sorted().toList());
+    });
+    assertServed(bytes);
+    for (String[] upload : new String[][] {{"other/app-1.0.0.tar.gz", otherUpload},
+      {prefix + "/notes.txt", notAPackage}}) {
+      S3TestStore.await(store.client().abortMultipartUpload(r -> r.bucket(bucket).key(upload[0])
+        .uploadId(upload[1])));
+    }
+    assertEquals(List.of(), store.multipartUploadsInProgress(), "the killed upload " + killedUpload + " was aborted");
   }
 
   /** Served whole, byte-exact, under its SHA-256 as ETag and checksum header. */
@@ -165,9 +205,10 @@ class S3BackendTest {
     assertEquals(sha256, get.headers().firstValue("X-Checksum-Sha256").orElseThrow());
   }
 
-  private String checksumObject(String id) throws Exception {
+  private String checksumObject(String file, String id) throws Exception {
     assertTrue(id != null && id.matches("[0-9a-f-]{36}"), "a checksum id: " + id);
-    return new String(store.getDirectly(prefix + "/.checksums/" + id), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(store.getDirectly(prefix + "/.checksums/" + file + "/" + id),
+      java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** No multipart upload in progress, and the bucket holds exactly the given packages under the prefix. */

@@ -65,7 +65,7 @@ class S3PackageOver5GiBTest {
         assertEquals(SIZE, body.count);
         assertEquals(sent, new JsonObject(put.body()).getString("sha256"));
         String checksumId = store.metadata("releases/" + FILE).get("checksum-id");
-        assertEquals(sent, new String(store.getDirectly("releases/.checksums/" + checksumId),
+        assertEquals(sent, new String(store.getDirectly("releases/.checksums/" + FILE + "/" + checksumId),
           java.nio.charset.StandardCharsets.UTF_8), "the checksum is in the checksum object the metadata names");
         assertEquals(List.of(), store.multipartUploadsInProgress());
         // (jclouds' file-system store lists its directories too, as keys ending in /)

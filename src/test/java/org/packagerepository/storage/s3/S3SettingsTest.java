@@ -30,8 +30,9 @@ class S3SettingsTest {
     assertEquals("releases/prod", s.prefix());
     assertEquals("releases/prod/app-1.0.tar.gz", s.key("app-1.0.tar.gz"));
     assertEquals("releases/prod/", s.listPrefix());
-    assertEquals("releases/prod/.checksums/x", s.checksumKey("x"));
+    assertEquals("releases/prod/.checksums/app-1.0.tar.gz/x", s.checksumKey("app-1.0.tar.gz", "x"));
     assertEquals(S3Settings.DEFAULT_PART_SIZE, s.partSize());
+    assertEquals(86_400_000L, s.orphanAgeMillis(), "a day");
   }
 
   @Test
@@ -60,6 +61,8 @@ class S3SettingsTest {
       section(new JsonObject(), container.copy().put("part_size", 1024)));
     assertEquals(MIB5, S3Settings.fromJson(section(new JsonObject(),
       container.copy().put("part_size", "5242880"))).partSize(), "from the environment");
+    assertMessage("S3Repository.container.orphan_upload_age",
+      section(new JsonObject(), container.copy().put("orphan_upload_age", -1)));
     // copy_part_size is no longer used (packages are never copied); a configuration that still has it starts
     assertEquals(MIB5, S3Settings.fromJson(section(new JsonObject(),
       container.copy().put("part_size", MIB5).put("copy_part_size", 1))).partSize());

@@ -239,7 +239,7 @@ public final class S3TestStore implements AutoCloseable {
 
   /**
    * Every key of the current bucket ({@link #keys()}) but the checksum objects that packages name: a package uploaded
-   * in parts without its SHA-256 announced keeps it in {@code <prefix>/.checksums/<id>}, its metadata
+   * in parts without its SHA-256 announced keeps it in {@code <prefix>/.checksums/<file>/<id>}, its metadata
    * {@code checksum-id} saying which. A checksum object that no package names stays in the list, as any leftover.
    */
   public List<String> keysButNamedChecksums() throws Exception {
@@ -251,7 +251,8 @@ public final class S3TestStore implements AutoCloseable {
       }
       String id = metadata(key).get("checksum-id");
       if (id != null) {
-        named.add(key.substring(0, key.lastIndexOf('/') + 1) + CHECKSUMS.substring(1) + id);
+        int slash = key.lastIndexOf('/');
+        named.add(key.substring(0, slash + 1) + CHECKSUMS.substring(1) + key.substring(slash + 1) + "/" + id);
       }
     }
     return keys.stream().filter(k -> !named.contains(k)).toList();
