@@ -5,14 +5,17 @@ import org.packagerepository.storage.PackageInfo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The last listing of a backend, shared by every list request while it is young enough, with a generation that
  * changes only when the listing does, so that callers can keep what they built from it. Concurrent requests for an
- * expired listing wait for one fetch. A change made through this server is applied to it at once (read-your-writes,
- * without listing the whole store again); changes made by others are seen once it expires. Confined to the storage
- * verticle's event loop.
+ * expired listing wait for one fetch. A listing's age counts from when the store's answer arrived: counted from the
+ * request, a store that takes longer than the maximum age to list (S3Proxy with 10,000 objects: about 1.2 s) had every
+ * listing expired on arrival, and every list request waited for a listing of its own (3 a second instead of
+ * thousands). A change made through this server is applied to it at once (read-your-writes, without listing the whole
+ * store again); changes made by others are seen once it expires. Confined to the storage verticle's event loop.
  */
 final class ListingCache {
 
@@ -21,6 +24,7 @@ final class ListingCache {
   }
 
   private final long maxAgeNanos;
+  private final LongSupplier clock;
   /** The last listing fetched, whether kept or not: its generation names exactly its content. */
   private Listing last;
   private long lastGeneration;
@@ -31,16 +35,21 @@ final class ListingCache {
   private long invalidations;
 
   ListingCache(long maxAgeNanos) {
+    this(maxAgeNanos, System::nanoTime);
+  }
+
+  /** With {@code clock} for {@link System#nanoTime()}. */
+  ListingCache(long maxAgeNanos, LongSupplier clock) {
     this.maxAgeNanos = maxAgeNanos;
+    this.clock = clock;
   }
 
   Future<Listing> get(Supplier<Future<List<PackageInfo>>> fetch) {
-    if (current != null && System.nanoTime() - fetchedAt < maxAgeNanos) {
+    if (current != null && clock.getAsLong() - fetchedAt < maxAgeNanos) {
       return Future.succeededFuture(current);
     }
     if (pending == null) {
       long invalidationsBefore = invalidations;
-      long startedAt = System.nanoTime();
       pending = fetch.get().map(objects -> {
         if (last == null || !last.objects().equals(objects)) {
           last = new Listing(++lastGeneration, List.copyOf(objects));
@@ -49,7 +58,7 @@ final class ListingCache {
         // A change made while listing may be missing from it: serve it to those who asked, but keep nothing.
         if (invalidations == invalidationsBefore) {
           current = listing;
-          fetchedAt = startedAt;
+          fetchedAt = clock.getAsLong();
         }
         return listing;
       }).andThen(ar -> pending = null);
@@ -63,7 +72,7 @@ final class ListingCache {
    * fetch in flight may have missed the change, so it is not kept.
    */
   void applied(String file, PackageInfo stored) {
-    if (current == null || System.nanoTime() - fetchedAt >= maxAgeNanos) {
+    if (current == null || clock.getAsLong() - fetchedAt >= maxAgeNanos) {
       invalidate();
       return;
     }

@@ -32,6 +32,28 @@ class ListingCacheTest {
   }
 
   @Test
+  void aListingSlowerThanItsMaximumAgeIsStillServedForThatAgeOnceItArrives() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000);
+    ListingCache cache = new ListingCache(100, now::get);
+    AtomicInteger fetches = new AtomicInteger();
+    Promise<List<PackageInfo>> slow = Promise.promise();
+    List<PackageInfo> objects = List.of(object("a-1.0.0.tar.gz"));
+    Future<ListingCache.Listing> first = cache.get(() -> { fetches.incrementAndGet(); return slow.future(); });
+
+    now.addAndGet(150);   // the store takes longer to list than the maximum age
+    slow.complete(objects);
+    now.addAndGet(99);
+
+    ListingCache.Listing again = cache.get(() -> { fetches.incrementAndGet(); return Future.succeededFuture(objects); })
+      .result();
+    assertEquals(1, fetches.get(), "served from the listing that arrived 99 ns ago");
+    assertEquals(first.result(), again);
+    now.addAndGet(1);
+    cache.get(() -> { fetches.incrementAndGet(); return Future.succeededFuture(objects); });
+    assertEquals(2, fetches.get(), "expired once as old as the maximum age");
+  }
+
+  @Test
   void anInvalidatedListingIsFetchedAgainAndAnUnchangedOneKeepsItsGeneration() {
     ListingCache cache = new ListingCache(ONE_MINUTE);
     List<PackageInfo> objects = List.of(object("a-1.0.0.tar.gz"));
