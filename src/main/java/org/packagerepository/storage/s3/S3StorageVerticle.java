@@ -159,13 +159,9 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
    * object has none (another tool wrote it, or the checksum object is gone).
    */
   private Future<String> sha256Of(String file, String storeEtag, Map<String, String> metadata) {
-    String inMetadata = metadata == null ? null : metadata.get(S3Upload.SHA256_METADATA);
     String checksumId = checksumId(metadata);
-    if (inMetadata != null || checksumId == null) {
-      return Future.succeededFuture(inMetadata);
-    }
-    String known = knownSha256(file, storeEtag);
-    if (known != null) {
+    String known = knownSha256Of(file, storeEtag, metadata);
+    if (known != null || checksumId == null) {
       return Future.succeededFuture(known);
     }
     return Future.fromCompletionStage(client.getObject(r -> r.bucket(settings.bucket())
@@ -176,6 +172,15 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
       })
       .recover(e -> S3Errors.isNotFound(e) ? Future.succeededFuture(null)
         : Future.failedFuture(S3Errors.toStorage(e, file)));
+  }
+
+  /**
+   * The SHA-256 of a version as far as it is known without asking the store: from its metadata, or for one whose
+   * metadata names a checksum object, from what this server learnt of it; else null.
+   */
+  private String knownSha256Of(String file, String storeEtag, Map<String, String> metadata) {
+    String inMetadata = sha256Of(metadata);
+    return inMetadata == null && checksumId(metadata) != null ? knownSha256(file, storeEtag) : inMetadata;
   }
 
   private static String checksumId(Map<String, String> metadata) {
@@ -201,8 +206,7 @@ final class S3StorageVerticle extends RemoteStorageVerticle<S3Version, S3Upload>
         String storeEtag = RemoteVersion.unquote(get.response().eTag());
         PublisherReadStream body = PublisherReadStream.of(context, get.body());
         get.onBodyFailure(body::onError);
-        String sha256 = knownSha256(file, storeEtag);
-        if (!etag.equals(sha256) && !etag.equals(etag(sha256Of(get.response().metadata()), storeEtag))) {
+        if (!etag.equals(etag(knownSha256Of(file, storeEtag, get.response().metadata()), storeEtag))) {
           // The body is not wanted: cancelling the subscription releases the connection.
           body.cancel();
           forget(file);

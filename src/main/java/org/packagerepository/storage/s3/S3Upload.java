@@ -82,7 +82,6 @@ final class S3Upload extends BatchingUpload {
     this.checksum = checksum;
   }
 
-
   /**
    * Parts one upload sends at once with a heap of {@code maxHeap} bytes: one per eight parts the heap holds, 1 to
    * {@link #MAX_PARTS_IN_FLIGHT} (a 64 MiB heap and 8 MiB parts: one, as a small server always did).
