@@ -65,6 +65,13 @@ wait_ready() {        # wait_ready URL PID NAME: poll until 200, for at most 60 
 status_kb() {         # status_kb PID FIELD (VmRSS, VmHWM)
   awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
 }
+cpu_ticks() {         # cpu_ticks PID...: user + system CPU those processes used so far, in clock ticks
+  local p
+  for p in "$@"; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }'
+}
+child_ticks() {       # the same of this shell's children that finished (a curl run in $(...)), in clock ticks
+  awk '{ print $16 + $17 }' "/proc/$$/stat"
+}
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 # S3Proxy from the project's test classpath (Maven resolves it), its objects under DIR.

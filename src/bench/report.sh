@@ -43,6 +43,10 @@ report() {
           [[ $id == put_* ]] && tcell+=" (nginx never fsyncs)"
           [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
           echo "| $title | $(fmt_num "$ours") $unit | $(fmt_num "$ng") $unit | $ratio | $tcell | $(peak_cell "${PEAK[$id]}" "$baseline") |" ;;
+        put_limit)
+          ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
+          tcell="the 0.8 target is within reach of a server that hashes, here: $(awk -v r="$ratio" 'BEGIN { print (r + 0 >= 0.8) ? "yes" : "**no**" }')"
+          echo "| PUT $(human_size "$PUT_SIZE"): the most a server that hashes every byte it stores (SHA-256, as ours must) could do on these $CORES cores: $CORES ÷ (nginx's CPU + the hash's + curl's, per GiB), at most the hash alone on one core. CPU per GiB in the rounds above: $PUT_CPU | $(fmt_num "${OURS[$id]}") MiB/s (bound) | $(fmt_num "${NGINX[$id]}") MiB/s | $ratio | $tcell | — |" ;;
         conc_fsync | conc_nofsync)
           local wall fs_label
           if [[ $id == conc_fsync ]]; then wall=$WALL_OURS_FS; fs_label="**fsync on**"; else wall=$WALL_OURS_NOFS; baseline=$NOFSYNC_BASE; fs_label="fsync off"; fi

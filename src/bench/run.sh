@@ -19,7 +19,7 @@
 #   BENCH_ONLY=s3   only the S3 rows (results still go to results/latest.md: do not commit those);
 #                   BENCH_ONLY=swift: only the Swift rows; BENCH_ONLY=startup: only the start-up rows;
 #                   BENCH_ONLY=cluster: only the cluster rows (without the main data and servers);
-#                   BENCH_ONLY=get: only the GET and listing rows of the file system
+#                   BENCH_ONLY=get: only the GET and listing rows of the file system; BENCH_ONLY=put: only the single PUT rows of the file system
 #   BENCH_CLUSTER=0 skip the cluster rows (3 members and one instance on S3Proxy)
 #   BENCH_CLUSTER_MIB      size of the cluster rows' package in MiB (default 200, --quick 20)
 #   BENCH_CLUSTER_CLIENTS  concurrent clients of the cluster rows (default 300)
@@ -166,10 +166,10 @@ main() {
   ours_port=$(free_port); nginx_port=$(free_port); nofsync_port=$(free_port)
   # shellcheck disable=SC2086
   start_ours ours "$ours_port" "$PKGS" true ${BENCH_JAVA_OPTS:-}
-  ours_pid=$LAST_PID
+  ours_pid=$LAST_PID; MAIN_PID=$ours_pid
   write_nginx_conf "$WORK/nginx" "$nginx_port"
   start_nginx "$WORK/nginx"
-  nginx_pid=$LAST_PID
+  nginx_pid=$LAST_PID; NGINX_PID=$nginx_pid
   OURS_URL="http://127.0.0.1:$ours_port"; NGINX_URL="http://127.0.0.1:$nginx_port"
   wait_ready "$OURS_URL/packages" "$ours_pid" ours
   wait_ready "$NGINX_URL/packages/" "$nginx_pid" nginx
@@ -193,13 +193,15 @@ main() {
     return 0
   fi
 
-  get_scenarios            # scenarios/get.sh
-  listing_scenarios        # scenarios/listing.sh
+  if [[ ${BENCH_ONLY:-} != put ]]; then
+    get_scenarios          # scenarios/get.sh
+    listing_scenarios      # scenarios/listing.sh
+  fi
 
   # The second server of ours, fsync off, for the two upload scenarios only.
   # shellcheck disable=SC2086
   start_ours nofsync "$nofsync_port" "$PKGS" false ${BENCH_JAVA_OPTS:-}
-  nofsync_pid=$LAST_PID
+  nofsync_pid=$LAST_PID; NOFSYNC_PID=$nofsync_pid
   NOFSYNC_URL="http://127.0.0.1:$nofsync_port"
   wait_ready "$NOFSYNC_URL/packages" "$nofsync_pid" nofsync
   sleep 1
@@ -207,6 +209,12 @@ main() {
   NOFSYNC_RSS="$OUT_DIR/nofsync.rss"
   start_sampler "$nofsync_pid" "$NOFSYNC_RSS"
   put_scenario             # scenarios/put.sh
+  if [[ ${BENCH_ONLY:-} == put ]]; then
+    stop_pid "$nofsync_pid"
+    log_summary
+    report
+    return 0
+  fi
   conc_scenario            # scenarios/concurrent-uploads.sh
   NOFSYNC_HWM=$(status_kb "$nofsync_pid" VmHWM)
   stop_pid "$nofsync_pid"

@@ -4,12 +4,19 @@
 # unmeasured uploads to each.
 #   put_fsync, put_nofsync
 # Target (ARCHITECTURE.md): PUT 1 GB, streamed ≥ 0.8 × nginx WebDAV throughput.
+#   put_limit   the CPU each side used per GiB in those rounds (ours, nginx with its workers, curl),
+#       the JDK's SHA-256 on one core (Sha256Speed.java), and from them the most a server that
+#       hashes every byte it stores (as ours must) could do on these cores: the cores divided by
+#       nginx's CPU plus the hash's plus curl's, per GiB, and never more than the hash alone. That
+#       counts none of the copies a JVM server adds, so it is an upper bound, not an estimate.
 
 # Each upload starts with no dirty pages left by the previous one (sync), so that the write-back
 # of one server's upload is never charged to the other.
 put_scenario() {
   local r variant base code bytes secs value name t0 t1 p
-  local -a v_fs=() v_nofs=() v_ng=()
+  local -a v_fs=() v_nofs=() v_ng=() cpu_fs=() cpu_nofs=() cpu_ng=() curl_ours=() curl_ng=()
+  local pids c0 s0 gib
+  gib=$(awk -v b="$PUT_SIZE" 'BEGIN { print b / 1073741824 }')
   local raw="" bad=0 peak_fs=0 peak_nofs=0
   log "PUT $(human_size "$PUT_SIZE") streamed: $ROUNDS round(s) of ours (fsync on), nginx, ours (fsync off)"
   # Warm-up, not measured: the JIT compiles a JVM server's upload path fully (C2) only after some ten
@@ -28,10 +35,24 @@ put_scenario() {
         nofsync) base=$NOFSYNC_URL ;;
       esac
       name="bench-put-$variant-1.0.$r.tar.gz"
+      case $variant in
+        fsync) pids=$MAIN_PID ;;
+        nginx) pids="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+        nofsync) pids=$NOFSYNC_PID ;;
+      esac
       sync
+      # shellcheck disable=SC2086
+      s0=$(cpu_ticks $pids); c0=$(child_ticks)
       t0=$(now_us)
       read -r code bytes secs <<< "$(put_once "$base" "$name" "$SRC/put.bin")"
       t1=$(now_us)
+      # shellcheck disable=SC2086
+      s0=$(per_gib $(($(cpu_ticks $pids) - s0)) "$gib"); c0=$(per_gib $(($(child_ticks) - c0)) "$gib")
+      case $variant in
+        fsync) cpu_fs+=("$s0"); curl_ours+=("$c0") ;;
+        nginx) cpu_ng+=("$s0"); curl_ng+=("$c0") ;;
+        nofsync) cpu_nofs+=("$s0"); curl_ours+=("$c0") ;;
+      esac
       value=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1048576 / s }')
       if [[ $variant == nginx ]]; then
         [[ $code == 201 || $code == 204 ]] || { bad=$((bad + 1)); log "  nginx PUT answered $code"; }
@@ -57,6 +78,26 @@ put_scenario() {
   RAW[put_fsync]="$raw(MiB/s)"; RAW[put_nofsync]="see put_fsync"
   PEAK[put_fsync]=$peak_fs; PEAK[put_nofsync]=$peak_nofs
   ((bad > 0)) && NOTE[put_fsync]="$bad failed checks (status, size or sha256)"
-  ROWS+=(put_fsync put_nofsync)
+  put_limit "$(median "${cpu_fs[@]}")" "$(median "${cpu_nofs[@]}")" "$(median "${cpu_ng[@]}")" \
+    "$(median "${curl_ours[@]}")" "$(median "${curl_ng[@]}")"
+  ROWS+=(put_fsync put_nofsync put_limit)
   return 0
+}
+
+per_gib() {           # per_gib TICKS GIB -> CPU seconds per GiB
+  awk -v t="$1" -v g="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz / g }'
+}
+
+# put_limit OURS_FSYNC OURS_NOFSYNC NGINX CURL_OURS CURL_NGINX (CPU seconds per GiB, medians)
+put_limit() {
+  local sha sha_cpu bound
+  sha=$(java "$BENCH_DIR/Sha256Speed.java" 2>> "$WORK/logs/sha256speed.err") || sha=0
+  sha_cpu=$(awk -v m="$sha" 'BEGIN { if (m > 0) printf "%.2f", 1024 / m; else print 0 }')
+  bound=$(awk -v c="$CORES" -v n="$3" -v h="$sha_cpu" -v k="$5" -v m="$sha" \
+    'BEGIN { b = c / (n + h + k) * 1024; if (b > m) b = m; printf "%.0f", b }')
+  log "  CPU per GiB: ours $1 s (fsync on), $2 s (off); nginx $3 s; curl $4 s (to ours), $5 s (to nginx); SHA-256 alone $sha_cpu s ($sha MiB/s)"
+  OURS[put_limit]=$bound; NGINX[put_limit]=${NGINX[put_fsync]}
+  PUT_CPU="ours $1 s (fsync on), $2 s (fsync off); nginx $3 s (its workers); curl $4 s sending to ours, $5 s to nginx; SHA-256 alone $sha_cpu s (the JDK's, $sha MiB/s on one core)"
+  RAW[put_limit]="cpu_ours_fsync=$1 cpu_ours_nofsync=$2 cpu_nginx=$3 cpu_curl_ours=$4 cpu_curl_nginx=$5 sha256_mibs=$sha"
+  PEAK[put_limit]=0
 }
