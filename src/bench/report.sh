@@ -65,6 +65,11 @@ report() {
           [[ $HP_OOM != 0 ]] && broken+="; **OutOfMemoryError** in the server's log"
           [[ $HP_ALIVE != 200 ]] && broken+="; afterwards \`GET /packages\` got $HP_ALIVE (server wedged)"
           echo "| $CONC concurrent PUTs of $(human_size "$CONC_SIZE"), same \`-Xmx64m\` server (fsync on) | RSS growth **$(mib "$HP_GROWTH") MiB**; $HP_OK/$CONC answered 200; $HP_MIBS MiB/s aggregate (${HP_SECS} s)$broken | — | — | RSS growth ≤ 64 MiB, all 200: $met | $(mib "$HP_PEAK") MiB (start-up $(mib "$RT_BASE") MiB) |" ;;
+        heap_put_32)
+          local broken32=""
+          [[ $H32_OOM != 0 ]] && broken32+="; **OutOfMemoryError** in the server's log"
+          [[ $H32_ALIVE != 200 ]] && broken32+="; afterwards \`GET /packages\` got $H32_ALIVE (server wedged)"
+          echo "| the same $CONC PUTs through ours started apart with \`-Xmx32m\` (fsync on): how much of the rows above is the heap the JVM is given, which it fills before it collects | RSS growth **$(mib "$H32_GROWTH") MiB**; $H32_OK/$CONC answered 200; $H32_MIBS MiB/s aggregate (${H32_SECS} s)$broken32 | — | — | none set; all 200: $( ((H32_OK == CONC)) && echo met || echo "**NOT met**") | $(mib "$H32_PEAK") MiB (start-up $(mib "$H32_BASE") MiB) |" ;;
         s3_get_big | s3_get_small | s3_list | s3_put | swift_get_big | swift_get_small | swift_list | swift_put)
           local store=${id%%_*} label how
           label=$(store_label "$store")

@@ -19,7 +19,8 @@
 #   BENCH_ONLY=s3   only the S3 rows (results still go to results/latest.md: do not commit those);
 #                   BENCH_ONLY=swift: only the Swift rows; BENCH_ONLY=startup: only the start-up rows;
 #                   BENCH_ONLY=cluster: only the cluster rows (without the main data and servers);
-#                   BENCH_ONLY=get: only the GET and listing rows of the file system; BENCH_ONLY=put: only the single PUT rows of the file system
+#                   BENCH_ONLY=get: only the GET and listing rows of the file system; BENCH_ONLY=put: only the single PUT rows of the file system;
+#                   BENCH_ONLY=heap: only the small-heap rows
 #   BENCH_CLUSTER=0 skip the cluster rows (3 members and one instance on S3Proxy)
 #   BENCH_CLUSTER_MIB      size of the cluster rows' package in MiB (default 200, --quick 20)
 #   BENCH_CLUSTER_CLIENTS  concurrent clients of the cluster rows (default 300)
@@ -193,6 +194,12 @@ main() {
     return 0
   fi
 
+  if [[ ${BENCH_ONLY:-} == heap ]]; then
+    smallheap_scenario
+    log_summary
+    report
+    return 0
+  fi
   if [[ ${BENCH_ONLY:-} != put ]]; then
     get_scenarios          # scenarios/get.sh
     listing_scenarios      # scenarios/listing.sh

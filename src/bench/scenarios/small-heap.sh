@@ -4,7 +4,9 @@
 #              the SHA-256 sent, the one the server reports and the one read back must be equal
 #   heap_get   200 concurrent GETs of the 100 MiB package; all must complete
 #   heap_put   200 concurrent PUTs of 20 MiB (--quick 4 MiB); all 200, and the server still answers
-# Sets RT_*, HG_* and HP_* for the report.
+#   heap_put_32  the same uploads through a server of ours started apart with -Xmx32m: the growth follows
+#              the heap the JVM is given (it fills it before collecting), not what the uploads hold
+# Sets RT_*, HG_*, HP_* and H32_* for the report.
 # Target (ARCHITECTURE.md): server memory while moving a 4 GB package, or 200 concurrent 100 MB
 # transfers (uploads included): resident set grows ≤ 64 MB; works with -Xmx64m.
 
@@ -69,30 +71,57 @@ smallheap_scenario() {
   ROWS+=(heap_get)
 
   # 200 concurrent uploads
-  log "  $CONC concurrent PUTs of $(human_size "$CONC_SIZE") through the -Xmx64m server"
+  concurrent_puts "$RT_URL" "$RT_RSS" "$base" roundtrip -Xmx64m
+  HP_OK=$CP_OK; HP_PEAK=$CP_PEAK; HP_GROWTH=$CP_GROWTH; HP_SECS=$CP_SECS; HP_MIBS=$CP_MIBS
+  HP_ALIVE=$CP_ALIVE; HP_OOM=$CP_OOM
+  ROWS+=(heap_put)
+
+  RT_HWM=$(status_kb "$pid" VmHWM)
+  stop_pid "$pid"
+  rm -f "$dir"/heap-*
+
+  # The same uploads through a server given half that heap: how far the growth follows the heap the JVM is given
+  # (it fills its heap before collecting) rather than what the transfers hold.
+  port=$(free_port)
+  # shellcheck disable=SC2086
+  start_ours heap32 "$port" "$dir" true -Xmx32m ${BENCH_JAVA_OPTS:-}
+  pid=$LAST_PID
+  wait_ready "http://127.0.0.1:$port/packages" "$pid" heap32
+  sleep 1
+  H32_BASE=$(status_kb "$pid" VmRSS)
+  start_sampler "$pid" "$OUT_DIR/heap32.rss"
+  concurrent_puts "http://127.0.0.1:$port" "$OUT_DIR/heap32.rss" "$H32_BASE" heap32 -Xmx32m
+  H32_OK=$CP_OK; H32_PEAK=$CP_PEAK; H32_GROWTH=$CP_GROWTH; H32_MIBS=$CP_MIBS; H32_SECS=$CP_SECS
+  H32_ALIVE=$CP_ALIVE; H32_OOM=$CP_OOM
+  ROWS+=(heap_put_32)
+  stop_pid "$pid"
+  rm -rf "$dir"
+  sync
+}
+
+# concurrent_puts URL RSS_FILE BASE_KB LOG_NAME HEAP: $CONC concurrent PUTs of conc.bin through the server at URL, whose
+# RSS RSS_FILE samples; sets CP_OK, CP_PEAK, CP_GROWTH (over BASE_KB), CP_SECS, CP_MIBS, CP_ALIVE (GET /packages
+# afterwards) and CP_OOM (OutOfMemoryError lines in logs/LOG_NAME.err).
+concurrent_puts() {
+  local url=$1 rss=$2 base=$3 name=$4 heap=$5 t0 t1 ok
+  log "  $CONC concurrent PUTs of $(human_size "$CONC_SIZE") through the $heap server"
   sync
   t0=$(now_us)
   seq 1 "$CONC" | xargs -P "$CONC" -I{} curl -sS --max-time "$CURL_MAX" "${STALL[@]}" -o /dev/null -w '%{http_code}\n' \
-    -T "$SRC/conc.bin" "$RT_URL/packages/heap-{}-1.0.0.tar.gz" > "$OUT_DIR/heapput.codes" 2>> "$WORK/logs/curl.err" &
+    -T "$SRC/conc.bin" "$url/packages/heap-{}-1.0.0.tar.gz" > "$OUT_DIR/heapput.codes" 2>> "$WORK/logs/curl.err" &
   STARTED+=("$!")
   wait "$!" || true
   t1=$(now_us)
   sleep 0.3
   ok=$(grep -c '^200$' "$OUT_DIR/heapput.codes" || true)
-  HP_OK=$ok; HP_PEAK=$(peak_kb "$RT_RSS" "$t0" "$t1"); HP_GROWTH=$((HP_PEAK - base))
-  HP_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
-  HP_MIBS=$(awk -v n="$ok" -v s="$CONC_SIZE" -v w="$HP_SECS" 'BEGIN { printf "%.0f", n * s / 1048576 / w }')
-  log "    $ok/$CONC answered 200, $HP_MIBS MiB/s aggregate in ${HP_SECS}s, RSS peak $(mib "$HP_PEAK") MiB (+$(mib "$HP_GROWTH") MiB)"
+  CP_OK=$ok; CP_PEAK=$(peak_kb "$rss" "$t0" "$t1"); CP_GROWTH=$((CP_PEAK - base))
+  CP_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
+  CP_MIBS=$(awk -v n="$ok" -v s="$CONC_SIZE" -v w="$CP_SECS" 'BEGIN { printf "%.0f", n * s / 1048576 / w }')
+  log "    $ok/$CONC answered 200, $CP_MIBS MiB/s aggregate in ${CP_SECS}s, RSS peak $(mib "$CP_PEAK") MiB (+$(mib "$CP_GROWTH") MiB)"
   ((ok == CONC)) || log "    statuses: $(sort "$OUT_DIR/heapput.codes" | uniq -c | tr '\n' ' ')"
-  HP_ALIVE=$(http_code "$RT_URL/packages" 10)
-  HP_OOM=$(grep -c OutOfMemoryError "$WORK/logs/roundtrip.err" || true)
-  if [[ $HP_ALIVE != 200 || $HP_OOM != 0 ]]; then
-    log "    after the uploads the server answers GET /packages with $HP_ALIVE; OutOfMemoryError in its log: $HP_OOM line(s)"
+  CP_ALIVE=$(http_code "$url/packages" 10)
+  CP_OOM=$(grep -c OutOfMemoryError "$WORK/logs/$name.err" || true)
+  if [[ $CP_ALIVE != 200 || $CP_OOM != 0 ]]; then
+    log "    after the uploads the server answers GET /packages with $CP_ALIVE; OutOfMemoryError in its log: $CP_OOM line(s)"
   fi
-  ROWS+=(heap_put)
-
-  RT_HWM=$(status_kb "$pid" VmHWM)
-  stop_pid "$pid"
-  rm -rf "$dir"
-  sync
 }
