@@ -306,10 +306,11 @@ secs_between() { awk -v a="$1" -v z="$2" 'BEGIN { printf "%.2f", (z - a) / 1e6 }
 # ours on URL (cache off) whose RSS is sampled into RSS_FILE.
 cli_rows() {
   local store=$1 url=$2 rss_file=$3 label cli r i t0 t1 code bytes got value net p sha start ours_name cli_name name
+  local order side
   local put_peak=0 get_peak=0 put_raw="" get_raw="" put_bad=0 get_bad=0 sum_raw="" sum_bad=0 sum_name twin_name
   local -a put_o=() put_c=() put_n=() get_o=() get_c=() get_n=() starts=() sum_o=()
   label=$(store_label "$store"); cli=${CLI_NAME[$store]}
-  log "$label against $cli: its start-up (3 runs of ${CLI_PROBE[$store]}), then $ROUNDS round(s) of PUT $(human_size "$PUT_SIZE") and GET, ours then the CLI"
+  log "$label against $cli: its start-up (3 runs of ${CLI_PROBE[$store]}), then $CLI_ROUNDS round(s) of PUT $(human_size "$PUT_SIZE") (ours first in odd rounds, the CLI in even ones) and GET"
   for i in 1 2 3; do
     t0=$(now_us); cli_probe > /dev/null 2>> "$CLI_ERR" || true; t1=$(now_us)
     starts+=("$(secs_between "$t0" "$t1")")
@@ -318,30 +319,37 @@ cli_rows() {
   CLI_START[$store]=$start
   log "  the CLI's start-up: ${starts[*]} s (median $start s)"
   CLI_SHA[$store]=""
-  for ((r = 1; r <= ROUNDS; r++)); do
+  for ((r = 1; r <= CLI_ROUNDS; r++)); do
     ours_name="bench-${store}cli-ours-1.0.$r.tar.gz"; cli_name="bench-${store}cli-cli-1.0.$r.tar.gz"
     sum_name="bench-${store}cli-sum-1.0.$r.tar.gz"; twin_name="bench-${store}cli-twin-1.0.$r.tar.gz"
 
-    # PUT: ours, then the CLI
-    sync
-    t0=$(now_us); read -r code bytes _ <<< "$(put_once "$url" "$ours_name" "$SRC/put.bin")"; t1=$(now_us)
-    value=$(cli_mibs "$PUT_SIZE" "$t0" "$t1")
-    if [[ $code != 200 || $bytes != "$PUT_SIZE" ]] || ! grep -q "\"sha256\":\"$PUT_SHA\"" "$OUT_DIR/put.resp"; then
-      put_bad=$((put_bad + 1)); log "  ours on $store: PUT answered $code after $bytes bytes: $(cat "$OUT_DIR/put.resp")"
-    fi
-    put_o+=("$value"); p=$(peak_kb "$rss_file" "$t0" "$t1"); ((p > put_peak)) && put_peak=$p
-    put_raw+="ours=$value "
-    log "  round $r ours PUT: $value MiB/s (HTTP $code, $(secs_between "$t0" "$t1") s)"
-    sync
-    t0=$(now_us); if cli_put "$cli_name" 2>> "$CLI_ERR"; then code=0; else code=$?; fi; t1=$(now_us)
-    value=$(cli_mibs "$PUT_SIZE" "$t0" "$t1"); net=$(cli_mibs "$PUT_SIZE" "$t0" "$t1" "$start")
-    bytes=$(cli_size "$cli_name")
-    if [[ $code != 0 || $bytes != "$PUT_SIZE" ]]; then
-      put_bad=$((put_bad + 1)); log "  $cli's upload exited $code, the store holds $bytes bytes: $(tail -3 "$CLI_ERR")"
-    fi
-    put_c+=("$value"); [[ -n $net ]] && put_n+=("$net")
-    put_raw+="cli=$value (less its start-up ${net:-—}) "
-    log "  round $r $cli PUT: $value MiB/s, ${net:-—} MiB/s less its start-up (exit $code, $(secs_between "$t0" "$t1") s)"
+    # PUT: ours and the CLI, in turn first: the first upload of a round follows the previous round's deletes,
+    # whose write-back can still slow the disk under the store.
+    if ((r % 2)); then order="ours cli"; else order="cli ours"; fi
+    for side in $order; do
+      if [[ $side == ours ]]; then
+        sync
+        t0=$(now_us); read -r code bytes _ <<< "$(put_once "$url" "$ours_name" "$SRC/put.bin")"; t1=$(now_us)
+        value=$(cli_mibs "$PUT_SIZE" "$t0" "$t1")
+        if [[ $code != 200 || $bytes != "$PUT_SIZE" ]] || ! grep -q "\"sha256\":\"$PUT_SHA\"" "$OUT_DIR/put.resp"; then
+          put_bad=$((put_bad + 1)); log "  ours on $store: PUT answered $code after $bytes bytes: $(cat "$OUT_DIR/put.resp")"
+        fi
+        put_o+=("$value"); p=$(peak_kb "$rss_file" "$t0" "$t1"); ((p > put_peak)) && put_peak=$p
+        put_raw+="ours=$value "
+        log "  round $r ours PUT: $value MiB/s (HTTP $code, $(secs_between "$t0" "$t1") s)"
+      else
+        sync
+        t0=$(now_us); if cli_put "$cli_name" 2>> "$CLI_ERR"; then code=0; else code=$?; fi; t1=$(now_us)
+        value=$(cli_mibs "$PUT_SIZE" "$t0" "$t1"); net=$(cli_mibs "$PUT_SIZE" "$t0" "$t1" "$start")
+        bytes=$(cli_size "$cli_name")
+        if [[ $code != 0 || $bytes != "$PUT_SIZE" ]]; then
+          put_bad=$((put_bad + 1)); log "  $cli's upload exited $code, the store holds $bytes bytes: $(tail -3 "$CLI_ERR")"
+        fi
+        put_c+=("$value"); [[ -n $net ]] && put_n+=("$net")
+        put_raw+="cli=$value (less its start-up ${net:-—}) "
+        log "  round $r $cli PUT: $value MiB/s, ${net:-—} MiB/s less its start-up (exit $code, $(secs_between "$t0" "$t1") s)"
+      fi
+    done
     if [[ $store == s3 ]]; then   # ours again, the client announcing the SHA-256: no copy in the store
       sync
       t0=$(now_us); read -r code bytes _ <<< "$(put_once "$url" "$sum_name" "$SRC/put.bin" -H "X-Checksum-Sha256: $PUT_SHA")"; t1=$(now_us)
