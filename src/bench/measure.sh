@@ -17,7 +17,8 @@ run_wrk() {           # run_wrk SECONDS CONNECTIONS URL [HEADER] -> the BENCH li
 }
 
 # wrk_scenario ID TITLE UNIT(mibs|rps) CONNECTIONS OURS_URL NGINX_URL [HEADER]
-# The second side is nginx, or what WRK_REF names (the warm cache rows compare with ours on the file system).
+# The second side is nginx, or what WRK_REF names (the warm cache rows compare with ours on the file system); the
+# first is ours, or what WRK_SUBJECT names in the log.
 wrk_scenario() {
   local id=$1 title=$2 unit=$3 conns=$4 ours_url=$5 nginx_url=$6 hdr=${7:-}
   local r side name url line value errs t0 t1 peak=0 p
@@ -28,7 +29,7 @@ wrk_scenario() {
   run_wrk "$WARM" "$conns" "$nginx_url" "$hdr" > /dev/null
   for ((r = 1; r <= ROUNDS; r++)); do
     for side in ours nginx; do
-      if [[ $side == ours ]]; then url=$ours_url; name=ours; else url=$nginx_url; name=$WRK_REF; fi
+      if [[ $side == ours ]]; then url=$ours_url; name=${WRK_SUBJECT:-ours}; else url=$nginx_url; name=$WRK_REF; fi
       t0=$(now_us)
       line=$(run_wrk "$DUR" "$conns" "$url" "$hdr")
       t1=$(now_us)

@@ -3,6 +3,9 @@
 #   get_big    the 100 MiB package, 16 connections, MiB/s
 #   get_small  the 64 KiB package, 64 keep-alive connections, requests/s
 #   get_range  `Range: bytes=1000-1999` of the 100 MiB package, 64 connections, requests/s (issue 19: ≥ 0.9 × nginx)
+#   get_range_floor  the same against VertxFloor.java, the least a server on Vert.x does to answer it (the
+#              Vert.x of our jar, epoll, a server per core, sendFile of the range from a file opened once;
+#              no routing, checks, conditionals or log): how far any server on Vert.x can go here
 #   get_small_logged  the 64 KiB package as get_small, both servers logging every request: a second
 #              server of ours at log_level INFO (its access log on, to a file) against a second nginx
 #              with its access log on (to a file), as users run them
@@ -18,7 +21,25 @@ get_scenarios() {
     "$OURS_URL/packages/$SMALL" "$NGINX_URL/packages/$SMALL"
   wrk_scenario get_range "GET Range bytes=1000-1999, 64 connections" rps 64 \
     "$OURS_URL/packages/$BIG" "$NGINX_URL/packages/$BIG" "Range: bytes=1000-1999"
+  get_range_floor_scenario
   get_logged_scenario
+}
+
+get_range_floor_scenario() {
+  local port pid main_rss=$MAIN_RSS
+  port=$(free_port)
+  java -cp "$JAR" "$BENCH_DIR/VertxFloor.java" "$PKGS" "$port" > "$WORK/logs/floor.out" 2> "$WORK/logs/floor.err" &
+  pid=$!
+  STARTED+=("$pid")
+  wait_ready "http://127.0.0.1:$port/packages/$SMALL" "$pid" floor
+  MAIN_RSS=$OUT_DIR/floor.rss     # not sampled: the row has no RSS of ours
+  : > "$MAIN_RSS"
+  WRK_SUBJECT=floor wrk_scenario get_range_floor "GET Range bytes=1000-1999, 64 connections, the least server on Vert.x" rps 64 \
+    "http://127.0.0.1:$port/packages/$BIG" "$NGINX_URL/packages/$BIG" "Range: bytes=1000-1999"
+  MAIN_RSS=$main_rss
+  PEAK[get_range_floor]=0
+  FLOOR_TRANSPORT=$(sed -n 's/.*native transport: //p' "$WORK/logs/floor.out")
+  stop_pid "$pid"
 }
 
 get_logged_scenario() {
