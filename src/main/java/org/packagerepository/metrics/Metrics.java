@@ -11,7 +11,6 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.util.EnumSet;
@@ -21,8 +20,9 @@ import java.util.logging.Logger;
 
 /**
  * The server's metrics: Vert.x's own (HTTP server requests by route, method and status with their bytes and times,
- * requests in flight, the HTTP client's requests to Swift) and ours ({@code pr_*}), in one Prometheus registry per
- * Vertx instance, scraped at {@code GET /metrics}. The JVM's own metrics are left out: their binders cost about
+ * requests in flight, the HTTP client's requests to Swift; the HTTP server's kept by {@link HttpServerMeters} under
+ * Vert.x's names) and ours ({@code pr_*}), in one Prometheus registry per Vertx instance, scraped at
+ * {@code GET /metrics}. The JVM's own metrics are left out: their binders cost about
  * 100 ms of start-up, against a target of one second.
  *
  * <p>Labels are chosen for bounded cardinality: never a path (every package name would be a series) and never an
@@ -58,15 +58,20 @@ public final class Metrics {
   }
 
   private static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry) {
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+    // Linux's epoll when its native library is there (the build has it for x86-64), else the JDK's transport.
+    return Vertx.builder().with(options.setMetricsOptions(options(registry)).setPreferNativeTransport(true))
+      .withMetrics(WithHttpServerMeters.factory(registry));
+  }
+
+  /** What Vert.x's metrics into {@code registry} measure and how they are labelled. */
+  static MicrometerMetricsOptions options(PrometheusMeterRegistry registry) {
+    return new MicrometerMetricsOptions()
       .setEnabled(true)
       .setJvmMetricsEnabled(false)
       .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
       // Each instance its own name: tests run many servers in one JVM.
       .setRegistryName("package-repository-" + System.identityHashCode(registry));
-    // Linux's epoll when its native library is there (the build has it for x86-64), else the JDK's transport.
-    return Vertx.builder().with(options.setMetricsOptions(metrics).setPreferNativeTransport(true)).withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   private static Vertx registered(Vertx vertx, PrometheusMeterRegistry registry) {
