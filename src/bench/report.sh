@@ -47,7 +47,7 @@ report() {
           ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
           tcell="the 0.9 target is within reach of a server on Vert.x, here: $(awk -v r="$ratio" 'BEGIN { print (r + 0 >= 0.9) ? "yes" : "**no**" }'); ours = $(ratio_of "${OURS[get_range]:-0}" "${OURS[$id]}") × this floor"
           [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
-          echo "| the same Range GET through \`VertxFloor.java\`, the least a server on Vert.x does to answer it (the Vert.x of our jar, native transport: ${FLOOR_TRANSPORT:-?}, an HTTP server per core, \`sendFile\` of the range from a file opened once; no routing, checks, conditionals, headers beyond two, or log) | $(fmt_num "${OURS[$id]}") req/s (floor) | $(fmt_num "${NGINX[$id]}") req/s | $ratio | $tcell | — |" ;;
+          echo "| the same Range GET through \`VertxFloor.java\`, the least a server on Vert.x does to answer it (the Vert.x of our jar, native transport: ${FLOOR_TRANSPORT:-?}, an HTTP server per core, the range read from a file opened once and sent with the headers in one write, as ours sends ranges of up to 16 KiB; no routing, checks, conditionals, headers beyond two, or log) | $(fmt_num "${OURS[$id]}") req/s (floor) | $(fmt_num "${NGINX[$id]}") req/s | $ratio | $tcell | — |" ;;
         put_limit)
           ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
           tcell="the 0.8 target is within reach of a server that hashes, here: $(awk -v r="$ratio" 'BEGIN { print (r + 0 >= 0.8) ? "yes" : "**no**" }')"

@@ -4,8 +4,9 @@
 #   get_small  the 64 KiB package, 64 keep-alive connections, requests/s
 #   get_range  `Range: bytes=1000-1999` of the 100 MiB package, 64 connections, requests/s (issue 19: ≥ 0.9 × nginx)
 #   get_range_floor  the same against VertxFloor.java, the least a server on Vert.x does to answer it (the
-#              Vert.x of our jar, epoll, a server per core, sendFile of the range from a file opened once;
-#              no routing, checks, conditionals or log): how far any server on Vert.x can go here
+#              Vert.x of our jar, epoll, a server per core, the range read from a file opened once and
+#              sent with the headers in one write as ours does; no routing, checks, conditionals or log):
+#              how far a server on Vert.x can go here
 #   get_small_logged  the 64 KiB package as get_small, both servers logging every request: a second
 #              server of ours at log_level INFO (its access log on, to a file) against a second nginx
 #              with its access log on (to a file), as users run them
