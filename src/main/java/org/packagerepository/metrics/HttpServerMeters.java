@@ -38,7 +38,7 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   private volatile Counter errors;
 
   /**
-   * One for all the HTTP servers of a Vertx, as Vert.x's shared its meters among them: connections of every server
+   * One for all the HTTP servers of a Vertx, as Vert.x shared its meters among them: connections of every server
    * instance (one per event loop) count in one gauge.
    */
   HttpServerMeters(MeterRegistry registry) {
