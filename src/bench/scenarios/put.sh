@@ -15,7 +15,7 @@
 put_scenario() {
   local r variant base code bytes secs value name t0 t1 p
   local -a v_fs=() v_nofs=() v_ng=() cpu_fs=() cpu_nofs=() cpu_ng=() curl_ours=() curl_ng=()
-  local pids c0 s0 gib
+  local pids server_ticks curl_ticks server_cpu curl_cpu gib
   gib=$(awk -v b="$PUT_SIZE" 'BEGIN { print b / 1073741824 }')
   local raw="" bad=0 peak_fs=0 peak_nofs=0
   log "PUT $(human_size "$PUT_SIZE") streamed: $ROUNDS round(s) of ours (fsync on), nginx, ours (fsync off)"
@@ -30,41 +30,33 @@ put_scenario() {
   for ((r = 1; r <= ROUNDS; r++)); do
     for variant in fsync nginx nofsync; do
       case $variant in
-        fsync) base=$OURS_URL ;;
-        nginx) base=$NGINX_URL ;;
-        nofsync) base=$NOFSYNC_URL ;;
+        fsync) base=$OURS_URL; pids=$MAIN_PID ;;
+        nginx) base=$NGINX_URL; pids="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+        nofsync) base=$NOFSYNC_URL; pids=$NOFSYNC_PID ;;
       esac
       name="bench-put-$variant-1.0.$r.tar.gz"
-      case $variant in
-        fsync) pids=$MAIN_PID ;;
-        nginx) pids="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
-        nofsync) pids=$NOFSYNC_PID ;;
-      esac
       sync
       # shellcheck disable=SC2086
-      s0=$(cpu_ticks $pids); c0=$(child_ticks)
+      server_ticks=$(cpu_ticks $pids); curl_ticks=$(child_ticks)
       t0=$(now_us)
       read -r code bytes secs <<< "$(put_once "$base" "$name" "$SRC/put.bin")"
       t1=$(now_us)
       # shellcheck disable=SC2086
-      s0=$(per_gib $(($(cpu_ticks $pids) - s0)) "$gib"); c0=$(per_gib $(($(child_ticks) - c0)) "$gib")
-      case $variant in
-        fsync) cpu_fs+=("$s0"); curl_ours+=("$c0") ;;
-        nginx) cpu_ng+=("$s0"); curl_ng+=("$c0") ;;
-        nofsync) cpu_nofs+=("$s0"); curl_ours+=("$c0") ;;
-      esac
+      server_cpu=$(per_gib $(($(cpu_ticks $pids) - server_ticks)) "$gib")
+      curl_cpu=$(per_gib $(($(child_ticks) - curl_ticks)) "$gib")
       value=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1048576 / s }')
       if [[ $variant == nginx ]]; then
         [[ $code == 201 || $code == 204 ]] || { bad=$((bad + 1)); log "  nginx PUT answered $code"; }
         [[ $(stat -c %s "$PKGS/$name" 2>/dev/null || echo 0) == "$PUT_SIZE" ]] || { bad=$((bad + 1)); log "  nginx stored a file of the wrong size"; }
-        v_ng+=("$value")
+        v_ng+=("$value"); cpu_ng+=("$server_cpu"); curl_ng+=("$curl_cpu")
       else
         [[ $code == 200 ]] || { bad=$((bad + 1)); log "  ours ($variant) PUT answered $code: $(cat "$OUT_DIR/put.resp")"; }
         grep -q "\"sha256\":\"$PUT_SHA\"" "$OUT_DIR/put.resp" || { bad=$((bad + 1)); log "  ours ($variant) reported another sha256: $(cat "$OUT_DIR/put.resp")"; }
+        curl_ours+=("$curl_cpu")
         if [[ $variant == fsync ]]; then
-          v_fs+=("$value"); p=$(peak_kb "$MAIN_RSS" "$t0" "$t1"); ((p > peak_fs)) && peak_fs=$p
+          v_fs+=("$value"); cpu_fs+=("$server_cpu"); p=$(peak_kb "$MAIN_RSS" "$t0" "$t1"); ((p > peak_fs)) && peak_fs=$p
         else
-          v_nofs+=("$value"); p=$(peak_kb "$NOFSYNC_RSS" "$t0" "$t1"); ((p > peak_nofs)) && peak_nofs=$p
+          v_nofs+=("$value"); cpu_nofs+=("$server_cpu"); p=$(peak_kb "$NOFSYNC_RSS" "$t0" "$t1"); ((p > peak_nofs)) && peak_nofs=$p
         fi
       fi
       raw+="$variant=$value "

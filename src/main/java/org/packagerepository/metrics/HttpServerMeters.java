@@ -11,7 +11,6 @@ import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.core.spi.observability.HttpResponse;
 
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -124,7 +123,7 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   public void responseEnd(Request request, HttpResponse response, long bytesWritten) {
     long nanos = System.nanoTime() - request.started;
     ResponseMeters meters = byResponse.computeIfAbsent(
-      new ResponseKey(request.route(), request.meters.method, response.statusCode()), ResponseMeters::new);
+      new ResponseKey(request.route, request.meters.method, response.statusCode()), ResponseMeters::new);
     meters.requests.increment();
     meters.time.record(nanos, TimeUnit.NANOSECONDS);
     meters.bytes.record(bytesWritten);
@@ -153,10 +152,6 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
       if (next != null) {
         route = route.isEmpty() ? next : route + '>' + next;
       }
-    }
-
-    private String route() {
-      return route;
     }
   }
 
@@ -188,9 +183,6 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   }
 
   private record ResponseKey(String route, String method, int code) {
-    ResponseKey {
-      Objects.requireNonNull(route);
-    }
   }
 
   private final class ResponseMeters {
