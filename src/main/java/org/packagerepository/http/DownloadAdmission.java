@@ -51,14 +51,14 @@ final class DownloadAdmission {
     String user = ctx.get(AccessLog.USER);
     int ownLimit = user != null && authenticator != null ? authenticator.maxDownloads(user) : 0;
     int clientLimit = ownLimit > 0 ? ownLimit : limits.maxDownloadsPerClient();
-    Downloads.Admission admission = downloads.admit(client(ctx.request(), user), clientLimit, file);
+    AtomicLong pastResponse = new AtomicLong();
+    Downloads.Admission admission = downloads.admit(client(ctx.request(), user), clientLimit, file,
+      () -> ctx.response().bytesWritten() + pastResponse.get());
     if (admission.download() == null) {
       refuse(ctx, admission.refusal(), clientLimit);
       return false;
     }
-    AtomicLong pastResponse = new AtomicLong();
     ctx.put(GrowingFileResponse.BODY_BYTES, pastResponse);
-    admission.download().counting(() -> ctx.response().bytesWritten() + pastResponse.get());
     ctx.put(DOWNLOAD, admission.download());
     ctx.addEndHandler(ar -> {
       admission.download().finish();

@@ -5,11 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.packagerepository.metrics.Metrics;
-import org.packagerepository.packages.PackageFile;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
@@ -43,6 +41,8 @@ final class DownloadHandler {
   /** Null: the reads are not clients' downloads (the other members' reads). */
   private final DownloadAdmission admission;
   private final Counter redirected;
+  private final VersionHeaders versionHeaders = new VersionHeaders();
+  private final ValidNames validNames = new ValidNames();
   /** Whether the last redirect storage was asked for failed: a failure is logged once, not at every download. */
   private boolean redirectFailing;
 
@@ -67,7 +67,7 @@ final class DownloadHandler {
 
   void head(HttpServerRequest request, String file) {
     HttpServerResponse response = request.response();
-    if (!PackageFile.isValid(file)) {
+    if (!validNames.isValid(file)) {
       notFound(response, file);
       return;
     }
@@ -86,7 +86,7 @@ final class DownloadHandler {
 
   void get(RoutingContext ctx, String file) {
     // A name that cannot exist is answered 404 before it takes a place among the downloads.
-    if (!PackageFile.isValid(file)) {
+    if (!validNames.isValid(file)) {
       notFound(ctx.response(), file);
       return;
     }
@@ -258,14 +258,13 @@ final class DownloadHandler {
     });
   }
 
-  private static boolean answeredByPreconditions(HttpServerRequest request, PackageInfo info) {
+  private boolean answeredByPreconditions(HttpServerRequest request, PackageInfo info) {
     HttpServerResponse response = request.response();
     switch (Preconditions.evaluate(request.headers(), info.etag(), info.modified())) {
       case NOT_MODIFIED:
         // Only what updates a cache (RFC 9110 §15.4.5): no Content-Type or other metadata of a body not sent.
-        response.putHeader(HttpHeaders.ETAG, Preconditions.quote(info.etag()))
-          .putHeader(HttpHeaders.LAST_MODIFIED, Preconditions.httpDate(info.modified()))
-          .setStatusCode(304).end();
+        versionHeaders.validators(response.headers(), info);
+        response.setStatusCode(304).end();
         return true;
       case FAILED:
         HttpErrors.send(response, 412, info.file() + " is not at the version the request's conditions name");
@@ -275,15 +274,8 @@ final class DownloadHandler {
     }
   }
 
-  private static HttpServerResponse describe(HttpServerResponse response, PackageInfo info) {
-    MultiMap headers = response.headers();
-    headers.set(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
-      .set(HttpHeaders.ACCEPT_RANGES, "bytes")
-      .set(HttpHeaders.ETAG, Preconditions.quote(info.etag()))
-      .set(HttpHeaders.LAST_MODIFIED, Preconditions.httpDate(info.modified()));
-    if (info.sha256() != null) {
-      headers.set(HeaderNames.CHECKSUM_SHA256, info.sha256());
-    }
+  private HttpServerResponse describe(HttpServerResponse response, PackageInfo info) {
+    versionHeaders.describe(response.headers(), info);
     return response;
   }
 

@@ -64,9 +64,11 @@ public final class Downloads {
    * Admits a download of {@code file} by {@code client} unless the client already has {@code clientLimit} in flight
    * (0: no limit) or the server its bound.
    *
-   * @return the admitted download, which must be {@link Download#finish finished} exactly once, or the refusal
+   * @param sent where the bytes the download has sent so far are read (from any thread: a snapshot is all
+   *             {@code /stats} needs)
+   * @return the admitted download, which must be {@link Download#finish finished}, or the refusal
    */
-  synchronized Admission admit(String client, int clientLimit, String file) {
+  synchronized Admission admit(String client, int clientLimit, String file, LongSupplier sent) {
     if (maxDownloads > 0 && active >= maxDownloads) {
       return new Admission(null, Refusal.SERVER_LIMIT);
     }
@@ -77,7 +79,7 @@ public final class Downloads {
     byClient.put(client, held + 1);
     active++;
     Version version = byVersion.computeIfAbsent(file, Version::new);
-    Download download = new Download(this, client, version);
+    Download download = new Download(this, client, version, sent);
     version.inFlight.add(download);
     return new Admission(download, null);
   }
@@ -141,34 +143,26 @@ public final class Downloads {
     private final Downloads downloads;
     private final String client;
     private final Version version;
-    private LongSupplier sent = () -> 0;
-    private boolean finished;
+    private final LongSupplier sent;
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Download(Downloads downloads, String client, Version version) {
+    private Download(Downloads downloads, String client, Version version, LongSupplier sent) {
       this.downloads = downloads;
       this.client = client;
       this.version = version;
+      this.sent = sent;
     }
 
-    /** Where the bytes sent so far are read (from any thread: a snapshot is all {@code /stats} needs). */
-    void counting(LongSupplier sent) {
-      synchronized (downloads) {
-        this.sent = sent;
-      }
-    }
-
-    /** The answer is out, or the connection gone: the client's share and the server's bound take it back. */
+    /**
+     * The answer is out, or the connection gone: the client's share and the server's bound take it back. Only the
+     * first call counts.
+     */
     void finish() {
-      LongSupplier counted;
-      synchronized (downloads) {
-        if (finished) {
-          return;
-        }
-        finished = true;
-        counted = sent;
+      if (finished.compareAndSet(false, true)) {
+        // Read outside the lock (it takes the connection's), then counted under it: one lock per download's end,
+        // which every event loop takes.
+        downloads.finished(this, sent.getAsLong());
       }
-      // Read outside the lock (it takes the connection's), then counted under it.
-      downloads.finished(this, counted.getAsLong());
     }
   }
 

@@ -84,4 +84,30 @@ class ByteRangeProperties {
     assertNull(ByteRange.parse("items=" + first + "-" + last, size));
     assertNull(ByteRange.parse("bytes=" + first + "-" + last + ",0-0", size));
   }
+
+  /** The header's grammar as a regular expression, the way it was first written: the hand-written scanner reads the same. */
+  private static final java.util.regex.Pattern GRAMMAR =
+    java.util.regex.Pattern.compile("^\\s*bytes\\s*=\\s*(\\d*)\\s*-\\s*(\\d*)\\s*$", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /** Each part of the grammar right, nearly right or wrong: white space, unit, {@code =}, numbers, {@code -}. */
+  @Provide
+  Arbitrary<String> nearlyRanges() {
+    Arbitrary<java.util.List<String>> spaces = Arbitraries.of("", "", " ", "\t", "\r\n", "\u000b", "\u00a0").list().ofSize(6);
+    Arbitrary<String> number = Arbitraries.of("", "0", "7", "1000", "1999", "99999999999999999999", "\u0663", "1a", "+1");
+    return net.jqwik.api.Combinators.combine(spaces, Arbitraries.of("bytes", "BYTES", "bYtEs", "byte\u017f", "byte", "items"),
+      Arbitraries.of("=", "=", "", ":"), number, Arbitraries.of("-", "-", "", "--", ","), number)
+      .as((w, unit, eq, first, dash, last) -> w.get(0) + unit + w.get(1) + eq + w.get(2) + first + w.get(3) + dash
+        + w.get(4) + last + w.get(5));
+  }
+
+  @Property(tries = 5000)
+  void readsWhatTheGrammarReads(@ForAll("nearlyRanges") String header, @ForAll("sizes") long size) {
+    java.util.regex.Matcher m = GRAMMAR.matcher(header);
+    ByteRange range = ByteRange.parse(header, size);
+    if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
+      assertNull(range, header);
+    } else {
+      assertEquals(ByteRange.parse("bytes=" + m.group(1) + "-" + m.group(2), size), range, header);
+    }
+  }
 }
