@@ -107,7 +107,8 @@ final class OpenFiles {
     @Override
     public OpenedRead open() {
       // Another tool may rewrite a file in place (same inode): its size, read from the open file, gives that away.
-      if (!freshAt(System.nanoTime()) || !shared.hasSize() || !shared.tryRetain()) {
+      long now = System.nanoTime();
+      if (!freshAt(now) || !shared.hadSizeWithin(now) || !shared.tryRetain()) {
         return null;
       }
       return new OpenedRead(info, shared.channel(), shared::release);

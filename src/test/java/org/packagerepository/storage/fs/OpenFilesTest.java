@@ -108,6 +108,18 @@ class OpenFilesTest {
   }
 
   @Test
+  void aFileRewrittenInPlaceIsSeenOnceTheSizeLastReadIsAMillisecondOld(@TempDir Path dir) throws Exception {
+    Path path = dir.resolve("a");
+    SharedFile shared = open(path, System.nanoTime());
+    long seen = System.nanoTime();
+    assertTrue(shared.hadSizeWithin(seen));
+    Files.write(path, new byte[] {9, 9, 9, 9}, StandardOpenOption.TRUNCATE_EXISTING);
+    assertTrue(shared.hadSizeWithin(seen + SharedFile.SIZE_RECHECK_NANOS - 1), "the size read a moment ago stands");
+    assertFalse(shared.hadSizeWithin(seen + SharedFile.SIZE_RECHECK_NANOS));
+    assertFalse(shared.hadSizeWithin(seen + SharedFile.SIZE_RECHECK_NANOS + 1), "and is read again until it is right");
+  }
+
+  @Test
   void aChangedVersionLeavesWithItsShortcutWhileItsReadersKeepIt(@TempDir Path dir) throws Exception {
     ReadShortcuts shortcuts = new ReadShortcuts();
     OpenFiles files = new OpenFiles(8, SECOND, shortcuts);
