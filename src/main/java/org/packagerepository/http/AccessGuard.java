@@ -52,14 +52,19 @@ final class AccessGuard {
 
   /** Whether the request may go on (noting its user for the access log); if not, it has been answered. */
   boolean admits(RoutingContext ctx, Permission permission) {
+    return authenticator == null || admits(Exchange.of(ctx), permission);
+  }
+
+  /** Whether the request may go on (noting its user for the access log); if not, it has been answered. */
+  boolean admits(Exchange exchange, Permission permission) {
     if (authenticator == null) {
       return true;
     }
-    HttpServerRequest request = ctx.request();
+    HttpServerRequest request = exchange.request();
     Authenticator.Decision decision = authenticator.decide(request.getHeader(HttpHeaders.AUTHORIZATION), permission);
     if (decision.allowed()) {
       if (decision.user() != null) {
-        ctx.put(AccessLog.USER, decision.user());
+        exchange.user(decision.user());
       }
       return true;
     }

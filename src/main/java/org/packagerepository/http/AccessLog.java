@@ -12,9 +12,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class AccessLog {
 
-  /** Where {@link AccessGuard} puts the name of the user a request was admitted as. */
-  static final String USER = "access.user";
-
   private static final System.Logger LOG = System.getLogger("org.packagerepository.access");
 
   private AccessLog() {
@@ -22,29 +19,31 @@ final class AccessLog {
 
   /** The router's first handler: notes the start, logs the line at the end. */
   static void start(RoutingContext ctx) {
-    if (!LOG.isLoggable(System.Logger.Level.INFO)) {
-      ctx.next();
-      return;
-    }
-    long started = System.nanoTime();
-    ctx.addEndHandler(ar -> LOG.log(System.Logger.Level.INFO, line(ctx, started)));
+    start(Exchange.of(ctx));
     ctx.next();
   }
 
-  /** What the response sent, or what a download sent past it (see {@link GrowingFileResponse}). */
-  private static long bodyBytes(RoutingContext ctx) {
-    java.util.concurrent.atomic.AtomicLong past = ctx.get(GrowingFileResponse.BODY_BYTES);
-    return ctx.response().bytesWritten() + (past != null ? past.get() : 0);
+  /** Notes the start of {@code exchange}, and logs its line at the end. */
+  static void start(Exchange exchange) {
+    if (LOG.isLoggable(System.Logger.Level.INFO)) {
+      long started = System.nanoTime();
+      exchange.onEnd(ar -> LOG.log(System.Logger.Level.INFO, line(exchange, started)));
+    }
   }
 
-  private static String line(RoutingContext ctx, long started) {
-    HttpServerRequest request = ctx.request();
-    Object user = ctx.get(USER);
+  /** What the response sent, or what a download sent past it (see {@link GrowingFileResponse}). */
+  private static long bodyBytes(Exchange exchange) {
+    return exchange.response().bytesWritten() + exchange.bodyBytesSent();
+  }
+
+  private static String line(Exchange exchange, long started) {
+    HttpServerRequest request = exchange.request();
+    Object user = exchange.user();
     io.vertx.core.net.SocketAddress remote = request.remoteAddress();
     long millis = (System.nanoTime() - started) / 1_000_000;
-    String status = ctx.response().ended() ? String.valueOf(ctx.response().getStatusCode()) : "closed";
+    String status = exchange.response().ended() ? String.valueOf(exchange.response().getStatusCode()) : "closed";
     return (remote == null ? "-" : remote.hostAddress()) + " " + (user == null ? "-" : user) + " \""
-      + request.method() + " " + request.uri() + "\" " + status + " " + bodyBytes(ctx) + " "
+      + request.method() + " " + request.uri() + "\" " + status + " " + bodyBytes(exchange) + " "
       + request.bytesRead() + " " + millis + "ms";
   }
 }

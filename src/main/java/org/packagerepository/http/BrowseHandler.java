@@ -237,7 +237,7 @@ final class BrowseHandler {
     }
     String user = null;
     if (readNeedsCredentials) {
-      String known = ctx.get(AccessLog.USER);
+      String known = Exchange.of(ctx).user();
       user = known != null && known.matches(NAME_CHARACTERS) ? known : "USER";
     }
     return new BrowsePages.Commands(scheme + "://" + host, user);

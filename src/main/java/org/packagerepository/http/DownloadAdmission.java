@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerResponse;
 import org.packagerepository.auth.Authenticator;
 
 import java.util.EnumMap;
@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DownloadAdmission {
 
-  /** Where the admitted download is kept on its routing context. */
-  private static final String DOWNLOAD = "download.admitted";
   /** Downloads are short next to a deploy's minutes: a client refused tries again soon. */
   static final int RETRY_AFTER_SECONDS = 1;
 
@@ -44,25 +42,25 @@ final class DownloadAdmission {
   }
 
   /**
-   * Admits the download of {@code file} that {@code ctx} asks for, counted until its answer is out or its connection
-   * gone; false when it was refused (and answered).
+   * Admits the download of {@code file} that {@code exchange} asks for, counted until its answer is out or its
+   * connection gone; false when it was refused (and answered).
    */
-  boolean admit(RoutingContext ctx, String file) {
-    String user = ctx.get(AccessLog.USER);
+  boolean admit(Exchange exchange, String file) {
+    String user = exchange.user();
     int ownLimit = user != null && authenticator != null ? authenticator.maxDownloads(user) : 0;
     int clientLimit = ownLimit > 0 ? ownLimit : limits.maxDownloadsPerClient();
-    AtomicLong pastResponse = new AtomicLong();
-    Downloads.Admission admission = downloads.admit(client(ctx.request(), user), clientLimit, file,
-      () -> ctx.response().bytesWritten() + pastResponse.get());
+    AtomicLong pastResponse = exchange.bodyBytes();
+    HttpServerResponse response = exchange.response();
+    Downloads.Admission admission = downloads.admit(client(exchange.request(), user), clientLimit, file,
+      () -> response.bytesWritten() + pastResponse.get());
     if (admission.download() == null) {
-      refuse(ctx, admission.refusal(), clientLimit);
+      refuse(response, admission.refusal(), clientLimit);
       return false;
     }
-    ctx.put(GrowingFileResponse.BODY_BYTES, pastResponse);
-    ctx.put(DOWNLOAD, admission.download());
-    ctx.addEndHandler(ar -> {
+    exchange.download(admission.download());
+    exchange.onEnd(ar -> {
       admission.download().finish();
-      if (ar.succeeded() && ctx.response().getStatusCode() < 400) {
+      if (ar.succeeded() && response.getStatusCode() < 400) {
         downloads.answered(file);
       }
     });
@@ -70,12 +68,12 @@ final class DownloadAdmission {
   }
 
   /**
-   * The download of {@code ctx}, if one was admitted, is over. Needed where the response's own end and close do not
-   * tell: Vert.x takes a response sent with {@code sendFile} for complete as soon as the file is handed to the
+   * The download of {@code exchange}, if one was admitted, is over. Needed where the response's own end and close do
+   * not tell: Vert.x takes a response sent with {@code sendFile} for complete as soon as the file is handed to the
    * connection, so a client that goes away in the middle closes no response.
    */
-  static void finished(RoutingContext ctx) {
-    Downloads.Download download = ctx.get(DOWNLOAD);
+  static void finished(Exchange exchange) {
+    Downloads.Download download = exchange.download();
     if (download != null) {
       download.finish();
     }
@@ -95,14 +93,14 @@ final class DownloadAdmission {
     return "address " + limits.trustedProxies().client(peer, forwarded.isEmpty() ? null : String.join(",", forwarded));
   }
 
-  private void refuse(RoutingContext ctx, Downloads.Refusal refusal, int clientLimit) {
+  private void refuse(HttpServerResponse response, Downloads.Refusal refusal, int clientLimit) {
     refused.get(refusal).increment();
-    ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    response.putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
     if (refusal == Downloads.Refusal.CLIENT_LIMIT) {
-      HttpErrors.send(ctx.response(), 429, "Too many downloads in flight from this client: at most " + clientLimit
+      HttpErrors.send(response, 429, "Too many downloads in flight from this client: at most " + clientLimit
         + " at once; try again when one has finished");
     } else {
-      HttpErrors.send(ctx.response(), 503, "The server has " + limits.maxDownloads() + " downloads in flight, its "
+      HttpErrors.send(response, 503, "The server has " + limits.maxDownloads() + " downloads in flight, its "
         + "most at once; try again shortly");
     }
   }

@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import org.packagerepository.metrics.Metrics;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
@@ -84,19 +83,19 @@ final class DownloadHandler {
     });
   }
 
-  void get(RoutingContext ctx, String file) {
+  void get(Exchange exchange, String file) {
     // A name that cannot exist is answered 404 before it takes a place among the downloads.
     if (!validNames.isValid(file)) {
-      notFound(ctx.response(), file);
+      notFound(exchange.response(), file);
       return;
     }
-    if (admission == null || admission.admit(ctx, file)) {
-      get(ctx, file, ATTEMPTS);
+    if (admission == null || admission.admit(exchange, file)) {
+      get(exchange, file, ATTEMPTS);
     }
   }
 
-  private void get(RoutingContext ctx, String file, int attemptsLeft) {
-    HttpServerRequest request = ctx.request();
+  private void get(Exchange exchange, String file, int attemptsLeft) {
+    HttpServerRequest request = exchange.request();
     HttpServerResponse response = request.response();
     storage.openRead(file).onComplete(ar -> {
       if (ar.failed()) {
@@ -123,9 +122,9 @@ final class DownloadHandler {
         return;
       }
       if (redirects(request)) {
-        redirectOrServe(ctx, opened, range, attemptsLeft);
+        redirectOrServe(exchange, opened, range, attemptsLeft);
       } else {
-        serve(ctx, opened, range, attemptsLeft);
+        serve(exchange, opened, range, attemptsLeft);
       }
     });
   }
@@ -147,8 +146,8 @@ final class DownloadHandler {
    * Answers {@code 307} with the store's URL of the package (the client sends its {@code Range} there); serves the
    * bytes itself when storage gives no URL.
    */
-  private void redirectOrServe(RoutingContext ctx, OpenedRead opened, ByteRange range, int attemptsLeft) {
-    HttpServerResponse response = ctx.response();
+  private void redirectOrServe(Exchange exchange, OpenedRead opened, ByteRange range, int attemptsLeft) {
+    HttpServerResponse response = exchange.response();
     String file = opened.info().file();
     storage.redirect(file).onComplete(ar -> {
       if (response.closed()) {
@@ -161,7 +160,7 @@ final class DownloadHandler {
           LOG.log(System.Logger.Level.WARNING, "Downloads are served here instead of redirected to the store: "
             + "storage gave no URL of " + file + " (" + ar.cause().getMessage() + "); logged once until it gives one");
         }
-        serve(ctx, opened, range, attemptsLeft);
+        serve(exchange, opened, range, attemptsLeft);
         return;
       }
       opened.close();
@@ -176,8 +175,8 @@ final class DownloadHandler {
   }
 
   /** Sends the bytes of {@code range} (null: all) of the opened version. */
-  private void serve(RoutingContext ctx, OpenedRead opened, ByteRange range, int attemptsLeft) {
-    HttpServerResponse response = ctx.response();
+  private void serve(Exchange exchange, OpenedRead opened, ByteRange range, int attemptsLeft) {
+    HttpServerResponse response = exchange.response();
     PackageInfo info = opened.info();
     long offset = range == null ? 0 : range.start();
     long length = range == null ? info.size() : range.length();
@@ -186,67 +185,67 @@ final class DownloadHandler {
       response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange(info.size()));
     }
     if (opened.hasChannel()) {
-      send(ctx, opened, offset, length);
+      send(exchange, opened, offset, length);
     } else {
       opened.close();
-      followOrStream(ctx, info, offset, length, attemptsLeft);
+      followOrStream(exchange, info, offset, length, attemptsLeft);
     }
   }
 
-  private static void send(RoutingContext ctx, OpenedRead opened, long offset, long length) {
+  private void send(Exchange exchange, OpenedRead opened, long offset, long length) {
     if (opened.growing() != null) {
-      GrowingFileResponse.send(ctx, opened, offset, length);
+      GrowingFileResponse.send(vertx, exchange, opened, offset, length);
     } else if (length <= SmallRegion.MAX_BYTES) {
-      SmallRegion.send(ctx, opened, offset, (int) length);
+      SmallRegion.send(exchange, opened, offset, (int) length);
     } else {
-      ctx.response().sendFile(opened.channel(), offset, length).onComplete(sent -> {
+      exchange.response().sendFile(opened.channel(), offset, length).onComplete(sent -> {
         opened.close();
-        DownloadAdmission.finished(ctx);
+        DownloadAdmission.finished(exchange);
       });
     }
   }
 
   /** Sends the file storage is filling (or has just filled) when it hands one over, else streams the bytes. */
-  private void followOrStream(RoutingContext ctx, PackageInfo info, long offset, long length, int attemptsLeft) {
-    if (!GrowingFileResponse.supported(ctx.request())) {
-      stream(ctx, info, offset, length, attemptsLeft);
+  private void followOrStream(Exchange exchange, PackageInfo info, long offset, long length, int attemptsLeft) {
+    if (!GrowingFileResponse.supported(exchange.request())) {
+      stream(exchange, info, offset, length, attemptsLeft);
       return;
     }
-    HttpServerResponse response = ctx.response();
+    HttpServerResponse response = exchange.response();
     storage.follow(info.file(), info.etag()).onComplete(ar -> {
       if (ar.failed()) {
-        startAgainOrFail(ctx, info.file(), ar.cause(), attemptsLeft);
+        startAgainOrFail(exchange, info.file(), ar.cause(), attemptsLeft);
       } else if (ar.result() == null) {
-        stream(ctx, info, offset, length, attemptsLeft);
+        stream(exchange, info, offset, length, attemptsLeft);
       } else if (response.closed()) {
         ar.result().close();
       } else {
-        send(ctx, ar.result(), offset, length);
+        send(exchange, ar.result(), offset, length);
       }
     });
   }
 
   /** Nothing is sent yet: a package replaced meanwhile is opened again, a few times at most. */
-  private void startAgainOrFail(RoutingContext ctx, String file, Throwable cause, int attemptsLeft) {
-    HttpServerResponse response = ctx.response();
+  private void startAgainOrFail(Exchange exchange, String file, Throwable cause, int attemptsLeft) {
+    HttpServerResponse response = exchange.response();
     // The headers that described the package (Content-Length) must not describe the answer.
     response.headers().clear();
     response.setStatusCode(200);
     if (cause instanceof StorageException se && se.error() == StorageError.CHANGED && attemptsLeft > 1) {
-      get(ctx, file, attemptsLeft - 1);
+      get(exchange, file, attemptsLeft - 1);
     } else {
       HttpErrors.send(response, cause);
     }
   }
 
-  private void stream(RoutingContext ctx, PackageInfo info, long offset, long length, int attemptsLeft) {
-    HttpServerResponse response = ctx.response();
+  private void stream(Exchange exchange, PackageInfo info, long offset, long length, int attemptsLeft) {
+    HttpServerResponse response = exchange.response();
     String transfer = Transfers.newId();
     ChunkReceiver receiver = ChunkReceiver.create(vertx, transfer, transferOptions);
     storage.read(new ReadRequest(info.file(), info.etag(), offset, length, transfer)).onComplete(ar -> {
       if (ar.failed()) {
         receiver.fail(StorageError.CANCELLED.transferCode(), "Not started");
-        startAgainOrFail(ctx, info.file(), ar.cause(), attemptsLeft);
+        startAgainOrFail(exchange, info.file(), ar.cause(), attemptsLeft);
         return;
       }
       receiver.pipe().endOnFailure(false).to(response).onFailure(e -> {

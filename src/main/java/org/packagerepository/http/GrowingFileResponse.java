@@ -4,7 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.impl.VertxConnection;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Vertx;
 import org.packagerepository.storage.GrowingFile;
 import org.packagerepository.storage.OpenedRead;
 
@@ -23,13 +23,7 @@ import java.nio.channels.FileChannel;
  */
 final class GrowingFileResponse {
 
-  /**
-   * Where the bytes sent past the response are counted (an {@link java.util.concurrent.atomic.AtomicLong}), for the
-   * access log and {@code /stats}: the response itself does not see them.
-   */
-  static final String BODY_BYTES = "download.bodyBytes";
-
-  private final RoutingContext ctx;
+  private final Exchange exchange;
   private final Context context;
   private final HttpServerResponse response;
   private final VertxConnection connection;
@@ -41,23 +35,19 @@ final class GrowingFileResponse {
   private long position;
   private boolean stopped;
 
-  private GrowingFileResponse(RoutingContext ctx, VertxConnection connection, OpenedRead opened, long offset,
-                              long length) {
-    this.ctx = ctx;
-    this.context = ctx.vertx().getOrCreateContext();
-    this.response = ctx.response();
+  private GrowingFileResponse(Vertx vertx, Exchange exchange, VertxConnection connection, OpenedRead opened,
+                              long offset, long length) {
+    this.exchange = exchange;
+    this.context = vertx.getOrCreateContext();
+    this.response = exchange.response();
     this.connection = connection;
     this.opened = opened;
     this.growing = opened.growing();
     this.channel = opened.channel();
     this.end = offset + length;
     this.position = offset;
-    java.util.concurrent.atomic.AtomicLong counted = ctx.get(BODY_BYTES);
-    if (counted == null) {
-      counted = new java.util.concurrent.atomic.AtomicLong();
-      ctx.put(BODY_BYTES, counted);
-    }
-    this.sentPast = counted;
+    // The response itself does not see the bytes sent past it: counted for the access log and /stats.
+    this.sentPast = exchange.bodyBytes();
   }
 
   /** Whether the request's connection can take file regions (HTTP/1.x). */
@@ -69,14 +59,15 @@ final class GrowingFileResponse {
    * Sends bytes {@code [offset, offset + length)} of the growing file, the response's status and headers (with its
    * Content-Length) already set, and closes {@code opened} when done.
    */
-  static void send(RoutingContext ctx, OpenedRead opened, long offset, long length) {
-    new GrowingFileResponse(ctx, (VertxConnection) ctx.request().connection(), opened, offset, length).start();
+  static void send(Vertx vertx, Exchange exchange, OpenedRead opened, long offset, long length) {
+    new GrowingFileResponse(vertx, exchange, (VertxConnection) exchange.request().connection(), opened, offset, length)
+      .start();
   }
 
   private void start() {
-    // Through the routing context, not the response's close handler, which the router's end handlers (the access log,
-    // the count of downloads in flight) need for themselves.
-    ctx.addEndHandler(ar -> {
+    // Through the exchange, not the response's close handler, which its end handlers (the access log, the count of
+    // downloads in flight) need for themselves.
+    exchange.onEnd(ar -> {
       if (ar.failed()) {
         stop();
       }

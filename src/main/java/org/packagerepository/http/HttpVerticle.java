@@ -52,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
   private DeleteHandler delete;
   private CurrentListing currentListing;
   private Authenticator authenticator;
+  private PackageReads packageReads;
 
   /** @param uploadSlots and {@code downloads} are shared by all instances of the server */
   public HttpVerticle(UploadSlots uploadSlots, Downloads downloads, HttpSettings settings) {
@@ -77,6 +78,7 @@ public final class HttpVerticle extends VerticleBase {
     upload = new UploadHandler(vertx, storage, transferOptions, new UploadPolicy(settings.allowOverwrite(),
       settings.maxPackageSize(), 1000L * settings.bodyTimeoutSeconds()), uploadSlots, events);
     delete = new DeleteHandler(new PackageDeletion(storage, events));
+    packageReads = new PackageReads(guard, download);
 
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::start);
@@ -154,7 +156,7 @@ public final class HttpVerticle extends VerticleBase {
       if (request.method() == HttpMethod.HEAD) {
         peerDownload.head(request, file);
       } else {
-        peerDownload.get(ctx, file);
+        peerDownload.get(Exchange.of(ctx), file);
       }
     });
   }
@@ -184,7 +186,7 @@ public final class HttpVerticle extends VerticleBase {
       if (method == HttpMethod.PUT) {
         upload.put(request, file);
       } else if (method == HttpMethod.GET) {
-        download.get(ctx, file);
+        download.get(Exchange.of(ctx), file);
       } else if (method == HttpMethod.HEAD) {
         download.head(request, file);
       } else if (method == HttpMethod.DELETE) {
@@ -248,7 +250,10 @@ public final class HttpVerticle extends VerticleBase {
       .connectionHandler(headerTimeout::connected)
       .requestHandler(request -> {
         headerTimeout.received(request.connection());
-        router.handle(request);
+        // Most requests are reads of a package: answered without the router, which does the same for them.
+        if (!packageReads.handle(request)) {
+          router.handle(request);
+        }
       });
     return server.listen();
   }

@@ -2,7 +2,6 @@ package org.packagerepository.http;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
 import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.driver.SharedChannel;
 
@@ -22,8 +21,8 @@ final class SmallRegion {
   private SmallRegion() {
   }
 
-  static void send(RoutingContext ctx, OpenedRead opened, long offset, int length) {
-    HttpServerResponse response = ctx.response();
+  static void send(Exchange exchange, OpenedRead opened, long offset, int length) {
+    HttpServerResponse response = exchange.response();
     Buffer bytes;
     try {
       bytes = SharedChannel.readFully(opened.channel(), offset, length);
@@ -36,6 +35,6 @@ final class SmallRegion {
     } finally {
       opened.close();
     }
-    response.end(bytes).onComplete(sent -> DownloadAdmission.finished(ctx));
+    response.end(bytes).onComplete(sent -> DownloadAdmission.finished(exchange));
   }
 }

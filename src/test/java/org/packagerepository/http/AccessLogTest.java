@@ -11,11 +11,7 @@ import org.packagerepository.auth.TokenHash;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,29 +24,14 @@ class AccessLogTest {
 
   @TempDir
   Path packages;
-  private final Logger access = Logger.getLogger("org.packagerepository.access");
-  private final List<String> lines = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      if (isLoggable(record) && access.isLoggable(record.getLevel())) {
-        lines.add(record.getMessage());
-      }
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
+  private AccessLines access;
+  private List<String> lines;
   private TestServer server;
 
   @BeforeEach
   void start() throws Exception {
-    access.addHandler(capture);
+    access = AccessLines.capture();
+    lines = access.lines;
     server = TestServer.onFileSystem(packages, new JsonObject().put("auth", new JsonObject().put("anonymous_read", true)
       .put("users", new JsonObject().put("deployer", new JsonObject().put("token", TokenHash.format(TOKEN))
         .put("permissions", new JsonArray(List.of("read", "write")))))));
@@ -58,8 +39,7 @@ class AccessLogTest {
 
   @AfterEach
   void stop() throws Exception {
-    access.removeHandler(capture);
-    access.setLevel(null);
+    access.close();
     server.close();
   }
 
@@ -90,9 +70,9 @@ class AccessLogTest {
 
   @Test
   void aLogLevelAboveInfoTurnsItOff() throws Throwable {
-    access.setLevel(Level.WARNING);
+    access.logger.setLevel(Level.WARNING);
     server.client().get("app-1.0.0.tar.gz");
-    access.setLevel(null);
+    access.logger.setLevel(null);
     server.client().get("app-2.0.0.tar.gz");
     Eventually.within(Duration.ofSeconds(10), () -> assertEquals(1, lines.size(), lines::toString));
     assertTrue(lines.get(0).contains("app-2.0.0.tar.gz"), lines.get(0));
