@@ -51,7 +51,9 @@ final class DownloadAdmission {
     int clientLimit = ownLimit > 0 ? ownLimit : limits.maxDownloadsPerClient();
     AtomicLong pastResponse = exchange.bodyBytes();
     HttpServerResponse response = exchange.response();
-    Downloads.Admission admission = downloads.admit(client(exchange.request(), user), clientLimit, file,
+    // Who the client is matters only for its limit.
+    String client = clientLimit > 0 ? client(exchange.request(), user) : null;
+    Downloads.Admission admission = downloads.admit(client, clientLimit, file,
       () -> response.bytesWritten() + pastResponse.get());
     if (admission.download() == null) {
       refuse(response, admission.refusal(), clientLimit);

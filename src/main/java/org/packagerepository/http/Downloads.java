@@ -64,6 +64,7 @@ public final class Downloads {
    * Admits a download of {@code file} by {@code client} unless the client already has {@code clientLimit} in flight
    * (0: no limit) or the server its bound.
    *
+   * @param client who asks: counted only when {@code clientLimit} is above 0, and then never null
    * @param sent where the bytes the download has sent so far are read (from any thread: a snapshot is all
    *             {@code /stats} needs)
    * @return the admitted download, which must be {@link Download#finish finished}, or the refusal
@@ -72,21 +73,27 @@ public final class Downloads {
     if (maxDownloads > 0 && active >= maxDownloads) {
       return new Admission(null, Refusal.SERVER_LIMIT);
     }
-    int held = byClient.getOrDefault(client, 0);
-    if (clientLimit > 0 && held >= clientLimit) {
-      return new Admission(null, Refusal.CLIENT_LIMIT);
+    // A client without a limit is not counted: its limit cannot change while the server runs.
+    String counted = clientLimit > 0 ? client : null;
+    if (counted != null) {
+      int held = byClient.getOrDefault(counted, 0);
+      if (held >= clientLimit) {
+        return new Admission(null, Refusal.CLIENT_LIMIT);
+      }
+      byClient.put(counted, held + 1);
     }
-    byClient.put(client, held + 1);
     active++;
     Version version = byVersion.computeIfAbsent(file, Version::new);
-    Download download = new Download(this, client, version, sent);
+    Download download = new Download(this, counted, version, sent);
     version.inFlight.add(download);
     return new Admission(download, null);
   }
 
   private synchronized void finished(Download download, long sent) {
     active--;
-    byClient.computeIfPresent(download.client, (client, held) -> held == 1 ? null : held - 1);
+    if (download.client != null) {
+      byClient.computeIfPresent(download.client, (client, held) -> held == 1 ? null : held - 1);
+    }
     Version version = download.version;
     version.inFlight.remove(download);
     version.finishedBytes += sent;
@@ -168,7 +175,8 @@ public final class Downloads {
 
   private static final class Version {
     private final String file;
-    private final List<Download> inFlight = new ArrayList<>(2);
+    /** By identity: a download leaves in constant time however many of the version are in flight. */
+    private final java.util.Set<Download> inFlight = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private long finishedBytes;
 
     private Version(String file) {
