@@ -64,6 +64,11 @@ final class DownloadHandler {
       .register(Metrics.registry(vertx));
   }
 
+  /** Whether {@code file} is a name a package can have: anything else is answered 404 without asking storage. */
+  boolean mayExist(String file) {
+    return validNames.isValid(file);
+  }
+
   void head(HttpServerRequest request, String file) {
     HttpServerResponse response = request.response();
     if (!validNames.isValid(file)) {

@@ -5,10 +5,14 @@ import io.vertx.core.json.JsonObject;
 import org.packagerepository.retention.DownloadTimes;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -151,7 +155,7 @@ public final class Downloads {
     private final String client;
     private final Version version;
     private final LongSupplier sent;
-    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
 
     private Download(Downloads downloads, String client, Version version, LongSupplier sent) {
       this.downloads = downloads;
@@ -176,7 +180,7 @@ public final class Downloads {
   private static final class Version {
     private final String file;
     /** By identity: a download leaves in constant time however many of the version are in flight. */
-    private final java.util.Set<Download> inFlight = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<Download> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
     private long finishedBytes;
 
     private Version(String file) {

@@ -30,7 +30,6 @@ final class PackageReads {
 
   private final AccessGuard guard;
   private final DownloadHandler download;
-  private final ValidNames validNames = new ValidNames();
 
   PackageReads(AccessGuard guard, DownloadHandler download) {
     this.guard = guard;
@@ -49,7 +48,7 @@ final class PackageReads {
     }
     // A valid name has no '%', '/' or dot segment: the path is already as the router would normalize and decode it.
     String file = path.substring(PackagePath.PREFIX.length());
-    if (!validNames.isValid(file)) {
+    if (!download.mayExist(file)) {
       return false;
     }
     Direct exchange = new Direct(request);

@@ -5,6 +5,7 @@ import org.packagerepository.storage.driver.SharedChannel;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.util.concurrent.TimeUnit;
 
 /** One open version of a package in the directory, with what identifies it and its checksum. */
 final class SharedFile extends SharedChannel {
@@ -43,7 +44,7 @@ final class SharedFile extends SharedChannel {
    * A file rewritten in place by another tool is then seen within this time of the rewrite instead of at the next
    * request; either way a reader that opened it just before is not protected.
    */
-  static final long SIZE_RECHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
+  static final long SIZE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   /** {@link #hasSize()}, read again only when it was last seen more than {@link #SIZE_RECHECK_NANOS} before {@code now}. */
   boolean hadSizeWithin(long now) {
