@@ -5,14 +5,11 @@ import io.vertx.core.json.JsonObject;
 import org.packagerepository.retention.DownloadTimes;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.LongSupplier;
 
 /**
@@ -87,9 +84,13 @@ public final class Downloads {
       byClient.put(counted, held + 1);
     }
     active++;
-    Version version = byVersion.computeIfAbsent(file, Version::new);
+    Version version = byVersion.get(file);
+    if (version == null) {
+      version = new Version(file);
+      byVersion.put(file, version);
+    }
     Download download = new Download(this, counted, version, sent);
-    version.inFlight.add(download);
+    version.add(download);
     return new Admission(download, null);
   }
 
@@ -99,9 +100,9 @@ public final class Downloads {
       byClient.computeIfPresent(download.client, (client, held) -> held == 1 ? null : held - 1);
     }
     Version version = download.version;
-    version.inFlight.remove(download);
+    version.remove(download);
     version.finishedBytes += sent;
-    if (version.inFlight.isEmpty()) {
+    if (version.inFlight == 0) {
       byVersion.remove(version.file);
     }
   }
@@ -124,9 +125,11 @@ public final class Downloads {
     synchronized (this) {
       total = active;
       for (Version version : byVersion.values()) {
-        List<LongSupplier> sent = new ArrayList<>(version.inFlight.size());
-        version.inFlight.forEach(download -> sent.add(download.sent));
-        seen.add(new Seen(version.file, version.inFlight.size(), version.finishedBytes, sent));
+        List<LongSupplier> sent = new ArrayList<>(version.inFlight);
+        for (Download download = version.first; download != null; download = download.next) {
+          sent.add(download.sent);
+        }
+        seen.add(new Seen(version.file, version.inFlight, version.finishedBytes, sent));
       }
     }
     // The responses' counts are read outside this lock: each takes its connection's.
@@ -151,11 +154,17 @@ public final class Downloads {
 
   /** A download in flight. */
   static final class Download {
+    private static final AtomicIntegerFieldUpdater<Download> FINISHED =
+      AtomicIntegerFieldUpdater.newUpdater(Download.class, "finished");
+
     private final Downloads downloads;
     private final String client;
     private final Version version;
     private final LongSupplier sent;
-    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile int finished;
+    /** Its neighbours among its version's downloads in flight; guarded by the lock of {@link Downloads}. */
+    private Download previous;
+    private Download next;
 
     private Download(Downloads downloads, String client, Version version, LongSupplier sent) {
       this.downloads = downloads;
@@ -169,7 +178,7 @@ public final class Downloads {
      * first call counts.
      */
     void finish() {
-      if (finished.compareAndSet(false, true)) {
+      if (FINISHED.compareAndSet(this, 0, 1)) {
         // Read outside the lock (it takes the connection's), then counted under it: one lock per download's end,
         // which every event loop takes.
         downloads.finished(this, sent.getAsLong());
@@ -177,14 +186,42 @@ public final class Downloads {
     }
   }
 
+  /**
+   * A version being downloaded. Its downloads in flight are linked through themselves: one joins and leaves in constant
+   * time however many are in flight, and without a set's table, which a version that is idle between two downloads
+   * (a small range answered at once) would allocate for each.
+   */
   private static final class Version {
     private final String file;
-    /** By identity: a download leaves in constant time however many of the version are in flight. */
-    private final Set<Download> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    private Download first;
+    private int inFlight;
     private long finishedBytes;
 
     private Version(String file) {
       this.file = file;
+    }
+
+    private void add(Download download) {
+      download.next = first;
+      if (first != null) {
+        first.previous = download;
+      }
+      first = download;
+      inFlight++;
+    }
+
+    private void remove(Download download) {
+      if (download.previous != null) {
+        download.previous.next = download.next;
+      } else {
+        first = download.next;
+      }
+      if (download.next != null) {
+        download.next.previous = download.previous;
+      }
+      download.previous = null;
+      download.next = null;
+      inFlight--;
     }
   }
 }
