@@ -70,11 +70,16 @@ final class DownloadHandler {
   }
 
   void head(HttpServerRequest request, String file) {
-    HttpServerResponse response = request.response();
     if (!validNames.isValid(file)) {
-      notFound(response, file);
+      notFound(request.response(), file);
       return;
     }
+    headOfValid(request, file);
+  }
+
+  /** {@link #head} of a name {@link #mayExist} has accepted. */
+  void headOfValid(HttpServerRequest request, String file) {
+    HttpServerResponse response = request.response();
     storage.stat(file).onComplete(ar -> {
       if (ar.failed()) {
         HttpErrors.send(response, ar.cause());
@@ -94,6 +99,11 @@ final class DownloadHandler {
       notFound(exchange.response(), file);
       return;
     }
+    getOfValid(exchange, file);
+  }
+
+  /** {@link #get} of a name {@link #mayExist} has accepted. */
+  void getOfValid(Exchange exchange, String file) {
     if (admission == null || admission.admit(exchange, file)) {
       get(exchange, file, ATTEMPTS);
     }

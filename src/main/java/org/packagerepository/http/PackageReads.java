@@ -60,9 +60,9 @@ final class PackageReads {
       }
       request.routed(ROUTE);
       if (method == HttpMethod.HEAD) {
-        download.head(request, file);
+        download.headOfValid(request, file);
       } else {
-        download.get(exchange, file);
+        download.getOfValid(exchange, file);
       }
     } catch (RuntimeException e) {
       // As the router's error handler answers a handler that throws.
