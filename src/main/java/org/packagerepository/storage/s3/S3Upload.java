@@ -60,6 +60,8 @@ final class S3Upload extends BatchingUpload {
   private List<Buffer> filling = new ArrayList<>();
   private long fillingBytes;
   private Future<String> uploadId;
+  /** What the first {@link #cancel()} answers, for every later call. */
+  private Future<Void> cancelled;
   /** The parts being sent. */
   private final List<Future<Void>> sending = new ArrayList<>();
   private int partsStarted;
@@ -157,22 +159,29 @@ final class S3Upload extends BatchingUpload {
       client.deleteObject(r -> r.bucket(bucket).key(key)), context));
   }
 
-  /** Leaves nothing behind: waits for the parts in flight, then aborts the multipart upload. */
+  /**
+   * Leaves nothing behind: waits for the parts in flight, then aborts the multipart upload. Called again (a server
+   * stopping while a failed upload is being cancelled), it answers when the first call's abort does: the upload id is
+   * gone by then, and answering at once let the server close its client with the abort still in flight.
+   */
   @Override
   public Future<Void> cancel() {
-    failQuietly(new IllegalStateException("The upload was aborted"));
-    filling.clear();
-    fillingBytes = 0;
-    Future<Void> inFlight = Future.join(new ArrayList<>(sending)).otherwiseEmpty().mapEmpty();
-    return inFlight.compose(v -> {
-      Future<String> id = uploadId;
-      uploadId = null;
-      if (id == null) {
-        return Future.succeededFuture();
-      }
-      return id.compose(uid -> abortMultipartUpload(context, client, bucket, key, uid))
-        .otherwiseEmpty().mapEmpty();
-    });
+    if (cancelled == null) {
+      failQuietly(new IllegalStateException("The upload was aborted"));
+      filling.clear();
+      fillingBytes = 0;
+      Future<Void> inFlight = Future.join(new ArrayList<>(sending)).otherwiseEmpty().mapEmpty();
+      cancelled = inFlight.compose(v -> {
+        Future<String> id = uploadId;
+        uploadId = null;
+        if (id == null) {
+          return Future.succeededFuture();
+        }
+        return id.compose(uid -> abortMultipartUpload(context, client, bucket, key, uid))
+          .otherwiseEmpty().mapEmpty();
+      });
+    }
+    return cancelled;
   }
 
   /**
