@@ -48,22 +48,33 @@ final class ListingCache {
     if (current != null && clock.getAsLong() - fetchedAt < maxAgeNanos) {
       return Future.succeededFuture(current);
     }
-    if (pending == null) {
-      long invalidationsBefore = invalidations;
-      pending = fetch.get().map(objects -> {
-        if (last == null || !last.objects().equals(objects)) {
-          last = new Listing(++lastGeneration, List.copyOf(objects));
-        }
-        Listing listing = last;
-        // A change made while listing may be missing from it: serve it to those who asked, but keep nothing.
-        if (invalidations == invalidationsBefore) {
-          current = listing;
-          fetchedAt = clock.getAsLong();
-        }
-        return listing;
-      }).andThen(ar -> pending = null);
-    }
-    return pending;
+    return pending != null ? pending : startFetch(fetch);
+  }
+
+  private Future<Listing> startFetch(Supplier<Future<List<PackageInfo>>> fetch) {
+    long invalidationsBefore = invalidations;
+    Future<Listing> fetching = fetch.get().map(objects -> {
+      if (last == null || !last.objects().equals(objects)) {
+        last = new Listing(++lastGeneration, List.copyOf(objects));
+      }
+      Listing listing = last;
+      // A change made while listing may be missing from it: serve it to those who asked, but keep nothing.
+      if (invalidations == invalidationsBefore) {
+        current = listing;
+        fetchedAt = clock.getAsLong();
+      }
+      return listing;
+    });
+    // Set before it is cleared: a fetch that is done at once (a backend that answers without waiting) would
+    // otherwise stay pending, and be served for ever. A fetch that a change made through this server set aside
+    // leaves the one started after it pending.
+    pending = fetching;
+    fetching.onComplete(ar -> {
+      if (pending == fetching) {
+        pending = null;
+      }
+    });
+    return fetching;
   }
 
   /**

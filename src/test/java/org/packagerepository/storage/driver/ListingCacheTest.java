@@ -54,6 +54,22 @@ class ListingCacheTest {
   }
 
   @Test
+  void aFetchThatIsDoneAtOnceIsNotServedOnceExpired() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000);
+    ListingCache cache = new ListingCache(100, now::get);
+    AtomicInteger fetches = new AtomicInteger();
+    cache.get(() -> { fetches.incrementAndGet(); return Future.succeededFuture(List.of(object("a-1.0.0.tar.gz"))); });
+
+    now.addAndGet(100);
+    List<PackageInfo> later = List.of(object("a-1.0.0.tar.gz"), object("b-1.0.0.tar.gz"));
+    ListingCache.Listing again = cache.get(() -> { fetches.incrementAndGet(); return Future.succeededFuture(later); })
+      .result();
+
+    assertEquals(2, fetches.get(), "fetched again once expired");
+    assertEquals(later, again.objects());
+  }
+
+  @Test
   void anInvalidatedListingIsFetchedAgainAndAnUnchangedOneKeepsItsGeneration() {
     ListingCache cache = new ListingCache(ONE_MINUTE);
     List<PackageInfo> objects = List.of(object("a-1.0.0.tar.gz"));
