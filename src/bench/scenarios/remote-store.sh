@@ -7,6 +7,7 @@
 #       CLI (`aws s3 cp`, `swift upload` / `swift download`) on the same bucket or container: PUT of
 #       that file, and a cold GET (cache off) of the package ours stored, alternated, MiB/s
 #   s3_put_cli_sum                                    (S3 only) ours' PUT with the SHA-256 announced, in the same rounds
+#                                                     (the three PUTs of a round in turn first)
 # then the store's cache rows (cache.sh) on the same store. <store> is s3 or swift; BENCH_S3=0 or
 # BENCH_SWIFT=0 leaves a store out, BENCH_ONLY=s3 or swift runs only its rows. The CLI rows are
 # skipped, with a message, when `aws` (aws-cli 1.x) or `swift` (python-swiftclient) is not on PATH.
@@ -310,7 +311,7 @@ cli_rows() {
   local put_peak=0 get_peak=0 put_raw="" get_raw="" put_bad=0 get_bad=0 sum_raw="" sum_bad=0 sum_name twin_name
   local -a put_o=() put_c=() put_n=() get_o=() get_c=() get_n=() starts=() sum_o=()
   label=$(store_label "$store"); cli=${CLI_NAME[$store]}
-  log "$label against $cli: its start-up (3 runs of ${CLI_PROBE[$store]}), then $CLI_ROUNDS round(s) of PUT $(human_size "$PUT_SIZE") (ours first in odd rounds, the CLI in even ones) and GET"
+  log "$label against $cli: its start-up (3 runs of ${CLI_PROBE[$store]}), then $CLI_ROUNDS round(s) of PUT $(human_size "$PUT_SIZE") (each side first in turn) and GET"
   for i in 1 2 3; do
     t0=$(now_us); cli_probe > /dev/null 2>> "$CLI_ERR" || true; t1=$(now_us)
     starts+=("$(secs_between "$t0" "$t1")")
@@ -323,11 +324,22 @@ cli_rows() {
     ours_name="bench-${store}cli-ours-1.0.$r.tar.gz"; cli_name="bench-${store}cli-cli-1.0.$r.tar.gz"
     sum_name="bench-${store}cli-sum-1.0.$r.tar.gz"; twin_name="bench-${store}cli-twin-1.0.$r.tar.gz"
 
-    # PUT: ours and the CLI, in turn first: the first upload of a round follows the previous round's deletes,
-    # whose write-back can still slow the disk under the store.
-    if ((r % 2)); then order="ours cli"; else order="cli ours"; fi
+    # PUT: ours and the CLI (on S3 also ours with the SHA-256 announced), each first in turn: the first upload of a
+    # round follows the previous round's deletes, whose write-back can still slow the disk under the store, and a
+    # later one follows the round's own uploads (S3Proxy assembles each multipart upload into one file, a second
+    # write of every byte on this disk). On S3 the order rotates over the three sides.
+    if [[ $store == s3 ]]; then
+      case $((r % 3)) in 1) order="ours cli sum" ;; 2) order="cli sum ours" ;; *) order="sum ours cli" ;; esac
+    elif ((r % 2)); then order="ours cli"; else order="cli ours"; fi
     for side in $order; do
-      if [[ $side == ours ]]; then
+      if [[ $side == sum ]]; then   # ours again, the client announcing the SHA-256: no checksum object
+        sync
+        t0=$(now_us); read -r code bytes _ <<< "$(put_once "$url" "$sum_name" "$SRC/put.bin" -H "X-Checksum-Sha256: $PUT_SHA")"; t1=$(now_us)
+        value=$(cli_mibs "$PUT_SIZE" "$t0" "$t1")
+        [[ $code == 200 && $bytes == "$PUT_SIZE" ]] || { sum_bad=$((sum_bad + 1)); log "  ours on $store: announced PUT answered $code after $bytes bytes"; }
+        sum_o+=("$value"); sum_raw+="ours=$value "
+        log "  round $r ours PUT, SHA-256 announced: $value MiB/s (HTTP $code, $(secs_between "$t0" "$t1") s)"
+      elif [[ $side == ours ]]; then
         sync
         t0=$(now_us); read -r code bytes _ <<< "$(put_once "$url" "$ours_name" "$SRC/put.bin")"; t1=$(now_us)
         value=$(cli_mibs "$PUT_SIZE" "$t0" "$t1")
@@ -350,13 +362,7 @@ cli_rows() {
         log "  round $r $cli PUT: $value MiB/s, ${net:-—} MiB/s less its start-up (exit $code, $(secs_between "$t0" "$t1") s)"
       fi
     done
-    if [[ $store == s3 ]]; then   # ours again, the client announcing the SHA-256: no copy in the store
-      sync
-      t0=$(now_us); read -r code bytes _ <<< "$(put_once "$url" "$sum_name" "$SRC/put.bin" -H "X-Checksum-Sha256: $PUT_SHA")"; t1=$(now_us)
-      value=$(cli_mibs "$PUT_SIZE" "$t0" "$t1")
-      [[ $code == 200 && $bytes == "$PUT_SIZE" ]] || { sum_bad=$((sum_bad + 1)); log "  ours on $store: announced PUT answered $code after $bytes bytes"; }
-      sum_o+=("$value"); sum_raw+="ours=$value "
-      log "  round $r ours PUT, SHA-256 announced: $value MiB/s (HTTP $code, $(secs_between "$t0" "$t1") s)"
+    if [[ $store == s3 ]]; then
       code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 120 -X DELETE "$url/packages/$sum_name" 2>> "$WORK/logs/curl.err") || true
       [[ $code == 200 || $code == 204 ]] || { sum_bad=$((sum_bad + 1)); log "  ours on $store: DELETE $sum_name answered $code"; }
     fi
