@@ -12,6 +12,7 @@ import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
 import org.packagerepository.storage.StorageAddresses;
+import org.packagerepository.storage.StorageBackend;
 import org.packagerepository.storage.StorageClient;
 import org.packagerepository.storage.StorageCodecs;
 import org.packagerepository.storage.StorageError;
@@ -61,7 +62,8 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
 
   private final ListingCache listings;
   private final ChangeQueue changes = new ChangeQueue();
-  private final TransferOptions transferOptions = new TransferOptions();
+  private final TransferOptions uploadTransfers =
+    new TransferOptions().setWindowBytes(StorageBackend.UPLOAD_WINDOW_BYTES);
   /** The uploads being received or published, cancelled when the verticle stops. */
   private final Set<U> uploads = new HashSet<>();
   private Coordination coordination = Coordination.NONE;
@@ -269,7 +271,7 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
   private void receive(WriteRequest request, U upload) {
     String file = request.file();
     uploads.add(upload);
-    ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), transferOptions);
+    ChunkReceiver receiver = ChunkReceiver.create(vertx, request.transfer(), uploadTransfers);
     Promise<Void> streamed = Promise.promise();
     upload.exceptionHandler(streamed::tryFail);
     // Ends the upload only on success, and its end waits for the last byte to be stored: a failed write fails it.

@@ -52,6 +52,6 @@ public final class FsBackend implements StorageBackend<FsSettings> {
   /** Two batches (one filling, one being written), plus the HTTP side's queue and the credit window. */
   @Override
   public long bytesPerUpload(FsSettings settings) {
-    return 2L * FsStorageVerticle.UPLOAD_BATCH_BYTES + 2L * 1024 * 1024;
+    return 2L * FsStorageVerticle.UPLOAD_BATCH_BYTES + UPLOAD_STREAM_BYTES;
   }
 }

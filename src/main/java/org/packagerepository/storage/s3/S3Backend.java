@@ -59,6 +59,6 @@ public final class S3Backend implements StorageBackend<S3Backend.Configured> {
   @Override
   public long bytesPerUpload(Configured settings) {
     int partSize = settings.store().partSize();
-    return (S3Upload.partsInFlight(Runtime.getRuntime().maxMemory(), partSize) + 1L) * partSize + 2L * 1024 * 1024;
+    return (S3Upload.partsInFlight(Runtime.getRuntime().maxMemory(), partSize) + 1L) * partSize + UPLOAD_STREAM_BYTES;
   }
 }

@@ -69,6 +69,6 @@ public final class SwiftBackend implements StorageBackend<SwiftBackend.Configure
   /** Bytes waiting to be sent and bytes waiting to be hashed, plus the HTTP side's queue and the credit window. */
   @Override
   public long bytesPerUpload(Configured settings) {
-    return 2 * SwiftStorageVerticle.BUFFER_LIMIT + 2L * 1024 * 1024;
+    return 2 * SwiftStorageVerticle.BUFFER_LIMIT + UPLOAD_STREAM_BYTES;
   }
 }
