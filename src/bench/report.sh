@@ -48,6 +48,21 @@ report() {
           tcell="the 0.9 target is within reach of a server on Vert.x, here: $(awk -v r="$ratio" 'BEGIN { print (r + 0 >= 0.9) ? "yes" : "**no**" }'); ours = $(ratio_of "${OURS[get_range]:-0}" "${OURS[$id]}") × this floor"
           [[ -n ${NOTE[$id]:-} ]] && tcell+=" ⚠ ${NOTE[$id]}"
           echo "| the same Range GET through \`VertxFloor.java\`, the least a server on Vert.x does to answer it (the Vert.x of our jar, native transport: ${FLOOR_TRANSPORT:-?}, an HTTP server per core, the range read from a file opened once and sent with the headers in one write, as ours sends ranges of up to 16 KiB; no routing, checks, conditionals, headers beyond two, or log) | $(fmt_num "${OURS[$id]}") req/s (floor) | $(fmt_num "${NGINX[$id]}") req/s | $ratio | $tcell | — |" ;;
+        put_floor | put_floor_nofsync | put_floor_bare)
+          ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
+          case $id in
+            put_floor)
+              title="PUT $(human_size "$PUT_SIZE") through \`PutFloor.java\`, the least a JVM server does to store an upload as ours must: plain Java (no framework, no event loop), three threads per upload (the socket, SHA-256, the file) round a ring of 1 MiB direct buffers, SHA-256 of every byte, fsync every 64 MiB beside the writes and at the end, as ours with fsync on; its CPU: ${PUT_FLOOR_CPU:-?} s per GiB"
+              tcell="the 0.8 target is within reach of a JVM server that hashes and syncs, here: $(awk -v r="$ratio" 'BEGIN { print (r + 0 >= 0.8) ? "yes" : "**no**" }'); ours (fsync on) = $(ratio_of "${OURS[put_fsync]:-0}" "${OURS[$id]}") × this floor" ;;
+            put_floor_nofsync)
+              title="the same floor without the fsync (as nginx): what syncing costs here"
+              tcell="none set; ours (fsync off) = $(ratio_of "${OURS[put_nofsync]:-0}" "${OURS[$id]}") × this floor" ;;
+            put_floor_bare)
+              title="the same floor without the fsync and without SHA-256 (receiving and writing alone): what the hash costs here"
+              tcell="none set" ;;
+          esac
+          [[ -n ${NOTE[put_fsync]:-} && $id == put_floor ]] && tcell+=" ⚠ ${NOTE[put_fsync]}"
+          echo "| $title | $(fmt_num "${OURS[$id]}") MiB/s (floor) | $(fmt_num "${NGINX[$id]}") MiB/s | $ratio | $tcell | — |" ;;
         put_limit)
           ratio=$(ratio_of "${OURS[$id]}" "${NGINX[$id]}")
           tcell="the 0.8 target is within reach of a server that hashes, here: $(awk -v r="$ratio" 'BEGIN { print (r + 0 >= 0.8) ? "yes" : "**no**" }')"
