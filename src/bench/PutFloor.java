@@ -126,6 +126,20 @@ public final class PutFloor {
     BlockingQueue<Full> toWrite = new ArrayBlockingQueue<>(BUFFERS + 1);
     MessageDigest digest = MessageDigest.getInstance("SHA-256");
     AtomicReference<Exception> failed = new AtomicReference<>();
+    try {
+      storeTo(temporary, client, early, length, ring, uses, free, toHash, toWrite, digest, failed);
+    } catch (Exception e) {
+      Files.deleteIfExists(temporary);
+      throw e;
+    }
+    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return hash ? HexFormat.of().formatHex(digest.digest()) : "";
+  }
+
+  private static void storeTo(Path temporary, SocketChannel client, ByteBuffer early, long length, ByteBuffer[] ring,
+                              AtomicInteger[] uses, BlockingQueue<Integer> free, BlockingQueue<Full> toHash,
+                              BlockingQueue<Full> toWrite, MessageDigest digest, AtomicReference<Exception> failed)
+    throws Exception {
     try (FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
       Thread hasher = new Thread(() -> drain(toHash, free, uses, failed, hash ? digest::update : bytes -> { }), "hash");
       ProgressiveForce force = new ProgressiveForce(file);
@@ -139,28 +153,32 @@ public final class PutFloor {
       hasher.start();
       writer.start();
       long left = length;
-      while (left > 0) {
-        int index = free.take();
-        ByteBuffer buffer = ring[index].clear();
-        buffer.limit((int) Math.min(buffer.capacity(), left));
-        while (early.hasRemaining() && buffer.hasRemaining()) {
-          buffer.put(early.get());
-        }
-        while (buffer.hasRemaining()) {
-          if (client.read(buffer) < 0) {
-            throw new IOException("the client closed the connection " + (left - buffer.position()) + " bytes short");
+      try {
+        while (left > 0) {
+          int index = free.take();
+          ByteBuffer buffer = ring[index].clear();
+          buffer.limit((int) Math.min(buffer.capacity(), left));
+          while (early.hasRemaining() && buffer.hasRemaining()) {
+            buffer.put(early.get());
           }
+          while (buffer.hasRemaining()) {
+            if (client.read(buffer) < 0) {
+              throw new IOException("the client closed the connection " + (left - buffer.position()) + " bytes short");
+            }
+          }
+          buffer.flip();
+          left -= buffer.remaining();
+          uses[index].set(2);
+          toHash.put(new Full(index, buffer.duplicate()));
+          toWrite.put(new Full(index, buffer.duplicate()));
         }
-        buffer.flip();
-        left -= buffer.remaining();
-        uses[index].set(2);
-        toHash.put(new Full(index, buffer.duplicate()));
-        toWrite.put(new Full(index, buffer.duplicate()));
+      } finally {
+        // Also when the client went away: both stages stop, so that no thread waits for ever.
+        toHash.put(END);
+        toWrite.put(END);
+        hasher.join();
+        writer.join();
       }
-      toHash.put(END);
-      toWrite.put(END);
-      hasher.join();
-      writer.join();
       if (failed.get() != null) {
         throw failed.get();
       }
@@ -168,8 +186,6 @@ public final class PutFloor {
         force.finish();
       }
     }
-    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return hash ? HexFormat.of().formatHex(digest.digest()) : "";
   }
 
   /**
@@ -179,7 +195,11 @@ public final class PutFloor {
   private static final class ProgressiveForce {
     private static final long EVERY = 64L * 1024 * 1024;
     private final FileChannel file;
-    private final ExecutorService forcer = fsync ? Executors.newSingleThreadExecutor() : null;
+    private final ExecutorService forcer = fsync ? Executors.newSingleThreadExecutor(r -> {
+      Thread thread = new Thread(r, "force");
+      thread.setDaemon(true);   // an upload that failed leaves it idle, never in the way of the exit
+      return thread;
+    }) : null;
     private long unforced;
     private Future<?> forcing = CompletableFuture.completedFuture(null);
 
