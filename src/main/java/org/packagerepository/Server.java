@@ -60,7 +60,7 @@ public final class Server {
     try {
       storage = backend.settings(config.backendSection());
       uploadSlots = UploadSlots.of(config.maxStreamingUploads(), config.maxWaitingUploads(),
-        Runtime.getRuntime().maxMemory(), backend.bytesPerUpload(storage));
+        Runtime.getRuntime().maxMemory(), backend.bytesPerUpload(storage) + HttpVerticle.UPLOAD_QUEUE_BYTES);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

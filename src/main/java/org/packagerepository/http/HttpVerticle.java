@@ -36,6 +36,15 @@ import java.util.List;
  */
 public final class HttpVerticle extends VerticleBase {
 
+  /** The largest piece of a request body Vert.x hands over at once. */
+  private static final int MAX_CHUNK_BYTES = 64 * 1024;
+
+  /**
+   * What a streaming upload holds on the HTTP side, besides what its backend counts: a paused request still lets Vert.x
+   * read up to 24 chunks (16 into its queue, 8 into the connection) before the socket stops.
+   */
+  public static final long UPLOAD_QUEUE_BYTES = 24L * MAX_CHUNK_BYTES;
+
   /** Where the other members of a cluster read the versions this one owns. */
   private static final String PEER_PREFIX = "/cluster/packages/";
 
@@ -265,7 +274,7 @@ public final class HttpVerticle extends VerticleBase {
       // Refusals must go out instead of 100 Continue: answered by UploadHandler, never automatically.
       .setHandle100ContinueAutomatically(false)
       .setCompressionSupported(false)
-      .setMaxChunkSize(64 * 1024)
+      .setMaxChunkSize(MAX_CHUNK_BYTES)
       // HTTP/1.1 only: sendfile is zero-copy only there, and an h2c upgrade of a streamed PUT (the JDK client
       // asks for one by default) must not change how the body flows.
       .setHttp2ClearTextEnabled(false)

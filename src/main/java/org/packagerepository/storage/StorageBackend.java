@@ -59,17 +59,11 @@ public interface StorageBackend<S> {
   int UPLOAD_WINDOW_BYTES = 1024 * 1024;
 
   /**
-   * What a streaming upload holds before its backend's buffers: the HTTP side's queue (Vert.x reads up to 24 chunks of
-   * at most 64 KiB into a paused request) and the upload's credit window.
-   */
-  long UPLOAD_STREAM_BYTES = 24L * 64 * 1024 + UPLOAD_WINDOW_BYTES;
-
-  /**
-   * The most heap one streaming upload may hold in this backend, {@link #UPLOAD_STREAM_BYTES} included; the server
-   * sizes how many uploads stream at once from it.
+   * The most heap one streaming upload may hold in this backend, its credit window ({@link #UPLOAD_WINDOW_BYTES})
+   * included; the server adds the HTTP side's queue and sizes how many uploads stream at once from it.
    */
   default long bytesPerUpload(S settings) {
-    return 2L * 1024 * 1024 + UPLOAD_STREAM_BYTES;
+    return 2L * 1024 * 1024 + UPLOAD_WINDOW_BYTES;
   }
 
   /**

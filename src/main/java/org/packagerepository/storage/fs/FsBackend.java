@@ -49,9 +49,9 @@ public final class FsBackend implements StorageBackend<FsSettings> {
     return vertx.deployVerticle(new FsStorageVerticle(settings));
   }
 
-  /** Two batches (one filling, one being written), plus the HTTP side's queue and the credit window. */
+  /** Two batches (one filling, one being written), plus the credit window. */
   @Override
   public long bytesPerUpload(FsSettings settings) {
-    return 2L * FsStorageVerticle.UPLOAD_BATCH_BYTES + UPLOAD_STREAM_BYTES;
+    return 2L * FsStorageVerticle.UPLOAD_BATCH_BYTES + UPLOAD_WINDOW_BYTES;
   }
 }

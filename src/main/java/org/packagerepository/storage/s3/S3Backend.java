@@ -55,10 +55,10 @@ public final class S3Backend implements StorageBackend<S3Backend.Configured> {
     return settings.store().redirect().threshold();
   }
 
-  /** A part being filled and the parts being sent, plus the HTTP side's queue and the credit window. */
+  /** A part being filled and the parts being sent, plus the credit window. */
   @Override
   public long bytesPerUpload(Configured settings) {
     int partSize = settings.store().partSize();
-    return (S3Upload.partsInFlight(Runtime.getRuntime().maxMemory(), partSize) + 1L) * partSize + UPLOAD_STREAM_BYTES;
+    return (S3Upload.partsInFlight(Runtime.getRuntime().maxMemory(), partSize) + 1L) * partSize + UPLOAD_WINDOW_BYTES;
   }
 }

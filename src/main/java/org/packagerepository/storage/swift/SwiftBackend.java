@@ -66,9 +66,9 @@ public final class SwiftBackend implements StorageBackend<SwiftBackend.Configure
     return settings.store().redirect().threshold();
   }
 
-  /** Bytes waiting to be sent and bytes waiting to be hashed, plus the HTTP side's queue and the credit window. */
+  /** Bytes waiting to be sent and bytes waiting to be hashed, plus the credit window. */
   @Override
   public long bytesPerUpload(Configured settings) {
-    return 2 * SwiftStorageVerticle.BUFFER_LIMIT + UPLOAD_STREAM_BYTES;
+    return 2 * SwiftStorageVerticle.BUFFER_LIMIT + UPLOAD_WINDOW_BYTES;
   }
 }

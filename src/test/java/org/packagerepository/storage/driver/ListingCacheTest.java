@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -33,7 +34,7 @@ class ListingCacheTest {
 
   @Test
   void aListingSlowerThanItsMaximumAgeIsStillServedForThatAgeOnceItArrives() {
-    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000);
+    AtomicLong now = new AtomicLong(1_000);
     ListingCache cache = new ListingCache(100, now::get);
     AtomicInteger fetches = new AtomicInteger();
     Promise<List<PackageInfo>> slow = Promise.promise();
@@ -55,7 +56,7 @@ class ListingCacheTest {
 
   @Test
   void aFetchThatIsDoneAtOnceIsNotServedOnceExpired() {
-    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000);
+    AtomicLong now = new AtomicLong(1_000);
     ListingCache cache = new ListingCache(100, now::get);
     AtomicInteger fetches = new AtomicInteger();
     cache.get(() -> { fetches.incrementAndGet(); return Future.succeededFuture(List.of(object("a-1.0.0.tar.gz"))); });
