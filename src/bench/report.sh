@@ -85,6 +85,10 @@ report() {
           [[ $HP_OOM != 0 ]] && broken+="; **OutOfMemoryError** in the server's log"
           [[ $HP_ALIVE != 200 ]] && broken+="; afterwards \`GET /packages\` got $HP_ALIVE (server wedged)"
           echo "| $CONC concurrent PUTs of $(human_size "$CONC_SIZE"), same \`-Xmx64m\` server (fsync on) | RSS growth **$(mib "$HP_GROWTH") MiB**; $HP_OK/$CONC answered 200; $HP_MIBS MiB/s aggregate (${HP_SECS} s)$broken | — | — | RSS growth ≤ 64 MiB, all 200: $met | $(mib "$HP_PEAK") MiB (start-up $(mib "$RT_BASE") MiB) |" ;;
+        heap_floor)
+          local fl_ok="all complete"
+          ((FL_RT_EXACT == 1 && FL_HG_OK == CONC && FL_HP_OK == CONC)) || fl_ok="**not all complete** (round trip exact: $FL_RT_EXACT, GETs $FL_HG_OK/$CONC, PUTs $FL_HP_OK/$CONC)"
+          echo "| the same three through \`VertxUploadFloor.java\` started apart with \`-Xmx64m\`: the least memory a server on Vert.x needs for them (the Vert.x of our jar, epoll, 64 KiB chunks, 6 uploads at once and the others' sockets not read, as ours; SHA-256, a temporary file forced, closed and renamed; no event bus, no worker thread, no routing, checks, listing, log or metrics) | RSS growth **$(mib "$FL_RT_GROWTH") / $(mib "$FL_HG_GROWTH") / $(mib "$FL_HP_GROWTH") MiB** (round trip / GETs / PUTs); $fl_ok; PUTs $FL_HP_MIBS MiB/s aggregate | ours: $(mib "$RT_GROWTH") / $(mib "$HG_GROWTH") / $(mib "$HP_GROWTH") MiB | — | none set: what ours adds to the floor is ours to cut | $(mib "$FL_HP_PEAK") MiB (start-up $(mib "$FL_RT_BASE") MiB) |" ;;
         heap_put_32)
           local broken32=""
           [[ $H32_OOM != 0 ]] && broken32+="; **OutOfMemoryError** in the server's log"
