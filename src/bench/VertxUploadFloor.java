@@ -26,7 +26,7 @@ import java.util.HexFormat;
 /**
  * The least memory a server on Vert.x needs for the small-heap rows, as a yardstick for ours: the Vert.x of our jar, the
  * same transport (epoll) and one HTTP server per core, the same 64 KiB chunks; an upload streams when one of
- * {@code SLOTS} is free (ours has 6 with {@code -Xmx64m}) and until then its socket is not read, as ours; every byte is
+ * {@code SLOTS} is free (ours has 4 with {@code -Xmx64m}) and until then its socket is not read, as ours; every byte is
  * hashed (SHA-256) and written to a temporary file that is forced to the disk, closed and renamed at the end, and the
  * answer carries the hash. Downloads are sent with sendfile. Nothing else: no routing, no checks of the name, no event bus
  * between the HTTP side and the storage, no worker thread at all (it hashes, writes and syncs on the event loop, which a
@@ -35,7 +35,7 @@ import java.util.HexFormat;
  */
 public final class VertxUploadFloor extends AbstractVerticle {
 
-  private static final int SLOTS = 6;
+  private static final int SLOTS = 4;
   private static final ArrayDeque<Runnable> WAITING = new ArrayDeque<>();
   private static int streaming;
 

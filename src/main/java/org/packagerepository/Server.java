@@ -59,8 +59,7 @@ public final class Server {
     UploadSlots uploadSlots;
     try {
       storage = backend.settings(config.backendSection());
-      uploadSlots = UploadSlots.of(config.maxStreamingUploads(), config.maxWaitingUploads(),
-        Runtime.getRuntime().maxMemory(), backend.bytesPerUpload(storage) + HttpVerticle.UPLOAD_QUEUE_BYTES);
+      uploadSlots = uploadSlots(config, backend, storage, Runtime.getRuntime().maxMemory());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -121,6 +120,12 @@ public final class Server {
         return new Server(vertx, deployments, List.copyOf(verticles), verticles.get(0).actualPort());
       })
       .recover(e -> undeploy(vertx, deployments).transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /** How many uploads stream at once, and wait, unless the configuration says: as many as the backend's share holds. */
+  static <S> UploadSlots uploadSlots(RepositoryConfig config, StorageBackend<S> backend, S storage, long maxHeapBytes) {
+    return UploadSlots.of(config.maxStreamingUploads(), config.maxWaitingUploads(), backend.uploadHeapShare(maxHeapBytes),
+      backend.bytesPerUpload(storage, maxHeapBytes) + HttpVerticle.UPLOAD_READ_BYTES);
   }
 
   public int port() {

@@ -40,10 +40,10 @@ public final class HttpVerticle extends VerticleBase {
   private static final int MAX_CHUNK_BYTES = 64 * 1024;
 
   /**
-   * What a streaming upload holds on the HTTP side, besides what its backend counts: a paused request still lets Vert.x
-   * read up to 24 chunks (16 into its queue, 8 into the connection) before the socket stops.
+   * What a streaming upload holds on the HTTP side, besides what its backend counts: the chunks decoded from the socket
+   * read during which its connection stops being read ({@link SocketPacedStream}).
    */
-  public static final long UPLOAD_QUEUE_BYTES = 24L * MAX_CHUNK_BYTES;
+  public static final long UPLOAD_READ_BYTES = 2L * MAX_CHUNK_BYTES;
 
   /** Where the other members of a cluster read the versions this one owns. */
   private static final String PEER_PREFIX = "/cluster/packages/";

@@ -86,10 +86,9 @@ final class UploadHandler {
     String ifMatch = Preconditions.ifMatch(request.getHeader(HttpHeaders.IF_MATCH));
     WriteRequest write = new WriteRequest(file, null, length, expectedSha256, ifNoneMatch != null, ifMatch,
       policy.allowOverwrite());
-    // Nothing of the body is read until this upload may stream.
+    // Nothing of the body is read until this upload may stream and storage is ready for it.
     SocketReads.stop(request);
     boolean admitted = slots.request(Vertx.currentContext(), () -> {
-      SocketReads.restart(request);
       if (response.closed()) {
         slots.release();
       } else {
@@ -112,6 +111,9 @@ final class UploadHandler {
     ChunkSender sender = ChunkSender.create(vertx, transfer, transferOptions);
     WriteRequest write = pending.withTransfer(transfer);
     storage.openWrite(write).onComplete(opened -> {
+      // Not before: storage may take its time to open (its workers busy with other uploads' forces), and what Vert.x
+      // read meanwhile would wait in the paused request's queue, long enough on a small heap to be promoted.
+      SocketReads.restart(request);
       if (opened.failed()) {
         releaseSlot.run();
         sender.cancel(StorageError.CANCELLED.transferCode(), "Refused");
@@ -134,7 +136,8 @@ final class UploadHandler {
         () -> sender.cancel(StorageError.CANCELLED.transferCode(), "The package is larger than the limit"));
       BodyDeadline deadline = new BodyDeadline(() -> sender.cancel(StorageError.CANCELLED.transferCode(),
         "The body took too long"));
-      request.pipe().endOnComplete(false).to(limited).onComplete(piped -> {
+      SocketPacedStream paced = new SocketPacedStream(request, limited);
+      request.pipe().endOnComplete(false).to(paced).onComplete(piped -> {
         deadline.cancel();   // the body is in: what storage does with it is not the client's time
         if (piped.succeeded()) {
           sender.end();
@@ -143,6 +146,7 @@ final class UploadHandler {
         }
       });
       sender.outcome().onComplete(outcome -> {
+        paced.restart();   // the next request on the connection, or the rest of a refused body, must be read
         releaseSlot.run();
         deadline.cancel();
         if (outcome.succeeded()) {

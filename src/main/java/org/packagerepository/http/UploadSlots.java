@@ -13,8 +13,6 @@ import java.util.Deque;
  */
 public final class UploadSlots {
 
-  /** Uploads may hold this share of the heap between them; the rest is for everything else. */
-  private static final int HEAP_SHARE_DIVISOR = 2;
   private static final int WAITING_PER_SLOT = 32;
   /** Waiting costs a connection whose body stays in the kernel's socket buffer, not heap. */
   private static final int MIN_WAITING_ROOM = 256;
@@ -38,17 +36,18 @@ public final class UploadSlots {
   }
 
   /**
-   * Bounds for a heap of the given size when one streaming upload may hold {@code bytesPerUpload} (as its backend
-   * says): half the heap for uploads (1 to 64 of them), and 32 waiting places per slot, at least 256.
+   * Bounds for uploads that may hold {@code shareBytes} of the heap between them (as their backend says) when one
+   * streaming upload holds {@code bytesPerUpload}: as many as the share holds (1 to 64), and 32 waiting places per slot,
+   * at least 256.
    */
-  public static UploadSlots forHeap(long maxHeapBytes, long bytesPerUpload) {
-    int slots = (int) Math.max(1, Math.min(MAX_DERIVED_SLOTS, maxHeapBytes / HEAP_SHARE_DIVISOR / bytesPerUpload));
+  public static UploadSlots forShare(long shareBytes, long bytesPerUpload) {
+    int slots = (int) Math.max(1, Math.min(MAX_DERIVED_SLOTS, shareBytes / bytesPerUpload));
     return new UploadSlots(slots, waitingRoomFor(slots));
   }
 
-  /** Explicit bounds where given (a value ≤ 0 takes the one derived from the heap). */
-  public static UploadSlots of(int slots, int waitingRoom, long maxHeapBytes, long bytesPerUpload) {
-    int s = slots > 0 ? slots : forHeap(maxHeapBytes, bytesPerUpload).slots;
+  /** Explicit bounds where given (a value ≤ 0 takes the one derived from the heap's share). */
+  public static UploadSlots of(int slots, int waitingRoom, long shareBytes, long bytesPerUpload) {
+    int s = slots > 0 ? slots : forShare(shareBytes, bytesPerUpload).slots;
     return new UploadSlots(s, waitingRoom > 0 ? waitingRoom : waitingRoomFor(s));
   }
 

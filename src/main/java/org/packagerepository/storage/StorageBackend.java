@@ -51,19 +51,32 @@ public interface StorageBackend<S> {
   Future<String> deploy(Vertx vertx, S settings);
 
   /**
-   * The credit window of an upload's transfer from the HTTP side to the storage verticle. Wider than the default
-   * window of transfers: the receiver grants credit a quarter of its window at a time, and each grant wakes the HTTP
-   * side's event loop; with 256 KiB, one 1 GiB upload sent 16,384 grants and was stored a fifth slower (median of
-   * five 1 GiB PUTs with fsync: 569 against 706 MiB/s).
+   * The credit window of an upload's transfer from the HTTP side to the storage verticle on a heap of
+   * {@code maxHeapBytes}: a 256th of the heap, from 256 KiB (the default window of transfers) to 1 MiB (from a 256 MiB
+   * heap up). Wide on a large heap: the receiver grants credit a quarter of its window at a time, and each grant wakes
+   * the HTTP side's event loop; with 256 KiB, one 1 GiB upload sent 16,384 grants and was stored a fifth slower (median
+   * of five 1 GiB PUTs with fsync: 569 against 706 MiB/s). Narrow on a small heap, where what the uploads hold in flight
+   * must stay small beside the young generation ({@link #uploadHeapShare}).
    */
-  int UPLOAD_WINDOW_BYTES = 1024 * 1024;
+  static int uploadWindowBytes(long maxHeapBytes) {
+    return (int) Math.max(256 * 1024, Math.min(1024 * 1024, maxHeapBytes / 256));
+  }
 
   /**
-   * The most heap one streaming upload may hold in this backend, its credit window ({@link #UPLOAD_WINDOW_BYTES})
-   * included; the server adds the HTTP side's queue and sizes how many uploads stream at once from it.
+   * The most heap one streaming upload may hold in this backend on a heap of {@code maxHeapBytes}, its credit window
+   * ({@link #uploadWindowBytes}) included; the server adds the HTTP side's part and sizes how many uploads stream at
+   * once from it.
    */
-  default long bytesPerUpload(S settings) {
-    return 2L * 1024 * 1024 + UPLOAD_WINDOW_BYTES;
+  default long bytesPerUpload(S settings, long maxHeapBytes) {
+    return 2L * 1024 * 1024 + uploadWindowBytes(maxHeapBytes);
+  }
+
+  /**
+   * How much of a heap of {@code maxHeapBytes} the streaming uploads of this backend may hold between them: half by
+   * default, for backends that gather an upload into parts or segments and hold each for as long as it is sent.
+   */
+  default long uploadHeapShare(long maxHeapBytes) {
+    return maxHeapBytes / 2;
   }
 
   /**

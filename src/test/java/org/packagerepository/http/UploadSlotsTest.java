@@ -52,14 +52,14 @@ class UploadSlotsTest {
   }
 
   @Test
-  void boundsFollowTheHeapAndTheBackendUnlessGiven() {
+  void boundsFollowTheBackendsShareOfTheHeapUnlessGiven() {
     long fourMiB = 4L << 20;
-    assertEquals(7, UploadSlots.forHeap(61L << 20, fourMiB).slots(), "a 64 MiB heap streams 7 file-system uploads");
-    assertEquals(1, UploadSlots.forHeap(61L << 20, 18L << 20).slots(), "and one that holds two 8 MiB parts");
-    assertEquals(64, UploadSlots.forHeap(8L << 30, fourMiB).slots());
-    assertEquals(256, UploadSlots.forHeap(61L << 20, fourMiB).waitingRoom());
-    assertEquals(64 * 32, UploadSlots.forHeap(8L << 30, fourMiB).waitingRoom());
-    UploadSlots given = UploadSlots.of(3, 0, 8L << 30, fourMiB);
+    assertEquals(7, UploadSlots.forShare(30L << 20, fourMiB).slots());
+    assertEquals(1, UploadSlots.forShare(30L << 20, 18L << 20).slots(), "at least one");
+    assertEquals(64, UploadSlots.forShare(4L << 30, fourMiB).slots(), "at most 64");
+    assertEquals(256, UploadSlots.forShare(30L << 20, fourMiB).waitingRoom());
+    assertEquals(64 * 32, UploadSlots.forShare(4L << 30, fourMiB).waitingRoom());
+    UploadSlots given = UploadSlots.of(3, 0, 4L << 30, fourMiB);
     assertEquals(3, given.slots());
     assertEquals(256, given.waitingRoom());
   }

@@ -63,7 +63,7 @@ public abstract class StorageVerticle<V, U extends Upload> extends VerticleBase 
   private final ListingCache listings;
   private final ChangeQueue changes = new ChangeQueue();
   private final TransferOptions uploadTransfers =
-    new TransferOptions().setWindowBytes(StorageBackend.UPLOAD_WINDOW_BYTES);
+    new TransferOptions().setWindowBytes(StorageBackend.uploadWindowBytes(Runtime.getRuntime().maxMemory()));
   /** The uploads being received or published, cancelled when the verticle stops. */
   private final Set<U> uploads = new HashSet<>();
   private Coordination coordination = Coordination.NONE;

@@ -51,7 +51,18 @@ public final class FsBackend implements StorageBackend<FsSettings> {
 
   /** Two batches (one filling, one being written), plus the credit window. */
   @Override
-  public long bytesPerUpload(FsSettings settings) {
-    return 2L * FsStorageVerticle.UPLOAD_BATCH_BYTES + UPLOAD_WINDOW_BYTES;
+  public long bytesPerUpload(FsSettings settings, long maxHeapBytes) {
+    return 2L * FsStorageVerticle.uploadBatchBytes(maxHeapBytes) + StorageBackend.uploadWindowBytes(maxHeapBytes);
+  }
+
+  /**
+   * A sixteenth of the heap: an upload's bytes pass through to the disk within milliseconds, and must die young. When
+   * the uploads held half of a 64 MiB heap, G1's young collections found most of their chunks still in flight, promoted
+   * them, and filled the old generation with data dead a moment later: 200 concurrent uploads ran it into 20 full
+   * collections, and nearly the whole heap was touched. With a sixteenth (four uploads there), none.
+   */
+  @Override
+  public long uploadHeapShare(long maxHeapBytes) {
+    return maxHeapBytes / 16;
   }
 }

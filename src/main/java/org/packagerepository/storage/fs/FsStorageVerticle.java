@@ -6,6 +6,7 @@ import org.packagerepository.storage.OpenedRead;
 import org.packagerepository.storage.PackageInfo;
 import org.packagerepository.storage.ReadRequest;
 import org.packagerepository.storage.ReadShortcuts;
+import org.packagerepository.storage.StorageBackend;
 import org.packagerepository.storage.StorageError;
 import org.packagerepository.storage.StorageException;
 import org.packagerepository.storage.WriteRequest;
@@ -48,13 +49,16 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
   /** Open packages kept for readers; bounds the file descriptors held. */
   static final int OPEN_FILES = 256;
   /** Threads that write uploads, apart from the shared worker pool so that a slow disk cannot hold up reads and listings. */
-  /**
-   * Bytes an upload hands to its threads at a time: 256 KiB batches cost as many thread hand-offs as bytes hashed and
-   * capped a 1 GiB upload near 750 MiB/s, 1 MiB batches reached about 1 GiB/s; two of them per upload fit the upload
-   * slots' budget.
-   */
-  static final int UPLOAD_BATCH_BYTES = 1024 * 1024;
   static final int UPLOAD_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+  /**
+   * Bytes an upload hands to its threads at a time, as many as its credit window: 256 KiB batches cost as many thread
+   * hand-offs as bytes hashed and capped a 1 GiB upload near 750 MiB/s, 1 MiB batches reached about 1 GiB/s; on a heap
+   * under 256 MiB they shrink with the window, so that uploads in flight stay small beside the young generation.
+   */
+  static int uploadBatchBytes(long maxHeapBytes) {
+    return StorageBackend.uploadWindowBytes(maxHeapBytes);
+  }
 
   /** A version of a package: its identity on the disk, and its SHA-256 where known. */
   record Known(FileIdentity identity, String sha256) {
@@ -183,7 +187,8 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
   @Override
   protected Future<IncomingFile> begin(WriteRequest request) {
     Path temporary = incoming.resolve(UUID.randomUUID() + ".part");
-    return IncomingFile.create(uploadWorker, temporary, UPLOAD_BATCH_BYTES, settings.fsync())
+    return IncomingFile.create(uploadWorker, temporary, uploadBatchBytes(Runtime.getRuntime().maxMemory()),
+      settings.fsync())
       .recover(e -> Future.failedFuture(storageError(e)));
   }
 

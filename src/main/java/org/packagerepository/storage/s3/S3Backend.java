@@ -57,8 +57,9 @@ public final class S3Backend implements StorageBackend<S3Backend.Configured> {
 
   /** A part being filled and the parts being sent, plus the credit window. */
   @Override
-  public long bytesPerUpload(Configured settings) {
+  public long bytesPerUpload(Configured settings, long maxHeapBytes) {
     int partSize = settings.store().partSize();
-    return (S3Upload.partsInFlight(Runtime.getRuntime().maxMemory(), partSize) + 1L) * partSize + UPLOAD_WINDOW_BYTES;
+    return (S3Upload.partsInFlight(maxHeapBytes, partSize) + 1L) * partSize
+      + StorageBackend.uploadWindowBytes(maxHeapBytes);
   }
 }

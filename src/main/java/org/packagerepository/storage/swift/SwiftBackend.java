@@ -68,7 +68,7 @@ public final class SwiftBackend implements StorageBackend<SwiftBackend.Configure
 
   /** Bytes waiting to be sent and bytes waiting to be hashed, plus the credit window. */
   @Override
-  public long bytesPerUpload(Configured settings) {
-    return 2 * SwiftStorageVerticle.BUFFER_LIMIT + UPLOAD_WINDOW_BYTES;
+  public long bytesPerUpload(Configured settings, long maxHeapBytes) {
+    return 2 * SwiftStorageVerticle.BUFFER_LIMIT + StorageBackend.uploadWindowBytes(maxHeapBytes);
   }
 }

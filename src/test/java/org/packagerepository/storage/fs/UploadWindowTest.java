@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * An upload's transfer to the storage verticle grants its own, wider window: the HTTP side may send that many bytes
- * before it waits for the next grant (each grant wakes its event loop; see {@link StorageBackend#UPLOAD_WINDOW_BYTES}).
+ * before it waits for the next grant (each grant wakes its event loop; see {@link StorageBackend#uploadWindowBytes}).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UploadWindowTest {
@@ -44,6 +44,17 @@ class UploadWindowTest {
   }
 
   @Test
+  void theWindowIsAQuarterMebibyteToAMebibyteAsTheHeapGrows() {
+    assertEquals(256 * 1024, StorageBackend.uploadWindowBytes(61L << 20), "-Xmx64m");
+    assertEquals(512 * 1024, StorageBackend.uploadWindowBytes(128L << 20));
+    assertEquals(1024 * 1024, StorageBackend.uploadWindowBytes(256L << 20));
+    assertEquals(1024 * 1024, StorageBackend.uploadWindowBytes(6L << 30));
+    assertEquals(StorageBackend.uploadWindowBytes(61L << 20), FsStorageVerticle.uploadBatchBytes(61L << 20),
+      "a file-system upload's batches are as wide as its window");
+    assertEquals(StorageBackend.uploadWindowBytes(6L << 30), FsStorageVerticle.uploadBatchBytes(6L << 30));
+  }
+
+  @Test
   void anUploadMaySendItsWholeWindowBeforeItWaitsForCredit() throws Exception {
     vertx = Vertx.vertx();
     Transfers.registerCodecs(vertx);
@@ -53,6 +64,7 @@ class UploadWindowTest {
     StorageClient storage = new StorageClient(vertx);
     Context context = vertx.getOrCreateContext();
     Promise<Long> sentBeforeWaiting = Promise.promise();
+    long window = StorageBackend.uploadWindowBytes(Runtime.getRuntime().maxMemory());
 
     context.runOnContext(v -> {
       String transfer = Transfers.newId();
@@ -63,7 +75,7 @@ class UploadWindowTest {
       sender.drainHandler(drained -> {
         long sent = 0;
         // A transfer that failed never reports itself full: the bound keeps that from spinning.
-        while (!sender.writeQueueFull() && sent < 16 * StorageBackend.UPLOAD_WINDOW_BYTES) {
+        while (!sender.writeQueueFull() && sent < 16 * window) {
           sender.write(Buffer.buffer(new byte[CHUNK])).onFailure(sentBeforeWaiting::tryFail);
           sent += CHUNK;
         }
@@ -73,7 +85,7 @@ class UploadWindowTest {
       });
     });
 
-    assertEquals(StorageBackend.UPLOAD_WINDOW_BYTES, sentBeforeWaiting.future().await(20, TimeUnit.SECONDS),
+    assertEquals(window, sentBeforeWaiting.future().await(20, TimeUnit.SECONDS),
       "bytes an upload sends before it waits for credit");
   }
 }
