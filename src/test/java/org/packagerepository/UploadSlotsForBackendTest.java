@@ -26,8 +26,11 @@ class UploadSlotsForBackendTest {
   @Test
   void aSmallHeapStreamsFourFileSystemUploadsAndALargeOneSixtyFour(@TempDir Path dir) {
     assertEquals(4, slots(fsConfig(dir, new JsonObject()), XMX64M).slots());
-    assertEquals(64, slots(fsConfig(dir, new JsonObject()), 6L << 30).slots());
     assertEquals(256, slots(fsConfig(dir, new JsonObject()), XMX64M).waitingRoom());
+    // A sixteenth of 1 GiB over 3.125 MiB each (1 MiB window, two 1 MiB batches, one socket read).
+    assertEquals(20, slots(fsConfig(dir, new JsonObject()), 1L << 30).slots());
+    assertEquals(640, slots(fsConfig(dir, new JsonObject()), 1L << 30).waitingRoom());
+    assertEquals(64, slots(fsConfig(dir, new JsonObject()), 6L << 30).slots());
   }
 
   @Test
