@@ -8,9 +8,9 @@ import io.vertx.core.streams.WriteStream;
 
 /**
  * Passes a request body on to {@code target} and, while the target is full, stops reading the request's connection at
- * the socket instead of letting the request be paused. A paused request still lets Vert.x read up to 24 chunks into its
- * queues before it stops the socket: about 1.5 MiB per upload, held for as long as storage is behind, long enough on a
- * small heap for G1 to promote it, and the old generation then fills with upload data that is dead a moment later.
+ * the socket instead of letting the request be paused: what a paused request still reads ({@link SocketReads}) is held
+ * for as long as storage is behind, long enough on a small heap for G1 to promote it, and the old generation then fills
+ * with upload data that is dead a moment later.
  * Stopped at the socket, the rest of the body waits in the kernel's buffer; the chunks already decoded from the last read
  * are still passed on (the target queues them).
  *

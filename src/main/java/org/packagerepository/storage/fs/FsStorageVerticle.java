@@ -68,6 +68,7 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
   private final Path root;
   private final Path incoming;
   private final TransferOptions transferOptions = new TransferOptions();
+  private final int uploadBatchBytes = uploadBatchBytes(Runtime.getRuntime().maxMemory());
   /** Checksums of the versions seen, so that none is computed twice. */
   private final Map<String, Known> checksums = new HashMap<>();
   private final Map<FileIdentity, Future<String>> hashing = new HashMap<>();
@@ -187,8 +188,7 @@ final class FsStorageVerticle extends StorageVerticle<FsStorageVerticle.Known, I
   @Override
   protected Future<IncomingFile> begin(WriteRequest request) {
     Path temporary = incoming.resolve(UUID.randomUUID() + ".part");
-    return IncomingFile.create(uploadWorker, temporary, uploadBatchBytes(Runtime.getRuntime().maxMemory()),
-      settings.fsync())
+    return IncomingFile.create(uploadWorker, temporary, uploadBatchBytes, settings.fsync())
       .recover(e -> Future.failedFuture(storageError(e)));
   }
 
